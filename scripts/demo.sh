@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run demo`: builds the package, starts the local server unless MONGODB_URI is set,
+# runs the demo application and prints what it stored.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/lib/node.sh
+ensure_node_modules
+npx tsdown --log-level warn >/dev/null
+if [ -z "${MONGODB_URI:-}" ]; then
+  MONGODB_URI="$(bash scripts/mongo-server.sh start demo)"
+  trap 'bash scripts/mongo-server.sh stop demo' EXIT
+fi
+MONGODB_URI="$MONGODB_URI" node examples/demo.ts

@@ -1,0 +1,231 @@
+import { DEFAULT_SECRET_KEYS, encodeKey, secretKeyMatcher } from './keys';
+
+export const REDACTED_VALUE = '[REDACTED]';
+
+/** Limits applied while making a value storable. */
+export interface SanitizeLimits {
+  /** Deeper values become `"[MaxDepth]"`. */
+  maxDepth: number;
+  /** Longer strings are cut and marked `…[truncated N chars]`. */
+  maxStringLength: number;
+  /** Keys whose values become `"[REDACTED]"`. */
+  isSecretKey: (key: string) => boolean;
+}
+
+export const DEFAULT_SANITIZE_LIMITS: Readonly<SanitizeLimits> = Object.freeze({
+  maxDepth: 20,
+  maxStringLength: 64 * 1024,
+  isSecretKey: secretKeyMatcher(DEFAULT_SECRET_KEYS),
+});
+
+const MAX_CHANGES_KEPT = 20;
+
+/**
+ * What the sanitizer changed, as `path: reason` lines (at most 20 kept, `count` is exact),
+ * so the caller can say it once through `diag`.
+ */
+export class SanitizeReport {
+  readonly changes: string[] = [];
+  count = 0;
+
+  note(path: string, reason: string): void {
+    this.count++;
+    if (this.changes.length < MAX_CHANGES_KEPT) this.changes.push(`${path || '<value>'}: ${reason}`);
+  }
+
+  toString(): string {
+    const more = this.count - this.changes.length;
+    return this.changes.join('; ') + (more > 0 ? `; and ${more} more` : '');
+  }
+}
+
+/**
+ * A copy of `value` that MongoDB can store as it is: keys encoded (see `encodeKey`),
+ * secrets redacted, cycles, excessive depth, functions, symbols, `undefined`, BigInt,
+ * Map/Set, typed arrays, non-finite numbers, invalid dates, lone surrogates and very
+ * long strings replaced by storable equivalents. Every change is noted in `report`.
+ * Plain values pass through without copying.
+ */
+export function toBsonSafe(
+  value: unknown,
+  report: SanitizeReport,
+  limits: SanitizeLimits = DEFAULT_SANITIZE_LIMITS,
+  path = '',
+): unknown {
+  return sanitize(value, path, 0, [], report, limits);
+}
+
+/** `toBsonSafe` for a value that must become an object (an attribute map, audit details). */
+export function toBsonSafeObject(
+  value: unknown,
+  report: SanitizeReport,
+  limits: SanitizeLimits = DEFAULT_SANITIZE_LIMITS,
+  path = '',
+): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  const safe = sanitize(value, path, 0, [], report, limits);
+  if (isPlainRecord(safe)) return safe;
+  report.note(path, `not an object; stored under "valor"`);
+  return { valor: safe };
+}
+
+function sanitize(
+  value: unknown,
+  path: string,
+  depth: number,
+  ancestors: object[],
+  report: SanitizeReport,
+  limits: SanitizeLimits,
+): unknown {
+  switch (typeof value) {
+    case 'string':
+      return safeString(value, path, report, limits);
+    case 'number':
+      if (Number.isFinite(value)) return value;
+      report.note(path, `${value} stored as a string`);
+      return String(value);
+    case 'boolean':
+      return value;
+    case 'undefined':
+      report.note(path, 'undefined stored as null');
+      return null;
+    case 'bigint': {
+      const asNumber = Number(value);
+      if (Number.isSafeInteger(asNumber)) {
+        report.note(path, 'BigInt stored as a number');
+        return asNumber;
+      }
+      report.note(path, 'BigInt beyond 2^53 stored as a string');
+      return value.toString();
+    }
+    case 'symbol':
+      report.note(path, 'symbol stored as a string');
+      return value.toString();
+    case 'function':
+      report.note(path, 'function stored as its name');
+      return `[Function ${value.name || 'anonymous'}]`;
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (object instanceof Date) {
+    if (!Number.isNaN(object.getTime())) return object;
+    report.note(path, 'invalid date stored as null');
+    return null;
+  }
+  if ('_bsontype' in object) return object; // ObjectId, Long, Decimal128...: the driver stores them
+  if (object instanceof Uint8Array) return object; // stored as BSON binary
+  if (depth >= limits.maxDepth) {
+    report.note(path, `nested deeper than ${limits.maxDepth} levels`);
+    return '[MaxDepth]';
+  }
+  if (ancestors.includes(object)) {
+    report.note(path, 'circular reference');
+    return '[Circular]';
+  }
+  ancestors.push(object);
+  try {
+    return sanitizeContainer(object, path, depth + 1, ancestors, report, limits);
+  } finally {
+    ancestors.pop();
+  }
+}
+
+function sanitizeContainer(
+  object: object,
+  path: string,
+  depth: number,
+  ancestors: object[],
+  report: SanitizeReport,
+  limits: SanitizeLimits,
+): unknown {
+  const child = (item: unknown, key: string) =>
+    sanitize(item, path ? `${path}.${key}` : key, depth, ancestors, report, limits);
+
+  if (Array.isArray(object)) return object.map((item, index) => child(item, String(index)));
+  if (ArrayBuffer.isView(object)) {
+    report.note(path, `${object.constructor.name} stored as an array`);
+    return Array.from(object as unknown as ArrayLike<unknown>, (item, index) => child(item, String(index)));
+  }
+  if (object instanceof ArrayBuffer) {
+    report.note(path, 'ArrayBuffer stored as binary');
+    return new Uint8Array(object.slice(0));
+  }
+  if (object instanceof Set) {
+    report.note(path, 'Set stored as an array');
+    return Array.from(object, (item, index) => child(item, String(index)));
+  }
+  if (object instanceof Map) {
+    report.note(path, 'Map stored as an object');
+    return sanitizeEntries(
+      Array.from(object, ([k, v]) => [String(k), v]),
+      path,
+      child,
+      report,
+      limits,
+    );
+  }
+  if (object instanceof RegExp) {
+    report.note(path, 'RegExp stored as a string');
+    return object.toString();
+  }
+  if (object instanceof Error) {
+    const entries: [string, unknown][] = [
+      ['name', object.name],
+      ['message', object.message],
+      ['stack', object.stack],
+    ];
+    return sanitizeEntries([...entries, ...Object.entries(object)], path, child, report, limits);
+  }
+  return sanitizeEntries(Object.entries(object), path, child, report, limits);
+}
+
+function sanitizeEntries(
+  entries: [string, unknown][],
+  path: string,
+  child: (item: unknown, key: string) => unknown,
+  report: SanitizeReport,
+  limits: SanitizeLimits,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [rawKey, item] of entries) {
+    let key = encodeKey(rawKey);
+    if (!key.isWellFormed()) key = key.toWellFormed();
+    if (key !== rawKey) report.note(path ? `${path}.${rawKey}` : rawKey, `key stored as "${key}"`);
+    if (limits.isSecretKey(rawKey) && item !== undefined && item !== null) {
+      result[key] = REDACTED_VALUE;
+      continue;
+    }
+    if (item === undefined) {
+      // An absent value: omitted, as JSON does, rather than stored as null.
+      report.note(path ? `${path}.${rawKey}` : rawKey, 'undefined value omitted');
+      continue;
+    }
+    result[key] = child(item, rawKey);
+  }
+  return result;
+}
+
+function safeString(value: string, path: string, report: SanitizeReport, limits: SanitizeLimits): string {
+  let result = value;
+  if (!result.isWellFormed()) {
+    report.note(path, 'lone UTF-16 surrogate replaced by U+FFFD');
+    result = result.toWellFormed();
+  }
+  if (result.length > limits.maxStringLength) {
+    report.note(path, `string of ${result.length} characters truncated`);
+    result = truncate(result, limits.maxStringLength);
+  }
+  return result;
+}
+
+/** Cuts `text` to at most `max` characters, ending with a marker that says how much was cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // The marker's digits are bounded by the full length's, so the result never exceeds max.
+  const keep = Math.max(0, max - `…[truncated ${text.length} chars]`.length);
+  return text.slice(0, keep).toWellFormed() + `…[truncated ${text.length - keep} chars]`;
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}

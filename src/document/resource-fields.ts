@@ -1,0 +1,37 @@
+import type { Resource } from '@opentelemetry/resources';
+import { getAppVersion } from '../resource/app-version';
+import { ATTR_APP_INSTALLATION_ID, ATTR_SERVICE_VERSION } from '../resource/attributes';
+import { getEnvironmentInfo, type EnvironmentInfo } from '../resource/environment';
+import { getMachineId } from '../resource/machine-id';
+
+/** The fields every document takes from the resource: computed once per resource. */
+export interface ResourceFields {
+  maquina_id: string;
+  app_version: string;
+  ambiente: Readonly<EnvironmentInfo>;
+}
+
+const cache = new WeakMap<Resource, ResourceFields>();
+
+/**
+ * `maquina_id` from `app.installation.id`, `app_version` from `service.version`,
+ * each falling back to the local host's value; `ambiente` describes the host the
+ * exporter runs on.
+ */
+export function resourceFields(resource: Resource): ResourceFields {
+  let fields = cache.get(resource);
+  if (!fields) {
+    const attributes = resource.attributes;
+    fields = Object.freeze({
+      maquina_id: stringAttribute(attributes[ATTR_APP_INSTALLATION_ID]) ?? getMachineId(),
+      app_version: stringAttribute(attributes[ATTR_SERVICE_VERSION]) ?? getAppVersion(),
+      ambiente: getEnvironmentInfo(),
+    });
+    cache.set(resource, fields);
+  }
+  return fields;
+}
+
+function stringAttribute(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,37 @@
+/** Base class of every error this package throws. */
+export class MongoExporterError extends Error {
+  override name = 'MongoExporterError';
+}
+
+/**
+ * A bad option or configuration value. The message names the option and the value;
+ * connection strings in it are redacted.
+ */
+export class InvalidOptionError extends MongoExporterError {
+  override name = 'InvalidOptionError';
+
+  readonly option: string;
+  readonly value: unknown;
+
+  constructor(option: string, value: unknown, expectation: string) {
+    super(`Invalid option ${option}: ${describeValue(value)}; expected ${expectation}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/** Thrown by `setupTelemetry()` when called twice, and by APIs used after `shutdown()`. */
+export class LifecycleError extends MongoExporterError {
+  override name = 'LifecycleError';
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return '[function]';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

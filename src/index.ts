@@ -1,0 +1,13 @@
+export { MongoLogRecordExporter } from './logs/exporter';
+export { machineResourceDetector } from './resource/detector';
+export { getMachineId } from './resource/machine-id';
+export { getEnvironmentInfo, type EnvironmentInfo } from './resource/environment';
+export { getAppVersion } from './resource/app-version';
+export { redactConnectionString } from './redact';
+export { MongoExporterError, InvalidOptionError, LifecycleError } from './errors';
+export { DEFAULTS } from './options';
+export { AUDIT_LOGGER_NAME } from './logs/route';
+export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
+export type { ErrorDocument, AuditDocument } from './logs/transform';
+export type { ExporterStats } from './stats';
+export type { MongoExporterOptions, CollectionNames, LevelName } from './types';

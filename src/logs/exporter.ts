@@ -1,0 +1,138 @@
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../document/bson-safe';
+import { createIdSource } from '../document/id';
+import { resourceFields } from '../document/resource-fields';
+import { componentLogger } from '../diag';
+import { resolveOptions } from '../options';
+import { type ExporterStats, StatsCounter } from '../stats';
+import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
+import type { MongoExporterOptions, ResolvedOptions } from '../types';
+import { routeOf } from './route';
+import { type MappingContext, toAuditDocument, toErrorDocument } from './transform';
+
+const log = componentLogger('log-exporter');
+
+interface MappedBatch {
+  errors: IdentifiedDocument[];
+  audit: IdentifiedDocument[];
+}
+
+/**
+ * A `LogRecordExporter` that stores error records in `errors` and audit events in
+ * `audit`. Use it in a `BatchLogRecordProcessor`.
+ *
+ * `export()` never throws and calls back exactly once; `forceFlush()` waits for the
+ * writes in flight; `shutdown()` flushes, then closes the client if the exporter made it.
+ */
+export class MongoLogRecordExporter implements LogRecordExporter {
+  private readonly options: ResolvedOptions;
+  private readonly writer: MongoWriter;
+  private readonly stats = new StatsCounter();
+  private readonly nextId = createIdSource();
+  private readonly inFlight = new Set<Promise<void>>();
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: MongoExporterOptions = {}) {
+    this.options = resolveOptions(options);
+    this.writer = new MongoWriter(this.options);
+  }
+
+  /** Whether the last contact with the server succeeded. */
+  get isConnected(): boolean {
+    return this.writer.isConnected;
+  }
+
+  /** What the exporter has done so far. */
+  getStats(): ExporterStats {
+    return this.stats.snapshot();
+  }
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    let called = false;
+    const finish = (result: ExportResult) => {
+      if (called) return;
+      called = true;
+      try {
+        resultCallback(result);
+      } catch (error) {
+        log.error('the export result callback threw', error);
+      }
+    };
+    if (this.shutdownPromise) {
+      finish({ code: ExportResultCode.FAILED, error: new Error('MongoLogRecordExporter is shut down') });
+      return;
+    }
+    try {
+      const write = this.write(this.map(records)).then(finish, (error: unknown) => {
+        log.error('export failed unexpectedly', error);
+        finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      });
+      this.inFlight.add(write);
+      void write.finally(() => this.inFlight.delete(write));
+    } catch (error) {
+      log.error('export failed unexpectedly', error);
+      finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.forceFlush().then(() => this.writer.close());
+    return this.shutdownPromise;
+  }
+
+  private map(records: readonly ReadableLogRecord[]): MappedBatch {
+    const batch: MappedBatch = { errors: [], audit: [] };
+    const report = new SanitizeReport();
+    let filtered = 0;
+    for (const record of records) {
+      const route = routeOf(record, this.options.remoteSeverity);
+      if (route === 'filtered') {
+        filtered++;
+        continue;
+      }
+      const context: MappingContext = {
+        id: this.nextId(),
+        fields: resourceFields(record.resource),
+        report,
+        limits: DEFAULT_SANITIZE_LIMITS,
+      };
+      try {
+        batch[route].push(route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context));
+      } catch (error) {
+        // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
+        this.stats.add('failed', 1);
+        log.error(`cannot map a log record to a document; dropped`, error);
+      }
+    }
+    this.stats.add('filtered', filtered);
+    if (report.count > 0) {
+      this.stats.add('sanitized', report.count);
+      log.warn(`made ${report.count} value(s) storable: ${report.toString()}`);
+    }
+    return batch;
+  }
+
+  private async write(batch: MappedBatch): Promise<ExportResult> {
+    const kinds = (['errors', 'audit'] as const).filter((kind) => batch[kind].length > 0);
+    const results = await Promise.allSettled(kinds.map((kind) => this.writer.insert(kind, batch[kind])));
+    let firstError: Error | undefined;
+    results.forEach((result, i) => {
+      const kind = kinds[i]!;
+      if (result.status === 'fulfilled') {
+        this.stats.add('written', result.value.written);
+        this.stats.add('rejected', result.value.rejected);
+        return;
+      }
+      const message = this.writer.describe(result.reason);
+      this.stats.add('failed', batch[kind].length);
+      log.error(`cannot write ${batch[kind].length} document(s) to ${kind}: ${message}`);
+      firstError ??= new Error(message);
+    });
+    return firstError ? { code: ExportResultCode.FAILED, error: firstError } : { code: ExportResultCode.SUCCESS };
+  }
+}

@@ -1,0 +1,188 @@
+import type { AnyValue, Attributes, HrTime } from '@opentelemetry/api';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { type SanitizeLimits, type SanitizeReport, toBsonSafe, toBsonSafeObject } from '../document/bson-safe';
+import type { ResourceFields } from '../document/resource-fields';
+import type { EnvironmentInfo } from '../resource/environment';
+import type { LevelName } from '../types';
+import {
+  ATTR_AUDIT_DETAILS,
+  ATTR_AUDIT_ENTITY,
+  ATTR_AUDIT_ENTITY_ID,
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_EXCEPTION_TYPE,
+  ATTR_EXCEPTION_UNHANDLED,
+  ATTR_USER_ID,
+  AUDIT_FIELD_KEYS,
+  CODE_FILE_KEYS,
+  CODE_FUNCTION_KEYS,
+  CODE_LINE_KEYS,
+  ERROR_FIELD_KEYS,
+} from './attributes';
+import { levelOf } from './severity';
+import { topFrame } from './stack-frame';
+
+/** A document of the `errors` collection. */
+export interface ErrorDocument {
+  _id: string;
+  timestamp: Date;
+  nivel: LevelName;
+  maquina_id: string;
+  app_version: string;
+  logger_name: string;
+  erro: {
+    tipo: string | null;
+    mensagem: string;
+    stacktrace: string | null;
+    arquivo: string | null;
+    linha: number | null;
+    funcao: string | null;
+  };
+  contexto: Record<string, unknown>;
+  ambiente: Readonly<EnvironmentInfo>;
+  nao_tratada?: true;
+  trace_id?: string;
+  span_id?: string;
+}
+
+/** A document of the `audit` collection. */
+export interface AuditDocument {
+  _id: string;
+  timestamp: Date;
+  acao: string;
+  entidade: string;
+  entidade_id: string;
+  detalhes: Record<string, unknown>;
+  usuario_id: string | null;
+  maquina_id: string;
+  app_version: string;
+  trace_id?: string;
+  span_id?: string;
+}
+
+/** What a mapping needs besides the record: the precomputed resource part and the sanitizer's state. */
+export interface MappingContext {
+  id: string;
+  fields: ResourceFields;
+  report: SanitizeReport;
+  limits: SanitizeLimits;
+}
+
+export function toErrorDocument(record: ReadableLogRecord, context: MappingContext): ErrorDocument {
+  const { attributes } = record;
+  const stacktrace = stringOrNull(attributes[ATTR_EXCEPTION_STACKTRACE]);
+  const frame = stacktrace ? topFrame(stacktrace) : undefined;
+  const lineAttribute = firstOf(attributes, CODE_LINE_KEYS);
+  const document: ErrorDocument = {
+    _id: context.id,
+    timestamp: hrTimeToDate(record.hrTime),
+    nivel: levelOf(record.severityNumber, record.severityText),
+    maquina_id: context.fields.maquina_id,
+    app_version: context.fields.app_version,
+    logger_name: record.instrumentationScope.name,
+    erro: {
+      tipo: stringOrNull(attributes[ATTR_EXCEPTION_TYPE]),
+      mensagem: toBsonSafe(
+        messageOf(record.body, attributes[ATTR_EXCEPTION_MESSAGE]),
+        context.report,
+        context.limits,
+        'erro.mensagem',
+      ) as string,
+      stacktrace: stacktrace === null ? null : (toBsonSafe(stacktrace, context.report, context.limits, 'erro.stacktrace') as string),
+      arquivo: stringOrNull(firstOf(attributes, CODE_FILE_KEYS)) ?? frame?.file ?? null,
+      linha: integerOrNull(lineAttribute) ?? frame?.line ?? null,
+      funcao: stringOrNull(firstOf(attributes, CODE_FUNCTION_KEYS)) ?? frame?.func ?? null,
+    },
+    contexto: toBsonSafeObject(omit(attributes, ERROR_FIELD_KEYS), context.report, context.limits, 'contexto'),
+    ambiente: context.fields.ambiente,
+  };
+  if (attributes[ATTR_EXCEPTION_UNHANDLED] === true) document.nao_tratada = true;
+  addSpanContext(document, record);
+  return document;
+}
+
+export function toAuditDocument(record: ReadableLogRecord, context: MappingContext): AuditDocument {
+  const { attributes } = record;
+  const details = attributes[ATTR_AUDIT_DETAILS];
+  const extra = omit(attributes, AUDIT_FIELD_KEYS);
+  const document: AuditDocument = {
+    _id: context.id,
+    timestamp: hrTimeToDate(record.hrTime),
+    acao: record.eventName ?? '',
+    entidade: stringOrNull(attributes[ATTR_AUDIT_ENTITY]) ?? '',
+    entidade_id: idToString(attributes[ATTR_AUDIT_ENTITY_ID]),
+    detalhes: toBsonSafeObject(
+      Object.keys(extra).length === 0 ? details : { ...extra, ...(details as object | undefined) },
+      context.report,
+      context.limits,
+      'detalhes',
+    ),
+    usuario_id: attributes[ATTR_USER_ID] == null ? null : idToString(attributes[ATTR_USER_ID]),
+    maquina_id: context.fields.maquina_id,
+    app_version: context.fields.app_version,
+  };
+  addSpanContext(document, record);
+  return document;
+}
+
+export function hrTimeToDate(time: HrTime): Date {
+  return new Date(time[0] * 1000 + Math.floor(time[1] / 1e6));
+}
+
+/** The body as text; an empty body falls back to `exception.message`. */
+function messageOf(body: AnyValue | undefined, exceptionMessage: unknown): string {
+  if (typeof body === 'string' && body !== '') return body;
+  if (typeof body === 'number' || typeof body === 'boolean') return String(body);
+  if (body !== undefined && body !== null && typeof body === 'object') {
+    const text = jsonText(body);
+    if (text !== '{}' && text !== '[]') return text;
+  }
+  return typeof exceptionMessage === 'string' ? exceptionMessage : '';
+}
+
+function jsonText(value: object): string {
+  try {
+    return JSON.stringify(value, (_key, item: unknown) =>
+      item instanceof Uint8Array ? `<${item.byteLength} bytes>` : typeof item === 'bigint' ? item.toString() : item,
+    );
+  } catch {
+    return String(value);
+  }
+}
+
+function addSpanContext(document: { trace_id?: string; span_id?: string }, record: ReadableLogRecord): void {
+  const span = record.spanContext;
+  if (span?.traceId) {
+    document.trace_id = span.traceId;
+    document.span_id = span.spanId;
+  }
+}
+
+function omit(attributes: Attributes, keys: ReadonlySet<string>): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  for (const key in attributes) {
+    if (!keys.has(key)) rest[key] = attributes[key];
+  }
+  return rest;
+}
+
+function firstOf(attributes: Attributes, keys: readonly string[]): unknown {
+  for (const key of keys) {
+    if (attributes[key] !== undefined) return attributes[key];
+  }
+  return undefined;
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function integerOrNull(value: unknown): number | null {
+  const number = typeof value === 'string' ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) ? number : null;
+}
+
+function idToString(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : typeof value === 'object' ? jsonText(value) : String(value);
+}

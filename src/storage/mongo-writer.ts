@@ -1,0 +1,166 @@
+import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb';
+import { componentLogger } from '../diag';
+import { InvalidOptionError } from '../errors';
+import { describeError, redactConnectionString } from '../redact';
+import type { CollectionNames, ResolvedOptions } from '../types';
+import { INDEXES } from './indexes';
+import { failedIndexes } from './write-errors';
+
+export type CollectionKind = keyof CollectionNames;
+
+/** A document with the `_id` the mapping gave it. */
+export type IdentifiedDocument = Document & { _id: string };
+
+/** What one write did. `rejected` documents were refused by the server for good (validation, size). */
+export interface WriteOutcome {
+  written: number;
+  rejected: number;
+}
+
+const log = componentLogger('writer');
+const APP_NAME = 'opentelemetry-exporter-mongodb';
+
+/**
+ * The one module that talks to MongoDB: every insert, upsert and index creation.
+ * Connects lazily on the first write; closes the client only if it created it.
+ */
+export class MongoWriter {
+  private readonly client: MongoClient;
+  private readonly ownsClient: boolean;
+  private readonly indexesReady = new Map<CollectionKind, Promise<void>>();
+  private connected = false;
+
+  private readonly options: ResolvedOptions;
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    if (options.client) {
+      this.client = options.client;
+      this.ownsClient = false;
+    } else {
+      this.client = createClient(options);
+      this.ownsClient = true;
+    }
+    this.client.on('serverHeartbeatFailed', () => (this.connected = false));
+    this.client.on('serverHeartbeatSucceeded', () => (this.connected = true));
+  }
+
+  /** Whether the last contact with the server succeeded. */
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * Unordered insert. Documents whose `_id` is already stored count as written, so a
+   * repeated batch is harmless. Throws the driver's error (connection, auth...) when
+   * nothing could be decided; its message may hold secrets, so print it with `describe()`.
+   */
+  async insert(kind: CollectionKind, documents: readonly IdentifiedDocument[]): Promise<WriteOutcome> {
+    if (documents.length === 0) return { written: 0, rejected: 0 };
+    try {
+      await Promise.all([
+        this.ensureIndexes(kind),
+        this.collection(kind).insertMany(documents as IdentifiedDocument[], { ordered: false }),
+      ]);
+      this.connected = true;
+      return { written: documents.length, rejected: 0 };
+    } catch (error) {
+      const failed = failedIndexes(error);
+      if (failed === undefined) throw this.noteFailure(error);
+      this.connected = true;
+      if (failed.length > 0) {
+        log.warn(
+          `${failed.length} of ${documents.length} documents refused by ${this.where(kind)}: ${this.describe(error)}`,
+        );
+      }
+      return { written: documents.length - failed.length, rejected: failed.length };
+    }
+  }
+
+  /** Replaces each document by `_id`, inserting it if absent: the metrics session documents. */
+  async upsert(kind: CollectionKind, documents: readonly IdentifiedDocument[]): Promise<WriteOutcome> {
+    if (documents.length === 0) return { written: 0, rejected: 0 };
+    const operations: AnyBulkWriteOperation<IdentifiedDocument>[] = documents.map((document) => ({
+      replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+    }));
+    try {
+      await Promise.all([
+        this.ensureIndexes(kind),
+        this.collection(kind).bulkWrite(operations, { ordered: false }),
+      ]);
+      this.connected = true;
+      return { written: documents.length, rejected: 0 };
+    } catch (error) {
+      throw this.noteFailure(error);
+    }
+  }
+
+  /** Closes the client if this writer created it; a client given by the application is left open. */
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+    this.connected = false;
+  }
+
+  /** An error's text with every secret removed: for diag and for errors passed on. */
+  describe(error: unknown): string {
+    return describeError(error, this.options.secrets);
+  }
+
+  private collection(kind: CollectionKind) {
+    return this.client
+      .db(this.options.database)
+      .collection<IdentifiedDocument>(this.options.collections[kind]);
+  }
+
+  private where(kind: CollectionKind): string {
+    return `${this.options.database}.${this.options.collections[kind]}`;
+  }
+
+  /** Marks the writer disconnected and hands the driver's error back; callers describe it with `describe()`. */
+  private noteFailure(error: unknown): unknown {
+    this.connected = false;
+    return error;
+  }
+
+  /** Creates the plan's indexes once per collection; a failure is reported and tried again on the next write. */
+  private ensureIndexes(kind: CollectionKind): Promise<void> {
+    if (!this.options.createIndexes) return Promise.resolve();
+    let ready = this.indexesReady.get(kind);
+    if (!ready) {
+      ready = this.collection(kind)
+        .createIndexes([...INDEXES[kind]])
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            this.indexesReady.delete(kind);
+            log.warn(`cannot create indexes on ${this.where(kind)}; will retry: ${this.describe(error)}`);
+          },
+        );
+      this.indexesReady.set(kind, ready);
+    }
+    return ready;
+  }
+}
+
+function createClient(options: ResolvedOptions): MongoClient {
+  if (!options.connectionString) {
+    throw new InvalidOptionError(
+      'connectionString',
+      undefined,
+      'a MongoDB URI, given as an option or in MONGODB_CONNECTION_STRING or MONGODB_URI (or pass `client`)',
+    );
+  }
+  try {
+    return new MongoClient(options.connectionString, {
+      appName: APP_NAME,
+      serverSelectionTimeoutMS: options.connectionTimeoutMs,
+      connectTimeoutMS: options.connectionTimeoutMs,
+    });
+  } catch (error) {
+    throw new InvalidOptionError(
+      'connectionString',
+      redactConnectionString(options.connectionString),
+      `a valid MongoDB URI (${describeError(error, options.secrets)})`,
+    );
+  }
+}

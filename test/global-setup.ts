@@ -1,0 +1,28 @@
+import { execFileSync } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+
+const INSTANCE = 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongodbUri: string;
+  }
+}
+
+/**
+ * Starts the project's FerretDB instance for the whole run, or uses MONGODB_URI when
+ * it is set (a real mongod or Atlas). Child processes spawned by tests read
+ * TEST_MONGODB_URI.
+ */
+export default function setup(project: TestProject): () => void {
+  const external = process.env.MONGODB_URI || undefined;
+  const uri =
+    external ??
+    execFileSync('bash', ['scripts/mongo-server.sh', 'start', INSTANCE], { encoding: 'utf8' }).trim();
+  process.env.TEST_MONGODB_URI = uri;
+  project.provide('mongodbUri', uri);
+  return () => {
+    if (!external)
+      execFileSync('bash', ['scripts/mongo-server.sh', 'destroy', INSTANCE], { stdio: 'inherit' });
+  };
+}

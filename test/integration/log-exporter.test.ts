@@ -1,0 +1,171 @@
+import { createServer } from 'node:net';
+import { SeverityNumber } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { MongoLogRecordExporter } from '../../src/index';
+import { captureDiag } from '../support/diag';
+import { TEST_RESOURCE, captureRecords } from '../support/records';
+import { useTestDatabase } from '../support/database';
+
+const database = useTestDatabase('logs');
+const diagOutput = captureDiag();
+
+function newExporter(options: ConstructorParameters<typeof MongoLogRecordExporter>[0] = {}) {
+  return new MongoLogRecordExporter({ connectionString: database.uri, database: database.name, ...options });
+}
+
+function pipeline(exporter: MongoLogRecordExporter) {
+  const provider = new LoggerProvider({
+    resource: TEST_RESOURCE,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter,
+        maxQueueSize: 10_000,
+        maxExportBatchSize: 512,
+        scheduledDelayMillis: 50,
+      }),
+    ],
+  });
+  return { provider, logger: provider.getLogger('integration') };
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function exportOnce(
+  exporter: MongoLogRecordExporter,
+  records: Parameters<MongoLogRecordExporter['export']>[0],
+) {
+  return new Promise<{ result: ExportResult; calls: number }>((resolve) => {
+    let calls = 0;
+    exporter.export(records, (result) => {
+      calls++;
+      setTimeout(() => resolve({ result, calls }), 50);
+    });
+  });
+}
+
+describe('MongoLogRecordExporter against a real server', () => {
+  it('stores every record emitted through a BatchLogRecordProcessor, with BSON dates and ints', async () => {
+    const collection = database.db.collection('errors');
+    const exporter = newExporter();
+    const { provider, logger } = pipeline(exporter);
+    const count = 5000;
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      logger.emit({
+        severityNumber: SeverityNumber.ERROR,
+        body: `falha ${i}`,
+        attributes: { 'code.line.number': i, 'code.file.path': '/app/x.ts', i },
+      });
+    }
+    await provider.forceFlush();
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `log exporter: ${count} records in ${seconds.toFixed(2)} s = ${Math.round(count / seconds)} records/s`,
+    );
+
+    expect(await collection.countDocuments()).toBe(count);
+    expect(await collection.countDocuments({ timestamp: { $type: 'date' } })).toBe(count);
+    expect(await collection.countDocuments({ 'erro.linha': { $type: 'int' } })).toBe(count);
+    const one = await collection.findOne({ 'contexto.i': 7 });
+    expect(one).toMatchObject({ nivel: 'ERROR', maquina_id: '0123456789abcdef', app_version: '9.9.9' });
+    expect(one?.erro).toMatchObject({ mensagem: 'falha 7', arquivo: '/app/x.ts', linha: 7 });
+    expect(exporter.getStats()).toMatchObject({ written: count, failed: 0 });
+    expect(exporter.isConnected).toBe(true);
+    await provider.shutdown();
+  });
+
+  it('creates the plan indexes on errors', async () => {
+    const exporter = newExporter();
+    const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'x' }));
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    const keys = (await database.db.collection('errors').listIndexes().toArray()).map((index) => index.key);
+    expect(keys).toEqual(
+      expect.arrayContaining([{ timestamp: -1 }, { maquina_id: 1, timestamp: -1 }, { 'erro.tipo': 1 }]),
+    );
+    await exporter.shutdown();
+  });
+
+  it('writes nothing below the threshold and counts it as filtered', async () => {
+    const collection = database.db.collection('threshold_errors');
+    const exporter = newExporter({ collections: { errors: 'threshold_errors' }, remoteLevel: 'WARNING' });
+    const records = captureRecords((logger) => {
+      logger('x').emit({ severityNumber: SeverityNumber.INFO, body: 'info' });
+      logger('x').emit({ severityNumber: SeverityNumber.WARN, body: 'warn' });
+      logger('x').emit({ severityNumber: SeverityNumber.FATAL, body: 'fatal' });
+    });
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    expect((await collection.find().toArray()).map((d) => d.nivel).sort()).toEqual(['CRITICAL', 'WARNING']);
+    expect(exporter.getStats()).toMatchObject({ written: 2, filtered: 1 });
+    await exporter.shutdown();
+  });
+
+  it('loses nothing when the provider is shut down right after emitting', async () => {
+    const collection = database.db.collection('close_errors');
+    const exporter = newExporter({ collections: { errors: 'close_errors' } });
+    const provider = new LoggerProvider({
+      resource: TEST_RESOURCE,
+      // A long delay: only shutdown's flush can deliver these.
+      processors: [new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 60_000 })],
+    });
+    const logger = provider.getLogger('close');
+    logger.emit({ severityNumber: 17, body: 'first error before close' });
+    logger.emit({ severityNumber: 17, body: 'second error before close' });
+    await provider.shutdown();
+    expect(await collection.countDocuments()).toBe(2);
+  });
+
+  it('reports FAILED within the timeout when the server is unreachable, calls back once, and keeps the process alive', async () => {
+    const port = await closedPort();
+    const exporter = new MongoLogRecordExporter({
+      connectionString: `mongodb://logger:Sup3rSecretPw@127.0.0.1:${port}/`,
+      connectionTimeoutMs: 500,
+    });
+    const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'lost?' }));
+    const started = Date.now();
+    const { result, calls } = await exportOnce(exporter, records);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(calls).toBe(1);
+    expect(exporter.isConnected).toBe(false);
+    expect(exporter.getStats().failed).toBe(1);
+    expect(diagOutput.text()).toMatch(/cannot write 1 document/);
+    expect(diagOutput.text()).not.toContain('Sup3rSecretPw');
+    expect(String(result.error)).not.toContain('Sup3rSecretPw');
+    await exporter.shutdown();
+  });
+
+  it('does not close a client it was given, and fails exports after shutdown', async () => {
+    const client = new MongoClient(database.uri);
+    const exporter = new MongoLogRecordExporter({ client, database: database.name });
+    const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'x' }));
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    await exporter.shutdown();
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.FAILED);
+    await expect(client.db(database.name).command({ ping: 1 })).resolves.toMatchObject({ ok: 1 });
+    await client.close();
+  });
+
+  it('stores a repeated batch once: ids are fixed when records are mapped', async () => {
+    const collection = database.db.collection('dup_errors');
+    const exporter = newExporter({ collections: { errors: 'dup_errors' } });
+    const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'once' }));
+    await exportOnce(exporter, records);
+    expect(await collection.countDocuments()).toBe(1);
+    await exporter.shutdown();
+  });
+
+  it('rejects bad options at construction, naming the option', () => {
+    expect(() => newExporter({ connectionTimeoutMs: 0 })).toThrow(/Invalid option connectionTimeoutMs: 0/);
+    expect(() => new MongoLogRecordExporter({ database: 'x' })).toThrow(/Invalid option connectionString/);
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { SanitizeReport, toBsonSafe, toBsonSafeObject, truncate } from '../../../src/document/bson-safe';
+
+function safe(value: unknown) {
+  const report = new SanitizeReport();
+  return { value: toBsonSafe(value, report), report };
+}
+
+describe('toBsonSafe', () => {
+  it('passes plain values through unchanged and reports nothing', () => {
+    const date = new Date(0);
+    const input = { a: 1, b: 'x', c: [true, null], d: date, e: { f: 2.5 } };
+    const { value, report } = safe(input);
+    expect(value).toEqual(input);
+    expect(report.count).toBe(0);
+  });
+
+  it('encodes keys with dots and a leading dollar', () => {
+    const { value, report } = safe({ 'a.b': 1, $where: 2, x$y: 3 });
+    expect(value).toEqual({ 'a\uFF0Eb': 1, '\uFF04where': 2, x$y: 3 });
+    expect(report.count).toBe(2);
+  });
+
+  it('cuts circular references and excessive depth', () => {
+    const circular: Record<string, unknown> = { name: 'loop' };
+    circular.self = circular;
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 30; i++) deep = { next: deep };
+    const { value, report } = safe({ circular, deep });
+    const result = value as { circular: { self: unknown }; deep: unknown };
+    expect(result.circular.self).toBe('[Circular]');
+    expect(JSON.stringify(result.deep)).toContain('[MaxDepth]');
+    expect(report.changes.join()).toMatch(/circular reference/);
+  });
+
+  it('keeps a value shared by two branches (not a cycle)', () => {
+    const shared = { k: 1 };
+    expect(safe({ a: shared, b: shared }).value).toEqual({ a: { k: 1 }, b: { k: 1 } });
+  });
+
+  it.each([
+    ['BigInt within 2^53', 12n, 12],
+    ['BigInt beyond 2^53', 2n ** 70n, (2n ** 70n).toString()],
+    ['Symbol', Symbol('s'), 'Symbol(s)'],
+    ['function', function named() {}, '[Function named]'],
+    ['NaN', Number.NaN, 'NaN'],
+    ['-Infinity', Number.NEGATIVE_INFINITY, '-Infinity'],
+    ['invalid Date', new Date('nope'), null],
+    ['lone surrogate', 'a\uD800b', 'a\uFFFDb'],
+    ['Set', new Set([1, 2]), [1, 2]],
+    [
+      'Map',
+      new Map<unknown, unknown>([
+        ['k.1', 1],
+        [2, 'v'],
+      ]),
+      { 'k\uFF0E1': 1, '2': 'v' },
+    ],
+    ['Float32Array', new Float32Array([1.5, 2]), [1.5, 2]],
+    ['RegExp', /a+/g, '/a+/g'],
+  ])('makes a %s storable and reports it', (_label, input, expected) => {
+    const { value, report } = safe(input);
+    expect(value).toEqual(expected);
+    expect(report.count).toBeGreaterThan(0);
+  });
+
+  it('keeps Buffers as binary', () => {
+    const buffer = Buffer.from('hi');
+    expect(safe(buffer).value).toBe(buffer);
+  });
+
+  it('omits undefined object values and stores undefined array items as null', () => {
+    const { value, report } = safe({ a: undefined, b: [undefined, 1] });
+    expect(value).toEqual({ b: [null, 1] });
+    expect(report.count).toBe(2);
+  });
+
+  it('stores an Error as its name, message and stack', () => {
+    const error = Object.assign(new TypeError('bad'), { code: 'E_BAD' });
+    expect(safe({ error }).value).toEqual({
+      error: { name: 'TypeError', message: 'bad', stack: error.stack, code: 'E_BAD' },
+    });
+  });
+
+  it('redacts values under secret-looking keys, whatever their spelling', () => {
+    const { value } = safe({
+      password: 'p',
+      apiKey: 'k',
+      'X-Api-Key': 'k2',
+      access_token: 't',
+      authToken: 't2',
+      tokens_used: 12,
+      nested: { Authorization: 'Bearer x', cookie: 'c' },
+    });
+    expect(value).toEqual({
+      password: '[REDACTED]',
+      apiKey: '[REDACTED]',
+      'X-Api-Key': '[REDACTED]',
+      access_token: '[REDACTED]',
+      authToken: '[REDACTED]',
+      tokens_used: 12,
+      nested: { Authorization: '[REDACTED]', cookie: '[REDACTED]' },
+    });
+  });
+
+  it('truncates very long strings with a marker that says how much was cut', () => {
+    const report = new SanitizeReport();
+    const text = 'x'.repeat(1000);
+    const cut = toBsonSafe(text, report, {
+      maxDepth: 5,
+      maxStringLength: 100,
+      isSecretKey: () => false,
+    }) as string;
+    expect(cut.length).toBeLessThanOrEqual(100);
+    const kept = cut.indexOf('…');
+    expect(cut.endsWith(`…[truncated ${1000 - kept} chars]`)).toBe(true);
+    expect(truncate('short', 100)).toBe('short');
+  });
+
+  it('wraps a non-object given where an object is required', () => {
+    const report = new SanitizeReport();
+    expect(toBsonSafeObject('text', report)).toEqual({ valor: 'text' });
+    expect(toBsonSafeObject(undefined, report)).toEqual({});
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../../src/errors';
+import { DEFAULTS, resolveOptions } from '../../src/options';
+import type { LevelName } from '../../src/types';
+
+const URI = 'mongodb://127.0.0.1:27017/';
+
+describe('resolveOptions', () => {
+  it('applies the defaults', () => {
+    const resolved = resolveOptions({ connectionString: URI }, {});
+    expect(resolved).toMatchObject({
+      connectionString: URI,
+      database: 'mathbank_logs',
+      collections: { errors: 'errors', audit: 'audit', metrics: 'metrics' },
+      remoteSeverity: 17,
+      connectionTimeoutMs: 5000,
+      createIndexes: true,
+    });
+    expect(DEFAULTS.database).toBe('mathbank_logs');
+  });
+
+  it('takes explicit options before environment variables, and the plan variable before MONGODB_URI', () => {
+    const env = {
+      MONGODB_CONNECTION_STRING: 'mongodb://plan/',
+      MONGODB_URI: 'mongodb://uri/',
+      MONGODB_DATABASE: 'envdb',
+    };
+    expect(resolveOptions({}, env)).toMatchObject({ connectionString: 'mongodb://plan/', database: 'envdb' });
+    expect(resolveOptions({}, { MONGODB_URI: 'mongodb://uri/' }).connectionString).toBe('mongodb://uri/');
+    expect(resolveOptions({ connectionString: URI, database: 'mine' }, env)).toMatchObject({
+      connectionString: URI,
+      database: 'mine',
+    });
+  });
+
+  it.each([
+    [{ connectionString: 'http://x' }, 'connectionString'],
+    [{ database: 'a.b' }, 'database'],
+    [{ collections: { erros: 'x' } }, 'collections.erros'],
+    [{ collections: { errors: '' } }, 'collections.errors'],
+    [{ remoteLevel: 'LOUD' }, 'remoteLevel'],
+    [{ remoteLevel: 30 }, 'remoteLevel'],
+    [{ connectionTimeoutMs: -1 }, 'connectionTimeoutMs'],
+    [{ connectionTimeoutMs: '5000' }, 'connectionTimeoutMs'],
+    [{ createIndexes: 'yes' }, 'createIndexes'],
+  ])('rejects %j naming the option %s and the value', (options, option) => {
+    const attempt = () => resolveOptions({ connectionString: URI, ...(options as object) }, {});
+    expect(attempt).toThrow(InvalidOptionError);
+    expect(attempt).toThrow(new RegExp(`^Invalid option ${option.replace('.', '\\.')}: `));
+  });
+
+  it('never puts a password in the error message', () => {
+    const attempt = () => resolveOptions({ connectionString: 'mongo://user:hunter2secret@host/' }, {});
+    expect(attempt).toThrow(InvalidOptionError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2secret');
+    }
+  });
+
+  it('accepts a level name in any common spelling, or a severity number', () => {
+    expect(
+      resolveOptions({ connectionString: URI, remoteLevel: 'warn' as LevelName }, {}).remoteSeverity,
+    ).toBe(13);
+    expect(resolveOptions({ connectionString: URI, remoteLevel: 9 }, {}).remoteSeverity).toBe(9);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import * as api from '../../src/index';
+
+// The package's public surface. A change here is a change users see: update the
+// CHANGELOG, and the major version when something is removed or renamed.
+const EXPECTED_EXPORTS = [
+  'AUDIT_LOGGER_NAME',
+  'DEFAULTS',
+  'DEFAULT_SECRET_KEYS',
+  'InvalidOptionError',
+  'LifecycleError',
+  'MongoExporterError',
+  'MongoLogRecordExporter',
+  'decodeKey',
+  'encodeKey',
+  'getAppVersion',
+  'getEnvironmentInfo',
+  'getMachineId',
+  'machineResourceDetector',
+  'redactConnectionString',
+];
+
+describe('public API', () => {
+  it('exports exactly the listed names, and no default export', () => {
+    expect(Object.keys(api).sort()).toEqual([...EXPECTED_EXPORTS].sort());
+  });
+});
