@@ -15,6 +15,10 @@ export const DEFAULTS = Object.freeze({
   remoteLevel: 'ERROR' as LevelName,
   connectionTimeoutMs: 5000,
   createIndexes: true,
+  audit: Object.freeze({ questoes: true, listas: true, tags: true, exportacoes: true, sessoes: true }),
+  metricsEnabled: true,
+  sendMetricsOnShutdown: true,
+  flushTimeoutMs: 2000,
 });
 
 /** Environment variables read when an option is not given. */

@@ -12,6 +12,19 @@ export interface CollectionNames {
 }
 
 /**
+ * The plan's `[AUDIT]` switches: each turns a group of audit actions on or off.
+ * `questoes`: questao.*; `listas`: lista.criada/editada/deletada; `exportacoes`:
+ * lista.exportada; `tags`: tag.*; `sessoes`: sessao.*.
+ */
+export interface AuditSwitches {
+  questoes: boolean;
+  listas: boolean;
+  tags: boolean;
+  exportacoes: boolean;
+  sessoes: boolean;
+}
+
+/**
  * Options shared by every part of the package: the exporters, the error reporter,
  * the audit logger and `setupTelemetry()`. One object can configure all of them;
  * each part reads the keys it needs. Every key is optional.
@@ -53,6 +66,27 @@ export interface MongoExporterOptions {
    * @default true
    */
   createIndexes?: boolean;
+  /**
+   * Audit groups to record (the plan's `auditar_*`); missing keys stay on.
+   * @default { questoes: true, listas: true, tags: true, exportacoes: true, sessoes: true }
+   */
+  audit?: Partial<AuditSwitches>;
+  /**
+   * Record session metrics at all (the plan's `[METRICS] enabled`).
+   * @default true
+   */
+  metricsEnabled?: boolean;
+  /**
+   * Write the session's final metrics document at shutdown (the plan's `enviar_ao_encerrar`).
+   * @default true
+   */
+  sendMetricsOnShutdown?: boolean;
+  /**
+   * How long the error reporter waits for the crash record to be flushed before the
+   * process exits after an uncaught exception.
+   * @default 2000
+   */
+  flushTimeoutMs?: number;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 
-const INSTANCE = 'vitest';
+// One instance per run, so that concurrent runs never stop each other's server.
+const INSTANCE = `vitest-${process.pid}`;
 
 declare module 'vitest' {
   export interface ProvidedContext {

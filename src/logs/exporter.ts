@@ -66,13 +66,19 @@ export class MongoLogRecordExporter implements LogRecordExporter {
     try {
       const write = this.write(this.map(records)).then(finish, (error: unknown) => {
         log.error('export failed unexpectedly', error);
-        finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+        finish({
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
       });
       this.inFlight.add(write);
       void write.finally(() => this.inFlight.delete(write));
     } catch (error) {
       log.error('export failed unexpectedly', error);
-      finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
     }
   }
 
@@ -102,7 +108,9 @@ export class MongoLogRecordExporter implements LogRecordExporter {
         limits: DEFAULT_SANITIZE_LIMITS,
       };
       try {
-        batch[route].push(route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context));
+        batch[route].push(
+          route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context),
+        );
       } catch (error) {
         // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
         this.stats.add('failed', 1);
@@ -133,6 +141,8 @@ export class MongoLogRecordExporter implements LogRecordExporter {
       log.error(`cannot write ${batch[kind].length} document(s) to ${kind}: ${message}`);
       firstError ??= new Error(message);
     });
-    return firstError ? { code: ExportResultCode.FAILED, error: firstError } : { code: ExportResultCode.SUCCESS };
+    return firstError
+      ? { code: ExportResultCode.FAILED, error: firstError }
+      : { code: ExportResultCode.SUCCESS };
   }
 }

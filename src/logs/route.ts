@@ -12,5 +12,7 @@ export type LogRoute = 'errors' | 'audit' | 'filtered';
  */
 export function routeOf(record: ReadableLogRecord, minimumSeverity: number): LogRoute {
   if (record.instrumentationScope.name === AUDIT_LOGGER_NAME && record.eventName) return 'audit';
-  return effectiveSeverity(record.severityNumber, record.severityText) >= minimumSeverity ? 'errors' : 'filtered';
+  return effectiveSeverity(record.severityNumber, record.severityText) >= minimumSeverity
+    ? 'errors'
+    : 'filtered';
 }

@@ -21,7 +21,11 @@ export function topFrame(stack: string): StackFrame | undefined {
     if (!match) continue;
     const [, func, location, lineNumber] = match;
     if (!location || location.startsWith('eval at ')) continue;
-    return { file: toPath(location), line: Number(lineNumber), func: func ? func.replace(/^new /, '') : null };
+    return {
+      file: toPath(location),
+      line: Number(lineNumber),
+      func: func ? func.replace(/^new /, '') : null,
+    };
   }
   return undefined;
 }

@@ -1,6 +1,11 @@
 import type { AnyValue, Attributes, HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { type SanitizeLimits, type SanitizeReport, toBsonSafe, toBsonSafeObject } from '../document/bson-safe';
+import {
+  type SanitizeLimits,
+  type SanitizeReport,
+  toBsonSafe,
+  toBsonSafeObject,
+} from '../document/bson-safe';
 import type { ResourceFields } from '../document/resource-fields';
 import type { EnvironmentInfo } from '../resource/environment';
 import type { LevelName } from '../types';
@@ -88,12 +93,20 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
         context.limits,
         'erro.mensagem',
       ) as string,
-      stacktrace: stacktrace === null ? null : (toBsonSafe(stacktrace, context.report, context.limits, 'erro.stacktrace') as string),
+      stacktrace:
+        stacktrace === null
+          ? null
+          : (toBsonSafe(stacktrace, context.report, context.limits, 'erro.stacktrace') as string),
       arquivo: stringOrNull(firstOf(attributes, CODE_FILE_KEYS)) ?? frame?.file ?? null,
       linha: integerOrNull(lineAttribute) ?? frame?.line ?? null,
       funcao: stringOrNull(firstOf(attributes, CODE_FUNCTION_KEYS)) ?? frame?.func ?? null,
     },
-    contexto: toBsonSafeObject(omit(attributes, ERROR_FIELD_KEYS), context.report, context.limits, 'contexto'),
+    contexto: toBsonSafeObject(
+      omit(attributes, ERROR_FIELD_KEYS),
+      context.report,
+      context.limits,
+      'contexto',
+    ),
     ambiente: context.fields.ambiente,
   };
   if (attributes[ATTR_EXCEPTION_UNHANDLED] === true) document.nao_tratada = true;
@@ -143,7 +156,11 @@ function messageOf(body: AnyValue | undefined, exceptionMessage: unknown): strin
 function jsonText(value: object): string {
   try {
     return JSON.stringify(value, (_key, item: unknown) =>
-      item instanceof Uint8Array ? `<${item.byteLength} bytes>` : typeof item === 'bigint' ? item.toString() : item,
+      item instanceof Uint8Array
+        ? `<${item.byteLength} bytes>`
+        : typeof item === 'bigint'
+          ? item.toString()
+          : item,
     );
   } catch {
     return String(value);
