@@ -5,12 +5,15 @@ import * as api from '../../src/index';
 // CHANGELOG, and the major version when something is removed or renamed.
 const EXPECTED_EXPORTS = [
   'AUDIT_LOGGER_NAME',
+  'AcaoAuditoria',
+  'AuditLogger',
   'DEFAULTS',
   'DEFAULT_SECRET_KEYS',
   'InvalidOptionError',
   'LifecycleError',
   'MongoExporterError',
   'MongoLogRecordExporter',
+  'auditGroupOf',
   'decodeKey',
   'encodeKey',
   'getAppVersion',
