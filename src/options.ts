@@ -1,4 +1,7 @@
 import type { SeverityNumber } from '@opentelemetry/api';
+import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './document/bson-safe';
+import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
+import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { passwordOf, redactConnectionString } from './redact';
@@ -19,6 +22,10 @@ export const DEFAULTS = Object.freeze({
   metricsEnabled: true,
   sendMetricsOnShutdown: true,
   flushTimeoutMs: 2000,
+  spoolMaxBytes: 100 * 1024 * 1024,
+  retryDeadlineMs: 10_000,
+  maxStringLength: DEFAULT_SANITIZE_LIMITS.maxStringLength,
+  redactKeys: DEFAULT_SECRET_KEYS,
 });
 
 /** Environment variables read when an option is not given. */
@@ -54,10 +61,11 @@ export function resolveOptions(
   }
   if (connectionString !== undefined) validateConnectionString(connectionString);
 
+  const database = validateDatabaseName(options.database ?? nonEmpty(env[ENV.database]) ?? DEFAULTS.database);
   return {
     connectionString,
     client,
-    database: validateDatabaseName(options.database ?? nonEmpty(env[ENV.database]) ?? DEFAULTS.database),
+    database,
     collections: resolveCollections(options.collections),
     remoteSeverity: parseSeverity('remoteLevel', options.remoteLevel ?? DEFAULTS.remoteLevel),
     connectionTimeoutMs: positiveInteger(
@@ -66,6 +74,40 @@ export function resolveOptions(
     ),
     createIndexes: booleanOption('createIndexes', options.createIndexes ?? DEFAULTS.createIndexes),
     secrets: passwordOf(connectionString),
+    spoolDir: resolveSpoolDir(options.spoolDir, connectionString, client, database),
+    spoolMaxBytes: positiveInteger('spoolMaxBytes', options.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes),
+    retryDeadlineMs: positiveInteger('retryDeadlineMs', options.retryDeadlineMs ?? DEFAULTS.retryDeadlineMs),
+    sanitizeLimits: resolveSanitizeLimits(options),
+  };
+}
+
+function resolveSpoolDir(
+  value: unknown,
+  connectionString: string | undefined,
+  client: MongoExporterOptions['client'],
+  database: string,
+): string | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return defaultSpoolDir(connectionString, client, database);
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
+}
+
+function resolveSanitizeLimits(options: MongoExporterOptions): SanitizeLimits {
+  const maxStringLength = options.maxStringLength ?? DEFAULTS.maxStringLength;
+  if (!Number.isSafeInteger(maxStringLength) || maxStringLength < 64) {
+    throw new InvalidOptionError('maxStringLength', maxStringLength, 'an integer of at least 64');
+  }
+  const redactKeys = options.redactKeys ?? DEFAULTS.redactKeys;
+  if (!Array.isArray(redactKeys) || !redactKeys.every((k) => typeof k === 'string' || k instanceof RegExp)) {
+    throw new InvalidOptionError('redactKeys', redactKeys, 'an array of strings and regular expressions');
+  }
+  if (options.maxStringLength === undefined && options.redactKeys === undefined)
+    return DEFAULT_SANITIZE_LIMITS;
+  return {
+    maxDepth: DEFAULT_SANITIZE_LIMITS.maxDepth,
+    maxStringLength,
+    isSecretKey: secretKeyMatcher(redactKeys),
   };
 }
 

@@ -4,18 +4,36 @@ export interface ExporterStats {
   written: number;
   /** Records not meant for MongoDB: below the threshold, or not an audit event. */
   filtered: number;
-  /** Records whose write failed; the export reported FAILED for them. */
+  /** Records lost: the write failed for good, or could not be spooled; the export reported FAILED. */
   failed: number;
   /** Documents the server refused for good (validation, size). */
   rejected: number;
   /** Values changed to be storable (keys encoded, cycles cut, strings truncated...). */
   sanitized: number;
+  /** Documents in write attempts that failed transiently and were tried again. */
+  retried: number;
+  /** Documents appended to the disk spool because the server could not take them in time. */
+  spooled: number;
+  /** Spooled documents later stored in MongoDB. */
+  replayed: number;
+  /** Documents lost because the spool was full (oldest first) or a spool line was unreadable. */
+  dropped: number;
 }
 
 export type StatName = keyof ExporterStats;
 
 export class StatsCounter {
-  private readonly counts: ExporterStats = { written: 0, filtered: 0, failed: 0, rejected: 0, sanitized: 0 };
+  private readonly counts: ExporterStats = {
+    written: 0,
+    filtered: 0,
+    failed: 0,
+    rejected: 0,
+    sanitized: 0,
+    retried: 0,
+    spooled: 0,
+    replayed: 0,
+    dropped: 0,
+  };
 
   add(name: StatName, amount: number): void {
     this.counts[name] += amount;

@@ -1,5 +1,7 @@
 import type { SeverityNumber } from '@opentelemetry/api';
 import type { MongoClient } from 'mongodb';
+import type { SanitizeLimits } from './document/bson-safe';
+import type { SecretKeyPattern } from './document/keys';
 
 /** The plan's level names, as stored in `nivel`. */
 export type LevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -87,6 +89,37 @@ export interface MongoExporterOptions {
    * @default 2000
    */
   flushTimeoutMs?: number;
+  /**
+   * Folder of the disk spool that keeps batches the server could not take, replayed when it
+   * answers again (in this process or the next). `false` turns the spool off: a batch that
+   * cannot be written within `retryDeadlineMs` is then reported as FAILED and lost.
+   * @default a per-user folder: $XDG_STATE_HOME (or ~/.local/state) on Linux, ~/Library/Application Support on
+   *   macOS, %LOCALAPPDATA% on Windows; then `opentelemetry-exporter-mongodb/spool/<destination hash>`
+   */
+  spoolDir?: string | false;
+  /**
+   * Most bytes the spool may hold. When full, the oldest batches are dropped and counted.
+   * @default 104857600 (100 MiB)
+   */
+  spoolMaxBytes?: number;
+  /**
+   * How long one export keeps retrying transient failures (network, server selection, a
+   * primary stepping down) before spooling the batch. Keep it below the processor's
+   * `exportTimeoutMillis` (30000 by default).
+   * @default 10000
+   */
+  retryDeadlineMs?: number;
+  /**
+   * Attribute and detail keys whose values are stored as `[REDACTED]`. Strings match a key
+   * case-insensitively, ignoring `-`, `_` and `.`; regular expressions are tested as they are.
+   * @default DEFAULT_SECRET_KEYS (password, secret, token, authorization, api key, cookie...)
+   */
+  redactKeys?: readonly SecretKeyPattern[];
+  /**
+   * Longest string stored; longer ones are cut and end with `…[truncated N chars]`.
+   * @default 65536
+   */
+  maxStringLength?: number;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -100,4 +133,9 @@ export interface ResolvedOptions {
   createIndexes: boolean;
   /** Strings never to print: the connection string's password, raw and decoded. */
   secrets: readonly string[];
+  /** Undefined when the spool is off. */
+  spoolDir: string | undefined;
+  spoolMaxBytes: number;
+  retryDeadlineMs: number;
+  sanitizeLimits: SanitizeLimits;
 }

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 // One instance per run, so that concurrent runs never stop each other's server.
@@ -21,8 +24,12 @@ export default function setup(project: TestProject): () => void {
     external ??
     execFileSync('bash', ['scripts/mongo-server.sh', 'start', INSTANCE], { encoding: 'utf8' }).trim();
   process.env.TEST_MONGODB_URI = uri;
+  // Default spool folders of exporters made by tests land here, not in the user's state folder.
+  const stateHome = mkdtempSync(join(tmpdir(), 'otel-mongodb-state-'));
+  process.env.XDG_STATE_HOME = stateHome;
   project.provide('mongodbUri', uri);
   return () => {
+    rmSync(stateHome, { recursive: true, force: true });
     if (!external)
       execFileSync('bash', ['scripts/mongo-server.sh', 'destroy', INSTANCE], { stdio: 'inherit' });
   };

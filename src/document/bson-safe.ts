@@ -1,3 +1,4 @@
+import { redactConnectionString } from '../redact';
 import { DEFAULT_SECRET_KEYS, encodeKey, secretKeyMatcher } from './keys';
 
 export const REDACTED_VALUE = '[REDACTED]';
@@ -41,7 +42,7 @@ export class SanitizeReport {
 
 /**
  * A copy of `value` that MongoDB can store as it is: keys encoded (see `encodeKey`),
- * secrets redacted, cycles, excessive depth, functions, symbols, `undefined`, BigInt,
+ * secrets redacted (values under secret-looking keys, connection-string passwords), cycles, excessive depth, functions, symbols, `undefined`, BigInt,
  * Map/Set, typed arrays, non-finite numbers, invalid dates, lone surrogates and very
  * long strings replaced by storable equivalents. Every change is noted in `report`.
  * Plain values pass through without copying.
@@ -210,6 +211,13 @@ function safeString(value: string, path: string, report: SanitizeReport, limits:
   if (!result.isWellFormed()) {
     report.note(path, 'lone UTF-16 surrogate replaced by U+FFFD');
     result = result.toWellFormed();
+  }
+  if (result.includes('://')) {
+    const redacted = redactConnectionString(result);
+    if (redacted !== result) {
+      report.note(path, 'connection-string password redacted');
+      result = redacted;
+    }
   }
   if (result.length > limits.maxStringLength) {
     report.note(path, `string of ${result.length} characters truncated`);

@@ -1,8 +1,10 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../document/bson-safe';
+import { Delivery } from '../delivery/delivery';
+import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
+import { shrinkToFit } from '../document/shrink';
 import { componentLogger } from '../diag';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
@@ -28,6 +30,7 @@ interface MappedBatch {
 export class MongoLogRecordExporter implements LogRecordExporter {
   private readonly options: ResolvedOptions;
   private readonly writer: MongoWriter;
+  private readonly delivery: Delivery;
   private readonly stats = new StatsCounter();
   private readonly nextId = createIdSource();
   private readonly inFlight = new Set<Promise<void>>();
@@ -36,6 +39,7 @@ export class MongoLogRecordExporter implements LogRecordExporter {
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
     this.writer = new MongoWriter(this.options);
+    this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...this.options });
   }
 
   /** Whether the last contact with the server succeeded. */
@@ -87,7 +91,9 @@ export class MongoLogRecordExporter implements LogRecordExporter {
   }
 
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.forceFlush().then(() => this.writer.close());
+    this.shutdownPromise ??= this.forceFlush()
+      .then(() => this.delivery.close())
+      .then(() => this.writer.close());
     return this.shutdownPromise;
   }
 
@@ -105,7 +111,7 @@ export class MongoLogRecordExporter implements LogRecordExporter {
         id: this.nextId(),
         fields: resourceFields(record.resource),
         report,
-        limits: DEFAULT_SANITIZE_LIMITS,
+        limits: this.options.sanitizeLimits,
       };
       try {
         batch[route].push(
@@ -127,22 +133,12 @@ export class MongoLogRecordExporter implements LogRecordExporter {
 
   private async write(batch: MappedBatch): Promise<ExportResult> {
     const kinds = (['errors', 'audit'] as const).filter((kind) => batch[kind].length > 0);
-    const results = await Promise.allSettled(kinds.map((kind) => this.writer.insert(kind, batch[kind])));
-    let firstError: Error | undefined;
-    results.forEach((result, i) => {
-      const kind = kinds[i]!;
-      if (result.status === 'fulfilled') {
-        this.stats.add('written', result.value.written);
-        this.stats.add('rejected', result.value.rejected);
-        return;
-      }
-      const message = this.writer.describe(result.reason);
-      this.stats.add('failed', batch[kind].length);
-      log.error(`cannot write ${batch[kind].length} document(s) to ${kind}: ${message}`);
-      firstError ??= new Error(message);
-    });
-    return firstError
-      ? { code: ExportResultCode.FAILED, error: firstError }
+    const results = await Promise.all(
+      kinds.map((kind) => this.delivery.deliver(kind, 'insert', batch[kind])),
+    );
+    const failure = results.find((result) => result.code === 'failed');
+    return failure
+      ? { code: ExportResultCode.FAILED, error: failure.error }
       : { code: ExportResultCode.SUCCESS };
   }
 }

@@ -29,6 +29,7 @@ export class MongoWriter {
   private readonly ownsClient: boolean;
   private readonly indexesReady = new Map<CollectionKind, Promise<void>>();
   private connected = false;
+  private connecting: Promise<void> | undefined;
 
   private readonly options: ResolvedOptions;
 
@@ -58,6 +59,7 @@ export class MongoWriter {
   async insert(kind: CollectionKind, documents: readonly IdentifiedDocument[]): Promise<WriteOutcome> {
     if (documents.length === 0) return { written: 0, rejected: 0 };
     try {
+      await this.ready();
       await Promise.all([
         this.ensureIndexes(kind),
         this.collection(kind).insertMany(documents as IdentifiedDocument[], { ordered: false }),
@@ -104,6 +106,24 @@ export class MongoWriter {
   /** An error's text with every secret removed: for diag and for errors passed on. */
   describe(error: unknown): string {
     return describeError(error, this.options.secrets);
+  }
+
+  /**
+   * Connects explicitly when the last contact failed. With driver 7 a client whose first,
+   * implicit connection failed stays closed ("Topology is closed") even after the server
+   * is back; `connect()` reopens it, and is a no-op on a client that is already connected.
+   */
+  private ready(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    this.connecting ??= this.client
+      .connect()
+      .then(() => {
+        this.connected = true;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
+    return this.connecting;
   }
 
   private collection(kind: CollectionKind) {

@@ -21,6 +21,11 @@ export function failedIndexes(error: unknown): number[] | undefined {
 /** True when the error means the batch may succeed if sent again later. */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
+  // The driver wraps a lost connection during insertMany in a MongoBulkWriteError that has
+  // no per-document errors and no cause ("connection 1 to ... closed", "Topology is closed").
+  if (error instanceof MongoBulkWriteError && failedIndexes(error) === undefined) {
+    return !PERMANENT_CODES.has(Number(error.code));
+  }
   if (error instanceof MongoServerError && PERMANENT_CODES.has(Number(error.code))) return false;
   if (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError'))
     return true;

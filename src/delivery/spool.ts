@@ -1,0 +1,247 @@
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { EJSON } from 'bson';
+import type { CollectionKind, IdentifiedDocument } from '../storage/mongo-writer';
+
+/** How a spooled batch is written back: the same write the exporter tried. */
+export type WriteOperation = 'insert' | 'upsert';
+
+export interface SpooledBatch {
+  kind: CollectionKind;
+  operation: WriteOperation;
+  documents: IdentifiedDocument[];
+}
+
+/** A segment file claimed by this process for replay. */
+export interface ClaimedSegment {
+  path: string;
+  batches: SpooledBatch[];
+  /** Lines that could not be read (a write cut short by a crash). */
+  unreadableLines: number;
+}
+
+export interface SpoolEvents {
+  /** Oldest batches removed to make room: how many documents were lost. */
+  dropped(documents: number, reason: string): void;
+}
+
+const SEGMENT_SUFFIX = '.ejsonl';
+const CLAIM_SUFFIX = '.replay-';
+const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
+const KINDS = new Set<string>(['errors', 'audit', 'metrics']);
+const OPERATIONS = new Set<string>(['insert', 'upsert']);
+
+/**
+ * An append-only disk queue of batches, as EJSON lines in segment files readable only by
+ * the user. Each line is `count<TAB>kind<TAB>operation<TAB>EJSON array` and is fsynced
+ * before `append` returns. Segments are named by creation time, so replay follows the
+ * order of writing; a process only replays its own segments and those of processes that
+ * are gone. Size is bounded: the oldest segments are dropped, and counted, to make room.
+ */
+export class DiskSpool {
+  readonly directory: string;
+  private readonly maxBytes: number;
+  private readonly events: SpoolEvents;
+  private activePath: string | undefined;
+  private activeFd: number | undefined;
+  private activeBytes = 0;
+  private sequence = 0;
+
+  constructor(directory: string, maxBytes: number, events: SpoolEvents) {
+    this.directory = directory;
+    this.maxBytes = maxBytes;
+    this.events = events;
+  }
+
+  /** True when no segment, of this process or a finished one, waits to be replayed. */
+  isEmpty(): boolean {
+    return this.segments().length === 0 && this.activeBytes === 0;
+  }
+
+  /** Appends a batch and syncs it to disk. Synchronous, so that it also works in an 'exit' handler. */
+  append(batch: SpooledBatch): void {
+    const payload = EJSON.stringify(batch.documents, { relaxed: false });
+    const line = `${batch.documents.length}\t${batch.kind}\t${batch.operation}\t${payload}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (bytes > this.maxBytes) {
+      this.events.dropped(batch.documents.length, `one batch of ${bytes} bytes exceeds spoolMaxBytes`);
+      return;
+    }
+    this.makeRoom(bytes);
+    if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
+    writeSync(this.activeFd!, line);
+    fsyncSync(this.activeFd!);
+    this.activeBytes += bytes;
+  }
+
+  /** Closes the segment being written, so that it can be replayed. */
+  rotate(): void {
+    if (this.activeFd !== undefined) closeSync(this.activeFd);
+    this.activeFd = undefined;
+    this.activePath = undefined;
+    this.activeBytes = 0;
+  }
+
+  /**
+   * Takes the oldest replayable segment for this process by renaming it, so that no other
+   * process replays it too. Undefined when there is none.
+   */
+  claimOldest(): ClaimedSegment | undefined {
+    for (const name of this.segments()) {
+      const claimed = join(this.directory, `${name}${CLAIM_SUFFIX}${process.pid}`);
+      try {
+        renameSync(join(this.directory, name), claimed);
+      } catch {
+        continue; // another process claimed it first
+      }
+      return { path: claimed, ...parseSegment(readFileSync(claimed, 'utf8')) };
+    }
+    return undefined;
+  }
+
+  /** A replayed segment is deleted. */
+  complete(segment: ClaimedSegment): void {
+    unlinkSync(segment.path);
+  }
+
+  /** A segment whose replay failed goes back, under its original name, for a later attempt. */
+  release(segment: ClaimedSegment): void {
+    renameSync(segment.path, segment.path.slice(0, segment.path.lastIndexOf(CLAIM_SUFFIX)));
+  }
+
+  close(): void {
+    this.rotate();
+  }
+
+  /** Replayable segment names, oldest first: closed ones, and claims left by dead processes. */
+  private segments(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.directory);
+    } catch {
+      return [];
+    }
+    const activeName = this.activePath && this.activePath.slice(this.directory.length + 1);
+    const replayable: string[] = [];
+    for (const name of names) {
+      if (name === activeName) continue;
+      if (name.endsWith(SEGMENT_SUFFIX)) {
+        if (!isAlive(ownerPid(name))) replayable.push(name);
+      } else if (
+        name.includes(CLAIM_SUFFIX) &&
+        !isAlive(Number(name.slice(name.lastIndexOf(CLAIM_SUFFIX) + CLAIM_SUFFIX.length)))
+      ) {
+        const original = name.slice(0, name.lastIndexOf(CLAIM_SUFFIX));
+        try {
+          renameSync(join(this.directory, name), join(this.directory, original));
+          replayable.push(original);
+        } catch {
+          // Reclaimed by another process in the meantime.
+        }
+      }
+    }
+    return replayable.sort();
+  }
+
+  private openSegment(): void {
+    this.rotate();
+    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(this.sequence++).padStart(6, '0')}${SEGMENT_SUFFIX}`;
+    this.activePath = join(this.directory, name);
+    this.activeFd = openSync(this.activePath, 'a', 0o600);
+    this.activeBytes = 0;
+  }
+
+  /** Drops the oldest segments until `bytes` more fit under the limit. */
+  private makeRoom(bytes: number): void {
+    let total = this.activeBytes + this.sizeOfSegments();
+    if (total + bytes <= this.maxBytes) return;
+    this.rotate();
+    for (const name of this.allSegmentsOldestFirst()) {
+      if (total + bytes <= this.maxBytes) break;
+      const path = join(this.directory, name);
+      try {
+        const size = statSync(path).size;
+        const documents = countDocuments(readFileSync(path, 'utf8'));
+        unlinkSync(path);
+        total -= size;
+        this.events.dropped(documents, `spool full (spoolMaxBytes ${this.maxBytes})`);
+      } catch {
+        // Claimed or removed by another process meanwhile: it no longer counts.
+      }
+    }
+  }
+
+  private allSegmentsOldestFirst(): string[] {
+    try {
+      return readdirSync(this.directory)
+        .filter((name) => name.endsWith(SEGMENT_SUFFIX))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+
+  private sizeOfSegments(): number {
+    let total = 0;
+    for (const name of this.allSegmentsOldestFirst()) {
+      try {
+        total += statSync(join(this.directory, name)).size;
+      } catch {
+        // Removed meanwhile.
+      }
+    }
+    return total;
+  }
+}
+
+function parseSegment(text: string): Omit<ClaimedSegment, 'path'> {
+  const batches: SpooledBatch[] = [];
+  let unreadableLines = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const [count, kind, operation, payload] = line.split('\t', 4);
+    try {
+      if (!kind || !KINDS.has(kind) || !operation || !OPERATIONS.has(operation) || !payload)
+        throw new Error('bad header');
+      const documents = EJSON.parse(payload, { relaxed: true }) as IdentifiedDocument[];
+      if (!Array.isArray(documents) || documents.length !== Number(count)) throw new Error('bad payload');
+      batches.push({ kind: kind as CollectionKind, operation: operation as WriteOperation, documents });
+    } catch {
+      unreadableLines++;
+    }
+  }
+  return { batches, unreadableLines };
+}
+
+function countDocuments(text: string): number {
+  let documents = 0;
+  for (const line of text.split('\n')) documents += Number.parseInt(line, 10) || 0;
+  return documents;
+}
+
+function ownerPid(segmentName: string): number {
+  return Number(segmentName.split('-')[1]);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false; // our own closed segments are ours to replay
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
