@@ -114,9 +114,11 @@ export class MongoLogRecordExporter implements LogRecordExporter {
         limits: this.options.sanitizeLimits,
       };
       try {
-        batch[route].push(
-          route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context),
-        );
+        const document =
+          route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context);
+        const cut = shrinkToFit(document as unknown as Record<string, unknown>);
+        if (cut > 0) report.note(document._id, `document over 16 MB: ${cut} value(s) truncated to fit`);
+        batch[route].push(document);
       } catch (error) {
         // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
         this.stats.add('failed', 1);
