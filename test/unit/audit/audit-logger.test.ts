@@ -9,6 +9,7 @@ import { InvalidOptionError } from '../../../src/errors';
 import { AUDIT_LOGGER_NAME } from '../../../src/logs/route';
 import { toAuditDocument } from '../../../src/logs/transform';
 import { getMachineId } from '../../../src/resource/machine-id';
+import type { MongoExporterOptions } from '../../../src/types';
 import { captureDiag } from '../../support/diag';
 import { TEST_RESOURCE } from '../../support/records';
 
@@ -320,6 +321,18 @@ describe('AuditLogger.log', () => {
 });
 
 describe('AuditLogger options', () => {
+  it("reads its keys from the package's shared options object", () => {
+    const shared: MongoExporterOptions = {
+      database: 'app_logs',
+      remoteLevel: 'WARNING',
+      audit: { listas: false },
+    };
+    const { provider } = recordingAudit();
+    const audit = new AuditLogger({ ...shared, loggerProvider: provider });
+    expect(audit.isEnabled('lista.criada')).toBe(false);
+    expect(audit.isEnabled('questao.criada')).toBe(true);
+  });
+
   it('rejects bad options with InvalidOptionError naming the option', () => {
     expect(() => new AuditLogger({ loggerProvider: {} as never })).toThrow(/Invalid option loggerProvider/);
     expect(() => new AuditLogger({ audit: { listas: 'sim' as never } })).toThrow(InvalidOptionError);
