@@ -7,6 +7,12 @@ export { redactConnectionString } from './redact';
 export { MongoExporterError, InvalidOptionError, LifecycleError } from './errors';
 export { DEFAULTS } from './options';
 export { AUDIT_LOGGER_NAME } from './logs/route';
+export {
+  ErrorReporter,
+  ERROR_REPORTER_LOGGER_NAME,
+  type ErrorReporterOptions,
+  type ReportContext,
+} from './reporter/error-reporter';
 export { AuditLogger, type AuditLoggerOptions, type AuditStats } from './audit/audit-logger';
 export { AcaoAuditoria, type AuditAction, type CatalogueAction } from './audit/catalogue';
 export type { AuditEvent, AuditDetails, EntityId, UserId } from './audit/event';

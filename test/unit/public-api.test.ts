@@ -9,6 +9,8 @@ const EXPECTED_EXPORTS = [
   'AuditLogger',
   'DEFAULTS',
   'DEFAULT_SECRET_KEYS',
+  'ERROR_REPORTER_LOGGER_NAME',
+  'ErrorReporter',
   'InvalidOptionError',
   'LifecycleError',
   'MongoExporterError',

@@ -1,0 +1,265 @@
+import { type AnyValue, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
+import { types } from 'node:util';
+import { componentLogger } from '../diag';
+import { InvalidOptionError } from '../errors';
+import {
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_EXCEPTION_TYPE,
+  ATTR_EXCEPTION_UNHANDLED,
+} from '../logs/attributes';
+import { DEFAULTS, positiveInteger } from '../options';
+import { describeError } from '../redact';
+import type { MongoExporterOptions } from '../types';
+import { ProcessHooks, type UncaughtOrigin } from './global-handlers';
+import { normalizeThrown } from './normalize';
+import { reporterRegistry } from './registry';
+
+const log = componentLogger('error-reporter');
+
+/** The instrumentation scope of reported errors: their `logger_name`, unless `loggerName` is given. */
+export const ERROR_REPORTER_LOGGER_NAME = 'opentelemetry-exporter-mongodb/error-reporter';
+
+/** Attributes the reporter sets itself; a `contexto` key with one of these names is ignored. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set([
+  ATTR_EXCEPTION_TYPE,
+  ATTR_EXCEPTION_MESSAGE,
+  ATTR_EXCEPTION_STACKTRACE,
+  ATTR_EXCEPTION_UNHANDLED,
+]);
+
+/** Options of {@link ErrorReporter}. Other keys of a shared options object are ignored. */
+export interface ErrorReporterOptions extends Pick<MongoExporterOptions, 'flushTimeoutMs'> {
+  /**
+   * Where the records go: a provider whose processors include a `MongoLogRecordExporter`.
+   * @default logs.getLoggerProvider(), read at each report
+   */
+  loggerProvider?: LoggerProvider;
+  /**
+   * Instrumentation scope name of the records (stored as `logger_name`).
+   * @default ERROR_REPORTER_LOGGER_NAME
+   */
+  loggerName?: string;
+}
+
+/** Extra information stored with a reported error, in the document's `contexto`. */
+export type ReportContext = Record<string, unknown>;
+
+/**
+ * Sends errors to the `errors` collection as FATAL log records (`nivel: "CRITICAL"`):
+ * explicitly with `report()`, around a function with `wrap()`, and for the errors that
+ * would kill the process with `installGlobalHandlers()`. Each error object is emitted at
+ * most once, whichever of these sees it, and the reporter never throws into the application.
+ */
+export class ErrorReporter {
+  /** The longest an exit waits for the crash record to be flushed. */
+  readonly flushTimeoutMs: number;
+  private readonly explicitProvider: LoggerProvider | undefined;
+  private readonly loggerName: string;
+  private cachedLogger: { provider: LoggerProvider; logger: Logger } | undefined;
+  private hooks: ProcessHooks | undefined;
+
+  constructor(options: ErrorReporterOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidOptionError('options', options, 'an object');
+    }
+    const provider = options.loggerProvider;
+    if (
+      provider !== undefined &&
+      (provider === null || typeof provider !== 'object' || typeof provider.getLogger !== 'function')
+    ) {
+      throw new InvalidOptionError(
+        'loggerProvider',
+        '[not a LoggerProvider]',
+        'an OpenTelemetry LoggerProvider',
+      );
+    }
+    const loggerName = options.loggerName ?? ERROR_REPORTER_LOGGER_NAME;
+    if (typeof loggerName !== 'string' || loggerName.trim() === '') {
+      throw new InvalidOptionError('loggerName', loggerName, 'a non-empty string');
+    }
+    this.explicitProvider = provider;
+    this.loggerName = loggerName;
+    this.flushTimeoutMs = positiveInteger(
+      'flushTimeoutMs',
+      options.flushTimeoutMs ?? DEFAULTS.flushTimeoutMs,
+    );
+  }
+
+  /** Whether this reporter's process hooks are installed. */
+  get installed(): boolean {
+    return this.hooks !== undefined;
+  }
+
+  /**
+   * Emits one record for `error` (anything that was thrown), with `contexto` as attributes.
+   * Returns false when nothing was emitted: the same error object was already reported,
+   * or the emit failed (then reported through diag). Never throws.
+   */
+  report(error: unknown, contexto?: ReportContext): boolean {
+    return this.emit(error, contexto, undefined);
+  }
+
+  /**
+   * `fn` with the same `this`, arguments, return value, name and length, that reports what
+   * it throws (or what its returned promise rejects with) and then rethrows it unchanged.
+   * `contexto.funcao_decorada` names the function.
+   */
+  wrap<F extends (...args: never[]) => unknown>(fn: F, contexto?: ReportContext): F {
+    if (typeof fn !== 'function') throw new InvalidOptionError('fn', fn, 'a function');
+    const context: ReportContext = { ...contexto, funcao_decorada: fn.name || '<anonymous>' };
+    const onError = (error: unknown): never => {
+      this.report(error, context);
+      throw error;
+    };
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      let result: unknown;
+      try {
+        result = new.target
+          ? Reflect.construct(fn, args, new.target === wrapped ? fn : new.target)
+          : Reflect.apply(fn, this, args);
+      } catch (error) {
+        return onError(error);
+      }
+      // Only native promises: calling `then` on other thenables (query builders) can start work.
+      return types.isPromise(result) ? result.then(undefined, onError) : result;
+    };
+    Object.defineProperties(wrapped, {
+      name: { value: fn.name, configurable: true },
+      length: { value: fn.length, configurable: true },
+    });
+    return wrapped as unknown as F;
+  }
+
+  /**
+   * Reports uncaught exceptions and unhandled rejections (with `nao_tratada: true`) while
+   * keeping Node's behaviour; see docs/error-reporting.md. Idempotent. Only one reporter
+   * in the process holds the hooks: returns false (and changes nothing) if another does.
+   */
+  installGlobalHandlers(): boolean {
+    const registry = reporterRegistry();
+    if (this.hooks) return true;
+    if (registry.hooksOwner !== undefined) {
+      log.warn('another ErrorReporter already handles uncaught errors; this one does not install hooks');
+      return false;
+    }
+    const hooks = new ProcessHooks({
+      report: (error, origin) => void this.emit(error, undefined, origin),
+      flush: () => this.flush(),
+      flushTimeoutMs: this.flushTimeoutMs,
+    });
+    hooks.install();
+    this.hooks = hooks;
+    registry.hooksOwner = this;
+    return true;
+  }
+
+  /** Removes exactly the listeners `installGlobalHandlers()` added. */
+  uninstall(): void {
+    if (!this.hooks) return;
+    this.hooks.uninstall();
+    this.hooks = undefined;
+    const registry = reporterRegistry();
+    if (registry.hooksOwner === this) registry.hooksOwner = undefined;
+  }
+
+  /**
+   * Flushes the provider (when it has `forceFlush`, as the SDK's does), waiting at most
+   * `flushTimeoutMs`. Resolves true when the flush finished in time; never rejects.
+   */
+  async flush(): Promise<boolean> {
+    let provider: LoggerProvider;
+    try {
+      provider = this.provider();
+    } catch (error) {
+      log.error(`cannot flush: ${describeError(error)}`);
+      return false;
+    }
+    const flushable = provider as { forceFlush?: () => Promise<void> };
+    if (typeof flushable.forceFlush !== 'function') return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.flushTimeoutMs);
+    });
+    const flushed = Promise.resolve()
+      .then(() => flushable.forceFlush!())
+      .then(
+        () => 'done' as const,
+        (error: unknown) => {
+          log.error(`flushing reported errors failed: ${describeError(error)}`);
+          return 'failed' as const;
+        },
+      );
+    const outcome = await Promise.race([flushed, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout')
+      log.warn(`flushing reported errors took longer than ${this.flushTimeoutMs} ms`);
+    return outcome === 'done';
+  }
+
+  private emit(
+    error: unknown,
+    contexto: ReportContext | undefined,
+    origin: UncaughtOrigin | undefined,
+  ): boolean {
+    try {
+      const reported = reporterRegistry().reported;
+      if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
+        if (reported.has(error)) return false;
+        reported.add(error);
+      }
+      const thrown = normalizeThrown(error);
+      const attributes: Record<string, AnyValue> = this.contextAttributes(contexto);
+      attributes[ATTR_EXCEPTION_TYPE] = thrown.type;
+      attributes[ATTR_EXCEPTION_MESSAGE] = thrown.message;
+      if (thrown.stacktrace !== null) attributes[ATTR_EXCEPTION_STACKTRACE] = thrown.stacktrace;
+      if (origin) {
+        attributes[ATTR_EXCEPTION_UNHANDLED] = true;
+        attributes.origem = origin;
+      }
+      this.logger().emit({
+        severityNumber: SeverityNumber.FATAL,
+        severityText: 'FATAL',
+        body: thrown.message,
+        attributes,
+      });
+      return true;
+    } catch (failure) {
+      log.error(`cannot report an error: ${describeError(failure)}`);
+      return false;
+    }
+  }
+
+  private contextAttributes(contexto: ReportContext | undefined): Record<string, AnyValue> {
+    const attributes: Record<string, AnyValue> = {};
+    if (contexto === undefined || contexto === null) return attributes;
+    if (typeof contexto !== 'object') {
+      log.warn(`report(): contexto must be an object, got ${typeof contexto}; ignored`);
+      return attributes;
+    }
+    for (const key of Object.keys(contexto)) {
+      if (RESERVED_KEYS.has(key)) {
+        log.warn(`report(): contexto key "${key}" is set by the reporter; ignored`);
+        continue;
+      }
+      try {
+        attributes[key] = contexto[key] as AnyValue;
+      } catch (error) {
+        log.warn(`report(): cannot read contexto key "${key}": ${describeError(error)}`);
+      }
+    }
+    return attributes;
+  }
+
+  private provider(): LoggerProvider {
+    return this.explicitProvider ?? logs.getLoggerProvider();
+  }
+
+  private logger(): Logger {
+    const provider = this.provider();
+    if (this.cachedLogger?.provider !== provider) {
+      this.cachedLogger = { provider, logger: provider.getLogger(this.loggerName) };
+    }
+    return this.cachedLogger.logger;
+  }
+}
