@@ -1,0 +1,196 @@
+import {
+  DEFAULT_SANITIZE_LIMITS,
+  type SanitizeReport,
+  toBsonSafeObject,
+} from '../document/bson-safe';
+import { encodeKey } from '../document/keys';
+import type { ResourceFields } from '../document/resource-fields';
+import { attributesKey, type HistogramTotals, type Series } from './accumulator';
+
+/** A duration histogram's statistics, in milliseconds rounded to 2 decimals (`total_ms` is extra). */
+export interface TimingStats {
+  count: number;
+  min_ms: number | null;
+  max_ms: number | null;
+  avg_ms: number | null;
+  total_ms: number | null;
+}
+
+/** Statistics of a histogram that does not measure time, in its own unit. */
+export interface HistogramStats {
+  unidade: string;
+  count: number;
+  min: number | null;
+  max: number | null;
+  avg: number | null;
+  sum: number | null;
+}
+
+/** One attributed series of a number-valued metric. */
+export interface AttributedValue {
+  atributos: Record<string, unknown>;
+  valor: number | null;
+}
+
+/** One attributed series of a duration histogram. */
+export type AttributedTiming = { atributos: Record<string, unknown> } & TimingStats;
+
+/** One attributed series of a histogram that does not measure time. */
+export type AttributedHistogram = { atributos: Record<string, unknown> } & HistogramStats;
+
+/**
+ * A document of the `metrics` collection: one per usage session. The plan's keys come
+ * first; the `*_por_atributo`, `medidores`, `contadores_bidirecionais` and `histogramas`
+ * keys hold what the plan had no place for and appear only when not empty.
+ * Metric names are keys encoded with `encodeKey` (`http.requests` → `http．requests`).
+ */
+export interface SessionDocument {
+  _id: string;
+  timestamp: Date;
+  maquina_id: string;
+  app_version: string;
+  tipo: 'SESSAO';
+  sessao: { inicio: Date; fim: Date; duracao_segundos: number; ativa: boolean };
+  contadores: Record<string, number | null>;
+  timings: Record<string, TimingStats>;
+  contadores_por_atributo?: Record<string, AttributedValue[]>;
+  timings_por_atributo?: Record<string, AttributedTiming[]>;
+  medidores?: Record<string, number | null>;
+  medidores_por_atributo?: Record<string, AttributedValue[]>;
+  contadores_bidirecionais?: Record<string, number | null>;
+  contadores_bidirecionais_por_atributo?: Record<string, AttributedValue[]>;
+  histogramas?: Record<string, HistogramStats>;
+  histogramas_por_atributo?: Record<string, AttributedHistogram[]>;
+}
+
+/** The session part of the mapping's input. */
+export interface SessionInfo {
+  id: string;
+  startedAt: Date;
+  /** Set once the session has ended; the document is then final (`ativa: false`). */
+  endedAt: Date | undefined;
+}
+
+/** Everything the document is made of; the mapping itself reads no clock and does no I/O. */
+export interface SessionMappingInput {
+  session: SessionInfo;
+  series: Iterable<Series>;
+  fields: ResourceFields;
+  /** The time of this write: `timestamp`, and `sessao.fim` while the session runs. */
+  now: Date;
+  report: SanitizeReport;
+}
+
+type Section = 'contadores' | 'medidores' | 'contadores_bidirecionais';
+const SECTION_OF = { counter: 'contadores', gauge: 'medidores', upDownCounter: 'contadores_bidirecionais' } as const;
+
+/** The session's document as of `now`. */
+export function toSessionDocument(input: SessionMappingInput): SessionDocument {
+  const { session, fields, now, report } = input;
+  const end = session.endedAt ?? now;
+  const document: SessionDocument = {
+    _id: session.id,
+    timestamp: now,
+    maquina_id: fields.maquina_id,
+    app_version: fields.app_version,
+    tipo: 'SESSAO',
+    sessao: {
+      inicio: session.startedAt,
+      fim: end,
+      duracao_segundos: Math.max(0, Math.floor((end.getTime() - session.startedAt.getTime()) / 1000)),
+      ativa: session.endedAt === undefined,
+    },
+    contadores: {},
+    timings: {},
+  };
+  const sorted = [...input.series].sort(bySeriesOrder);
+  for (const series of sorted) {
+    const name = encodeKey(series.name);
+    const attributed = Object.keys(series.attributes).length > 0;
+    const path = (section: string) => `${section}.${name}`;
+    const atributos = () =>
+      toBsonSafeObject(series.attributes, report, DEFAULT_SANITIZE_LIMITS, `${path('atributos')}`);
+
+    if (series.kind === 'histogram') {
+      if (!series.histogram) continue;
+      if (series.timing) {
+        const stats = timingStats(series.histogram, report, path('timings'));
+        if (!attributed) document.timings[name] = stats;
+        else listIn(document, 'timings_por_atributo', name).push({ atributos: atributos(), ...stats });
+      } else {
+        const stats = histogramStats(series, series.histogram, report, path('histogramas'));
+        if (!attributed) (document.histogramas ??= {})[name] = stats;
+        else listIn(document, 'histogramas_por_atributo', name).push({ atributos: atributos(), ...stats });
+      }
+      continue;
+    }
+    const section: Section = SECTION_OF[series.kind];
+    const valor = finiteOrNull(series.value, report, path(section));
+    if (!attributed) (document[section] ??= {})[name] = valor;
+    else listIn(document, `${section}_por_atributo`, name).push({ atributos: atributos(), valor });
+  }
+  return document;
+}
+
+type ListSection =
+  | 'contadores_por_atributo'
+  | 'timings_por_atributo'
+  | 'medidores_por_atributo'
+  | 'contadores_bidirecionais_por_atributo'
+  | 'histogramas_por_atributo';
+
+function listIn<K extends ListSection>(
+  document: SessionDocument,
+  section: K,
+  name: string,
+): NonNullable<SessionDocument[K]>[string] {
+  const lists = (document[section] ??= {}) as Record<string, unknown[]>;
+  return (lists[name] ??= []) as NonNullable<SessionDocument[K]>[string];
+}
+
+function timingStats(totals: HistogramTotals, report: SanitizeReport, path: string): TimingStats {
+  return {
+    count: totals.count,
+    min_ms: rounded(totals.min, report, `${path}.min_ms`),
+    max_ms: rounded(totals.max, report, `${path}.max_ms`),
+    avg_ms: rounded(totals.sum / totals.count, report, `${path}.avg_ms`),
+    total_ms: rounded(totals.sum, report, `${path}.total_ms`),
+  };
+}
+
+function histogramStats(
+  series: Series,
+  totals: HistogramTotals,
+  report: SanitizeReport,
+  path: string,
+): HistogramStats {
+  return {
+    unidade: series.unit,
+    count: totals.count,
+    min: rounded(totals.min, report, `${path}.min`),
+    max: rounded(totals.max, report, `${path}.max`),
+    avg: rounded(totals.sum / totals.count, report, `${path}.avg`),
+    sum: rounded(totals.sum, report, `${path}.sum`),
+  };
+}
+
+/** Rounded to 2 decimals; a missing or non-finite value becomes null (noted when non-finite). */
+function rounded(value: number | undefined, report: SanitizeReport, path: string): number | null {
+  if (value === undefined) return null;
+  const finite = finiteOrNull(value, report, path);
+  return finite === null ? null : Math.round(finite * 100) / 100;
+}
+
+function finiteOrNull(value: number, report: SanitizeReport, path: string): number | null {
+  if (Number.isFinite(value)) return value;
+  report.note(path, `${value} stored as null`);
+  return null;
+}
+
+/** Name, then attribute set: documents come out the same whatever order the SDK reported in. */
+function bySeriesOrder(a: Series, b: Series): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  const ka = attributesKey(a.attributes);
+  const kb = attributesKey(b.attributes);
+  return ka === kb ? 0 : ka < kb ? -1 : 1;
+}
