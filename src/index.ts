@@ -17,6 +17,21 @@ export { AuditLogger, type AuditLoggerOptions, type AuditStats } from './audit/a
 export { AcaoAuditoria, type AuditAction, type CatalogueAction } from './audit/catalogue';
 export type { AuditEvent, AuditDetails, EntityId, UserId } from './audit/event';
 export { auditGroupOf, type AuditGroup, type ActionGroups } from './audit/switches';
+export { MongoMetricExporter } from './metrics/exporter';
+export {
+  MetricsCollector,
+  METRICS_COLLECTOR_METER,
+  type MetricsCollectorOptions,
+  type MetricsCollectorStats,
+} from './metrics/collector';
+export type {
+  SessionDocument,
+  TimingStats,
+  HistogramStats,
+  AttributedValue,
+  AttributedTiming,
+  AttributedHistogram,
+} from './metrics/transform';
 export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
 export type { ErrorDocument, AuditDocument } from './logs/transform';
 export type { ExporterStats } from './stats';
