@@ -9,6 +9,8 @@
 #   scripts/mongo-server.sh uri [NAME]        print the URI of a running instance
 #
 # When MONGODB_URI is set, start and uri print it and nothing is installed or started.
+# MONGO_SERVER_AUTH=user:password at first start makes the instance require that user
+# (FerretDB's SCRAM authentication); the printed URI carries no credentials.
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
@@ -65,7 +67,14 @@ start() {
   local port uri
   port="$(cat "$dir/port")"
   uri="mongodb://127.0.0.1:$port/"
-  setsid "$ferretdb" --handler=sqlite --sqlite-url="file:$(cat "$dir/data")/" \
+  local auth=()
+  [ -f "$dir/auth" ] || printf '%s' "${MONGO_SERVER_AUTH:-}" >"$dir/auth"
+  if [ -s "$dir/auth" ]; then
+    local credentials
+    credentials="$(cat "$dir/auth")"
+    auth=(--test-enable-new-auth --setup-database=admin "--setup-username=${credentials%%:*}" "--setup-password=${credentials#*:}")
+  fi
+  setsid "$ferretdb" "${auth[@]}" --handler=sqlite --sqlite-url="file:$(cat "$dir/data")/" \
     --listen-addr="127.0.0.1:$port" --telemetry=disable --debug-addr=- \
     --state-dir="$(cat "$dir/data")" --log-level=error >>"$dir/log" 2>&1 </dev/null &
   echo $! >"$dir/pid"

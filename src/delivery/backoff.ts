@@ -9,9 +9,23 @@ export function backoffDelay(
   return Math.round(random() * ceiling);
 }
 
-/** A timer that does not keep the process alive. */
+/**
+ * Awaits `work` while holding a timer that keeps the process alive, at most `maxMs`.
+ * The MongoDB driver's timers do not keep a process alive, so without this a process
+ * awaiting a write or a shutdown could end halfway, with the batch neither written nor spooled.
+ */
+export async function keepingAlive<T>(work: Promise<T>, maxMs: number): Promise<T> {
+  const timer = setTimeout(() => undefined, maxMs);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A plain wait. It keeps the process alive: someone is awaiting the export it delays. */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -31,5 +45,32 @@ export async function retryUntil<T>(
       options.onRetry(error);
       await sleep(wait);
     }
+  }
+}
+
+/**
+ * A wait that `wake()` ends early: lets a shutdown interrupt a long backoff. A background
+ * pause does not keep the process alive; one that a caller awaits does.
+ */
+export class Pause {
+  private readonly background: boolean;
+  private wakeUp: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: { background: boolean }) {
+    this.background = options.background;
+  }
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeUp = resolve;
+      this.timer = setTimeout(resolve, ms);
+      if (this.background) this.timer.unref();
+    });
+  }
+
+  wake(): void {
+    clearTimeout(this.timer);
+    this.wakeUp?.();
   }
 }

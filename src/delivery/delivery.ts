@@ -2,10 +2,12 @@ import { componentLogger } from '../diag';
 import type { StatsCounter } from '../stats';
 import type { CollectionKind, IdentifiedDocument, MongoWriter, WriteOutcome } from '../storage/mongo-writer';
 import { isTransient } from '../storage/write-errors';
-import { backoffDelay, retryUntil, sleep } from './backoff';
+import { Pause, backoffDelay, keepingAlive, retryUntil } from './backoff';
 import { DiskSpool, type SpooledBatch, type WriteOperation } from './spool';
 
 const log = componentLogger('delivery');
+// Beyond the retry deadline, one more attempt may still be waiting on server selection.
+const KEEP_ALIVE_MARGIN_MS = 60_000;
 
 /** `written` and `spooled` are successes for the exporter; `failed` means the batch is lost. */
 export type DeliveryResult = { code: 'written' | 'spooled' } | { code: 'failed'; error: Error };
@@ -37,6 +39,7 @@ export class Delivery {
   private draining: Promise<void> | undefined;
   private closed = false;
   private dropEpisode = false;
+  private readonly pause = new Pause({ background: true });
   private readonly spoolOnExit = () => this.spoolInFlight();
 
   constructor(options: DeliveryOptions) {
@@ -68,7 +71,7 @@ export class Delivery {
     if (this.draining && this.spool) return this.toSpool(batch);
     this.inFlight.add(batch);
     try {
-      const outcome = await retryUntil(() => this.write(batch), {
+      const attempts = retryUntil(() => this.write(batch), {
         deadline: Date.now() + this.retryDeadlineMs,
         isTransient,
         onRetry: (error) => {
@@ -76,6 +79,7 @@ export class Delivery {
           log.debug(`retrying ${documents.length} ${kind} document(s): ${this.writer.describe(error)}`);
         },
       });
+      const outcome = await keepingAlive(attempts, this.retryDeadlineMs + KEEP_ALIVE_MARGIN_MS);
       this.stats.add('written', outcome.written);
       this.stats.add('rejected', outcome.rejected);
       return { code: 'written' };
@@ -96,10 +100,20 @@ export class Delivery {
     }
   }
 
-  /** Stops the replay loop and waits for it; what remains in the spool waits for the next start. */
+  /**
+   * Gives a running replay up to `retryDeadlineMs` to empty the spool, then stops it.
+   * What remains in the spool is replayed at the next start.
+   */
   async close(): Promise<void> {
+    if (this.draining) {
+      this.pause.wake();
+      const deadline = new Pause({ background: false });
+      await Promise.race([this.draining, deadline.wait(this.retryDeadlineMs)]);
+      deadline.wake();
+    }
     this.closed = true;
-    await this.draining;
+    this.pause.wake();
+    await keepingAlive(this.draining ?? Promise.resolve(), KEEP_ALIVE_MARGIN_MS);
     this.spool?.close();
     process.removeListener('exit', this.spoolOnExit);
   }
@@ -142,7 +156,7 @@ export class Delivery {
       }
       // Back off only while the server refuses; new appends during a healthy replay loop at once.
       stalled = state === 'stalled' ? stalled + 1 : 0;
-      if (stalled > 0) await sleep(backoffDelay(stalled, 250, 30_000) + 50);
+      if (stalled > 0) await this.pause.wait(backoffDelay(stalled, 250, 30_000) + 50);
     }
   }
 

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { ControlledServer, usingExternalServer } from '../support/server';
+
+const run = promisify(execFile);
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'spool-writer.ts');
+
+async function writer(count: number, label: string, env: Record<string, string>) {
+  const { stdout } = await run(process.execPath, [FIXTURE, String(count), label], {
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+}
+
+describe.skipIf(usingExternalServer)('spool replay at the next start', () => {
+  it('replays what a process spooled while the server was down, exactly once, from a second process', async () => {
+    const server = new ControlledServer('replay');
+    const spoolRoot = mkdtempSync(join(tmpdir(), 'spool-replay-'));
+    const env = {
+      TEST_TARGET_URI: server.start(),
+      TEST_DATABASE: 'replay',
+      TEST_SPOOL_DIR: join(spoolRoot, 'spool'),
+      TEST_RETRY_DEADLINE_MS: '1000',
+    };
+    try {
+      server.stop();
+      const first = await writer(1000, 'first', env);
+      expect(first).toMatchObject({ written: 0, spooled: 1000, failed: 0 });
+
+      server.start();
+      const second = await writer(500, 'second', { ...env, TEST_RETRY_DEADLINE_MS: '10000' });
+      expect(second).toMatchObject({ failed: 0, dropped: 0 });
+      expect(second.replayed + second.written).toBe(1500);
+
+      const client = new MongoClient(env.TEST_TARGET_URI);
+      const errors = client.db('replay').collection('errors');
+      const byLabel = {
+        first: await errors.countDocuments({ 'contexto.label': 'first' }),
+        second: await errors.countDocuments({ 'contexto.label': 'second' }),
+        distinctFirst: (await errors.distinct('contexto.i', { 'contexto.label': 'first' })).length,
+      };
+      await client.close();
+      expect(byLabel).toEqual({ first: 1000, second: 500, distinctFirst: 1000 });
+      expect(readdirSync(env.TEST_SPOOL_DIR).filter((name) => name.endsWith('.ejsonl'))).toEqual([]);
+    } finally {
+      server.destroy();
+      rmSync(spoolRoot, { recursive: true, force: true });
+    }
+  });
+});
