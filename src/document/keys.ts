@@ -34,6 +34,7 @@ export type SecretKeyPattern = string | RegExp;
  */
 export const DEFAULT_SECRET_KEYS: readonly SecretKeyPattern[] = Object.freeze([
   'password',
+  'senha',
   'passwd',
   'pwd',
   'secret',

@@ -87,12 +87,7 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
     logger_name: record.instrumentationScope.name,
     erro: {
       tipo: stringOrNull(attributes[ATTR_EXCEPTION_TYPE]),
-      mensagem: toBsonSafe(
-        messageOf(record.body, attributes[ATTR_EXCEPTION_MESSAGE]),
-        context.report,
-        context.limits,
-        'erro.mensagem',
-      ) as string,
+      mensagem: messageOf(record.body, attributes[ATTR_EXCEPTION_MESSAGE], context),
       stacktrace:
         stacktrace === null
           ? null
@@ -142,15 +137,19 @@ export function hrTimeToDate(time: HrTime): Date {
   return new Date(time[0] * 1000 + Math.floor(time[1] / 1e6));
 }
 
-/** The body as text; an empty body falls back to `exception.message`. */
-function messageOf(body: AnyValue | undefined, exceptionMessage: unknown): string {
-  if (typeof body === 'string' && body !== '') return body;
-  if (typeof body === 'number' || typeof body === 'boolean') return String(body);
-  if (body !== undefined && body !== null && typeof body === 'object') {
-    const text = jsonText(body);
-    if (text !== '{}' && text !== '[]') return text;
+/**
+ * The body as text; an empty body falls back to `exception.message`. Structured bodies are
+ * made safe first (secrets redacted, cycles cut) and then written as JSON.
+ */
+function messageOf(body: AnyValue | undefined, exceptionMessage: unknown, context: MappingContext): string {
+  let text = typeof exceptionMessage === 'string' ? exceptionMessage : '';
+  if (typeof body === 'string' && body !== '') text = body;
+  else if (typeof body === 'number' || typeof body === 'boolean') text = String(body);
+  else if (body !== undefined && body !== null && typeof body === 'object') {
+    const json = jsonText(toBsonSafe(body, context.report, context.limits, 'body') as object);
+    if (json !== '{}' && json !== '[]') text = json;
   }
-  return typeof exceptionMessage === 'string' ? exceptionMessage : '';
+  return toBsonSafe(text, context.report, context.limits, 'erro.mensagem') as string;
 }
 
 function jsonText(value: object): string {
