@@ -13,7 +13,7 @@ export const METRICS_COLLECTOR_METER = 'opentelemetry-exporter-mongodb/metrics-c
 export interface MetricsCollectorOptions extends Pick<MongoExporterOptions, 'metricsEnabled'> {
   /**
    * Where the instruments are created; its `forceFlush()` runs when a session ends.
-   * @default metrics.getMeterProvider(), read on first use
+   * @default metrics.getMeterProvider(), read at each call (a provider registered later is picked up)
    */
   meterProvider?: MeterProvider;
   /** The session registry to drive; the process's own by default (tests pass their own). */
@@ -39,6 +39,7 @@ export class MetricsCollector {
   private readonly sessions: SessionRegistry;
   private readonly givenProvider: FlushableMeterProvider | undefined;
   private meter: Meter | undefined;
+  private meterSource: MeterProvider | undefined;
   private readonly counters = new Map<string, Counter>();
   private readonly histograms = new Map<string, Histogram>();
   private dropped = 0;
@@ -65,9 +66,10 @@ export class MetricsCollector {
     if (!this.enabled) return;
     try {
       if (!this.accepts(name, value, 'increment')) return;
+      const meter = this.getMeter();
       let counter = this.counters.get(name);
       if (!counter) {
-        counter = this.getMeter().createCounter(name);
+        counter = meter.createCounter(name);
         this.counters.set(name, counter);
       }
       counter.add(value);
@@ -81,9 +83,10 @@ export class MetricsCollector {
     if (!this.enabled) return;
     try {
       if (!this.accepts(operation, milliseconds, 'recordTiming')) return;
+      const meter = this.getMeter();
       let histogram = this.histograms.get(operation);
       if (!histogram) {
-        histogram = this.getMeter().createHistogram(operation, { unit: 'ms' });
+        histogram = meter.createHistogram(operation, { unit: 'ms' });
         this.histograms.set(operation, histogram);
       }
       histogram.record(milliseconds);
@@ -155,8 +158,15 @@ export class MetricsCollector {
     return this.givenProvider ?? metrics.getMeterProvider();
   }
 
+  /** The meter of the current provider: a global provider registered after the collector was made is picked up. */
   private getMeter(): Meter {
-    this.meter ??= this.provider().getMeter(METRICS_COLLECTOR_METER);
+    const provider = this.provider();
+    if (provider !== this.meterSource || !this.meter) {
+      this.meterSource = provider;
+      this.meter = provider.getMeter(METRICS_COLLECTOR_METER);
+      this.counters.clear();
+      this.histograms.clear();
+    }
     return this.meter;
   }
 

@@ -1,3 +1,4 @@
+import { metrics } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
@@ -143,5 +144,25 @@ describe('MetricsCollector', () => {
     expect(finished.map((session) => session.id)).toEqual([id]);
     collector.startSession();
     expect(collector.sessionId).not.toBe(id);
+  });
+});
+
+describe('MetricsCollector without a meterProvider option', () => {
+  it('uses the global MeterProvider, including one registered after the collector was created', async () => {
+    const sessions = new SessionRegistry();
+    const collector = new MetricsCollector({ sessions });
+    collector.increment('antes_do_registro'); // the no-op provider: not recorded anywhere
+    const pipeline = meterPipeline();
+    metrics.setGlobalMeterProvider(pipeline.provider);
+    try {
+      collector.increment('depois_do_registro', 2);
+      const accumulator = new SessionAccumulator();
+      accumulator.merge(await pipeline.collect());
+      const names = [...accumulator.values()].map((series) => [series.name, series.value]);
+      expect(names).toEqual([['depois_do_registro', 2]]);
+    } finally {
+      metrics.disable();
+      await pipeline.provider.shutdown();
+    }
   });
 });
