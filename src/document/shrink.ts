@@ -63,7 +63,10 @@ function cutStrings(container: object, limit: number): number {
   return cut;
 }
 
-/** Replaces the biggest array or object below the top level by a marker. */
+// Contract structures whose fields dashboards read: their strings may be cut, never the structure.
+const STRUCTURAL_KEYS = new Set(['erro', 'ambiente', 'sessao']);
+
+/** Replaces the biggest array or object (other than a contract structure) by a marker. */
 function replaceLargestContainer(document: Record<string, unknown>): boolean {
   let best: { parent: Record<string, unknown>; key: string; size: number } | undefined;
   const visit = (parent: Record<string, unknown>, depth: number) => {
@@ -72,7 +75,8 @@ function replaceLargestContainer(document: Record<string, unknown>): boolean {
       if (item === null || typeof item !== 'object' || item instanceof Date || item instanceof Uint8Array)
         continue;
       const size = calculateObjectSize(item as object);
-      if (depth > 0 && (!best || size > best.size)) best = { parent, key, size };
+      const structural = depth === 0 && STRUCTURAL_KEYS.has(key);
+      if (!structural && (!best || size > best.size)) best = { parent, key, size };
       visit(item as Record<string, unknown>, depth + 1);
     }
   };
