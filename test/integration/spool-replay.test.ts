@@ -36,7 +36,7 @@ describe.skipIf(usingExternalServer)('spool replay at the next start', () => {
       server.start();
       const second = await writer(500, 'second', { ...env, TEST_RETRY_DEADLINE_MS: '10000' });
       expect(second).toMatchObject({ failed: 0, dropped: 0 });
-      expect(second.replayed + second.written).toBe(1500);
+      expect((second.replayed ?? 0) + (second.written ?? 0)).toBe(1500);
 
       const client = new MongoClient(env.TEST_TARGET_URI);
       const errors = client.db('replay').collection('errors');
