@@ -176,7 +176,9 @@ export class MetricsCollector {
       return false;
     }
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      this.drop(`${method}(${JSON.stringify(name)}): the value must be a finite number >= 0, got ${String(value)}`);
+      this.drop(
+        `${method}(${JSON.stringify(name)}): the value must be a finite number >= 0, got ${String(value)}`,
+      );
       return false;
     }
     return true;

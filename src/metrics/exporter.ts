@@ -114,7 +114,10 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
       void done.finally(() => this.inFlight.delete(done));
     } catch (error) {
       log.error('export failed unexpectedly', error);
-      finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
     }
   }
 
@@ -171,7 +174,8 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
     state.session.endedAt ??= new Date();
     let result: Promise<boolean>;
     if (!worthWriting(state)) result = Promise.resolve(true);
-    else if (state.stored?.final && state.stored.version === state.accumulator.version) result = Promise.resolve(true);
+    else if (state.stored?.final && state.stored.version === state.accumulator.version)
+      result = Promise.resolve(true);
     else result = this.push(state).then((outcome) => outcome.code === ExportResultCode.SUCCESS);
     this.retired = { session: state.session, result };
     return result;

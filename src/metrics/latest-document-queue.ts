@@ -41,7 +41,10 @@ export class LatestDocumentQueue<D extends { _id: string }> {
       try {
         result = await this.write(documents);
       } catch (error) {
-        result = { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) };
+        result = {
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        };
       }
       for (const resolve of waiters) resolve(result);
     }

@@ -1,8 +1,4 @@
-import {
-  DEFAULT_SANITIZE_LIMITS,
-  type SanitizeReport,
-  toBsonSafeObject,
-} from '../document/bson-safe';
+import { DEFAULT_SANITIZE_LIMITS, type SanitizeReport, toBsonSafeObject } from '../document/bson-safe';
 import { encodeKey } from '../document/keys';
 import type { ResourceFields } from '../document/resource-fields';
 import { attributesKey, type HistogramTotals, type Series } from './accumulator';
@@ -82,7 +78,11 @@ export interface SessionMappingInput {
 }
 
 type Section = 'contadores' | 'medidores' | 'contadores_bidirecionais';
-const SECTION_OF = { counter: 'contadores', gauge: 'medidores', upDownCounter: 'contadores_bidirecionais' } as const;
+const SECTION_OF = {
+  counter: 'contadores',
+  gauge: 'medidores',
+  upDownCounter: 'contadores_bidirecionais',
+} as const;
 
 /** The session's document as of `now`. */
 export function toSessionDocument(input: SessionMappingInput): SessionDocument {

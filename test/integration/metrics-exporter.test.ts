@@ -21,7 +21,12 @@ function newExporter(
   options: ConstructorParameters<typeof MongoMetricExporter>[0] = {},
 ) {
   return new MongoMetricExporter(
-    { connectionString: database.uri, database: database.name, collections: { metrics: collection }, ...options },
+    {
+      connectionString: database.uri,
+      database: database.name,
+      collections: { metrics: collection },
+      ...options,
+    },
     sessions,
   );
 }

@@ -74,7 +74,11 @@ describe('MongoMetricExporter (no server needed)', () => {
 
   it('rejects bad switches at construction, naming the option', () => {
     expect(
-      () => new MongoMetricExporter({ connectionString: NOWHERE, sendMetricsOnShutdown: 1 as unknown as boolean }),
+      () =>
+        new MongoMetricExporter({
+          connectionString: NOWHERE,
+          sendMetricsOnShutdown: 1 as unknown as boolean,
+        }),
     ).toThrow(/Invalid option sendMetricsOnShutdown: 1/);
   });
 });

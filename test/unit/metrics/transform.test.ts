@@ -10,7 +10,11 @@ const DOT = '\uFF0E';
 const STARTED = new Date('2026-11-25T10:00:00.000Z');
 const NOW = new Date('2026-11-25T10:02:05.900Z');
 
-function mapped(accumulator: SessionAccumulator, session: Partial<SessionInfo> = {}, report = new SanitizeReport()) {
+function mapped(
+  accumulator: SessionAccumulator,
+  session: Partial<SessionInfo> = {},
+  report = new SanitizeReport(),
+) {
   return toSessionDocument({
     session: { id: 'sessao-1', startedAt: STARTED, endedAt: undefined, ...session },
     series: accumulator.values(),
@@ -44,7 +48,9 @@ describe('toSessionDocument', () => {
       tipo: 'SESSAO',
       sessao: { inicio: STARTED, fim: NOW, duracao_segundos: 125, ativa: true },
       contadores: { teste: 5 },
-      timings: { operacao_teste: { count: 1, min_ms: 100.46, max_ms: 100.46, avg_ms: 100.46, total_ms: 100.46 } },
+      timings: {
+        operacao_teste: { count: 1, min_ms: 100.46, max_ms: 100.46, avg_ms: 100.46, total_ms: 100.46 },
+      },
     });
   });
 
