@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { ControlledServer, usingExternalServer } from '../support/server';
+
+const run = promisify(execFile);
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+
+/** Runs a fixture; resolves with its exit code and output whatever the code. */
+async function runFixture(file: string, args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(fixtures, file), ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe.skipIf(usingExternalServer)('a crash while the database is down', () => {
+  it('keeps the crash record in the spool and stores it once the server and the application are back', async () => {
+    const server = new ControlledServer('crash');
+    const uri = server.start();
+    const spoolRoot = mkdtempSync(join(tmpdir(), 'crash-spool-'));
+    const spoolDir = join(spoolRoot, 'spool');
+    try {
+      server.stop();
+      const crashed = await runFixture('error-reporter-child.ts', ['uncaught'], {
+        CHILD_CONNECTION_STRING: uri,
+        CHILD_DATABASE: 'crash',
+        CHILD_COLLECTION: 'errors',
+        CHILD_SPOOL_DIR: spoolDir,
+        CHILD_CONNECTION_TIMEOUT_MS: '500',
+        CHILD_FLUSH_TIMEOUT_MS: '1000',
+      });
+      expect(crashed.code).toBe(1);
+      expect(crashed.stderr).toContain('sem enunciado');
+      expect(readdirSync(spoolDir).filter((name) => name.endsWith('.ejsonl'))).toHaveLength(1);
+
+      server.start();
+      const restarted = await runFixture('spool-writer.ts', ['0', 'restart'], {
+        TEST_TARGET_URI: uri,
+        TEST_DATABASE: 'crash',
+        TEST_SPOOL_DIR: spoolDir,
+        TEST_RETRY_DEADLINE_MS: '10000',
+      });
+      expect(restarted.code).toBe(0);
+      expect(JSON.parse(restarted.stdout.trim())).toMatchObject({ replayed: 1, failed: 0 });
+
+      const client = new MongoClient(uri);
+      const stored = await client.db('crash').collection('errors').find().toArray();
+      await client.close();
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({
+        nivel: 'CRITICAL',
+        nao_tratada: true,
+        erro: { tipo: 'QuestaoInvalidaError', mensagem: 'questão 42 sem enunciado', funcao: 'salvarQuestao' },
+      });
+    } finally {
+      server.destroy();
+      rmSync(spoolRoot, { recursive: true, force: true });
+    }
+  });
+});
