@@ -36,6 +36,18 @@ export interface SpoolEvents {
   dropped(documents: number, reason: string): void;
 }
 
+/**
+ * Process-wide: the segments being written by any spool of this process (the log and metric
+ * exporters may share a folder), which no spool may claim, and the sequence in their names.
+ * Kept on globalThis so that the ESM and CommonJS builds of the package share them.
+ */
+const processState = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('opentelemetry-exporter-mongodb.spool')
+] ??= {
+  activeSegments: new Set<string>(),
+  sequence: 0,
+}) as { activeSegments: Set<string>; sequence: number };
+
 const SEGMENT_SUFFIX = '.ejsonl';
 const CLAIM_SUFFIX = '.replay-';
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -56,7 +68,6 @@ export class DiskSpool {
   private activePath: string | undefined;
   private activeFd: number | undefined;
   private activeBytes = 0;
-  private sequence = 0;
 
   constructor(directory: string, maxBytes: number, events: SpoolEvents) {
     this.directory = directory;
@@ -88,6 +99,7 @@ export class DiskSpool {
   /** Closes the segment being written, so that it can be replayed. */
   rotate(): void {
     if (this.activeFd !== undefined) closeSync(this.activeFd);
+    if (this.activePath !== undefined) processState.activeSegments.delete(this.activePath);
     this.activeFd = undefined;
     this.activePath = undefined;
     this.activeBytes = 0;
@@ -132,10 +144,9 @@ export class DiskSpool {
     } catch {
       return [];
     }
-    const activeName = this.activePath && this.activePath.slice(this.directory.length + 1);
     const replayable: string[] = [];
     for (const name of names) {
-      if (name === activeName) continue;
+      if (processState.activeSegments.has(join(this.directory, name))) continue;
       if (name.endsWith(SEGMENT_SUFFIX)) {
         if (!isAlive(ownerPid(name))) replayable.push(name);
       } else if (
@@ -157,8 +168,10 @@ export class DiskSpool {
   private openSegment(): void {
     this.rotate();
     mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(this.sequence++).padStart(6, '0')}${SEGMENT_SUFFIX}`;
+    const sequence = String(processState.sequence++).padStart(6, '0');
+    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${sequence}${SEGMENT_SUFFIX}`;
     this.activePath = join(this.directory, name);
+    processState.activeSegments.add(this.activePath);
     this.activeFd = openSync(this.activePath, 'a', 0o600);
     this.activeBytes = 0;
   }

@@ -11,6 +11,7 @@ import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
 import { booleanOption, DEFAULTS, resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
+import { Delivery } from '../delivery/delivery';
 import { MongoWriter } from '../storage/mongo-writer';
 import type { MongoExporterOptions } from '../types';
 import { SessionAccumulator } from './accumulator';
@@ -44,6 +45,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
   private readonly enabled: boolean;
   private readonly sendOnShutdown: boolean;
   private readonly writer: MongoWriter;
+  private readonly delivery: Delivery;
   private readonly sessions: SessionRegistry;
   private readonly stats = new StatsCounter();
   private readonly queue = new LatestDocumentQueue<SessionDocument>((documents) => this.write(documents));
@@ -66,6 +68,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
       options.sendMetricsOnShutdown ?? DEFAULTS.sendMetricsOnShutdown,
     );
     this.writer = new MongoWriter(resolved);
+    this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...resolved });
     this.sessions = sessions;
     if (this.enabled) {
       sessions.attach(this);
@@ -154,6 +157,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
       }
     }
     await this.forceFlush();
+    await this.delivery.close();
     await this.writer.close();
   }
 
@@ -199,21 +203,13 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
     });
   }
 
-  /** The one place that writes: the whole state of each session, replaced by `_id`. */
+  /**
+   * The one place that writes: the whole state of each session, replaced by `_id`, through
+   * the delivery layer (retries, then the disk spool; replayed in order, so the latest state wins).
+   */
   private async write(documents: SessionDocument[]): Promise<ExportResult> {
-    try {
-      const outcome = await this.writer.upsert('metrics', documents);
-      this.stats.add('written', outcome.written);
-      this.stats.add('rejected', outcome.rejected);
-      return SUCCESS;
-    } catch (error) {
-      const message = this.writer.describe(error);
-      this.stats.add('failed', documents.length);
-      log.error(
-        `cannot write ${documents.length} session document(s) to metrics (the next export writes the whole state again): ${message}`,
-      );
-      return { code: ExportResultCode.FAILED, error: new Error(message) };
-    }
+    const result = await this.delivery.deliver('metrics', 'upsert', documents);
+    return result.code === 'failed' ? { code: ExportResultCode.FAILED, error: result.error } : SUCCESS;
   }
 
   /** Says once per distinct change what was made storable; the same value is not reported at every export. */

@@ -112,6 +112,16 @@ describe('DiskSpool', () => {
     expect(segment.unreadableLines).toBe(1);
   });
 
+  it('never claims a segment another spool of this process is still writing (shared folder)', () => {
+    const { spool: logs, directory } = newSpool();
+    const metrics = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined });
+    logs.append(batch('still-open'));
+    metrics.append(batch('metrics'));
+    expect(drain(metrics).map((b) => b.documents[0]!._id)).toEqual(['metrics-0']);
+    logs.append(batch('more'));
+    expect(drain(logs).map((b) => b.documents[0]!._id)).toEqual(['still-open-0', 'more-0']);
+  });
+
   it('replays segments left by a process that is gone, and leaves those of a live process alone', () => {
     const { spool, directory } = newSpool();
     spool.append(batch('mine'));
