@@ -1,3 +1,5 @@
+export { setupTelemetry } from './setup/setup-telemetry';
+export type { SetupTelemetryOptions, Telemetry } from './setup/types';
 export { MongoLogRecordExporter } from './logs/exporter';
 export { machineResourceDetector } from './resource/detector';
 export { getMachineId } from './resource/machine-id';

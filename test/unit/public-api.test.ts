@@ -26,6 +26,7 @@ const EXPECTED_EXPORTS = [
   'getMachineId',
   'machineResourceDetector',
   'redactConnectionString',
+  'setupTelemetry',
 ];
 
 describe('public API', () => {

@@ -1,0 +1,186 @@
+import { logs, metrics as metricsApi } from '@opentelemetry/api';
+import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { AuditLogger } from '../audit/audit-logger';
+import { componentLogger } from '../diag';
+import { InvalidOptionError, LifecycleError } from '../errors';
+import { MongoLogRecordExporter } from '../logs/exporter';
+import { MongoMetricExporter } from '../metrics/exporter';
+import { MetricsCollector } from '../metrics/collector';
+import { booleanOption, DEFAULTS, ENV, positiveInteger } from '../options';
+import { ErrorReporter } from '../reporter/error-reporter';
+import { getAppVersion } from '../resource/app-version';
+import { machineResourceDetector } from '../resource/detector';
+import { installShutdownHooks, withTimeout } from './shutdown-hooks';
+import type { SetupTelemetryOptions, Telemetry } from './types';
+
+const log = componentLogger('setup');
+
+interface Lifecycle {
+  state: 'idle' | 'active' | 'shut down';
+}
+// On globalThis: the ESM and CommonJS builds of the package must agree that setup ran.
+const lifecycle = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('opentelemetry-exporter-mongodb.setup')
+] ??= {
+  state: 'idle',
+}) as Lifecycle;
+
+export const SETUP_DEFAULTS = Object.freeze({
+  remoteLoggingEnabled: true,
+  installGlobalHandlers: true,
+  registerGlobalProviders: true,
+  shutdownOnExit: true,
+  shutdownTimeoutMs: 5000,
+  metricExportIntervalMs: 60_000,
+  // The SDK's default (2048) drops records in bursts; this bounds memory at ~10k records.
+  maxQueueSize: 10_000,
+});
+
+/**
+ * One call for applications without OpenTelemetry: a LoggerProvider exporting to MongoDB
+ * (errors and audit), a MeterProvider exporting the session's metrics, a resource with the
+ * machine id and app version, the error reporter's process hooks, the audit logger and the
+ * metrics collector, a started session, and a shutdown on exit. Call it once, at startup.
+ *
+ * Without a connection string (option, MONGODB_CONNECTION_STRING or MONGODB_URI), remote
+ * export is disabled with one warning and every API keeps working.
+ */
+export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promise<Telemetry> {
+  if (lifecycle.state !== 'idle') {
+    throw new LifecycleError(
+      lifecycle.state === 'active'
+        ? 'setupTelemetry() was already called: use the object it returned (one setup per process)'
+        : 'setupTelemetry() was called after shutdown(): telemetry cannot be set up twice in one process',
+    );
+  }
+  const settings = resolveSetup(options);
+  const resource = buildResource(options);
+  const remote = settings.remoteLoggingEnabled ? remoteConnection(options) : undefined;
+
+  const logExporter = remote && new MongoLogRecordExporter(options);
+  const processors: LogRecordProcessor[] = [];
+  if (logExporter) {
+    processors.push(
+      new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
+    );
+  }
+  const loggerProvider = new LoggerProvider({ resource, processors });
+
+  const metricsEnabled = booleanOption('metricsEnabled', options.metricsEnabled ?? DEFAULTS.metricsEnabled);
+  const readers =
+    remote && metricsEnabled
+      ? [
+          new PeriodicExportingMetricReader({
+            exporter: new MongoMetricExporter(options),
+            exportIntervalMillis: settings.metricExportIntervalMs,
+            exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
+          }),
+        ]
+      : [];
+  const meterProvider = new MeterProvider({ resource, readers });
+
+  if (settings.registerGlobalProviders) {
+    if (!logs.setGlobalLoggerProvider(loggerProvider))
+      log.warn('a global LoggerProvider was already registered; kept it');
+    if (!metricsApi.setGlobalMeterProvider(meterProvider))
+      log.warn('a global MeterProvider was already registered; kept it');
+  }
+
+  const errors = new ErrorReporter({ loggerProvider, flushTimeoutMs: options.flushTimeoutMs });
+  if (settings.installGlobalHandlers) errors.installGlobalHandlers();
+  const audit = new AuditLogger({ loggerProvider, audit: options.audit });
+  const metrics = new MetricsCollector({ meterProvider, metricsEnabled });
+  const sessionStart = Date.now();
+  metrics.startSession();
+  audit.sessaoIniciada();
+  lifecycle.state = 'active';
+
+  let uninstallHooks = () => {};
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      uninstallHooks();
+      audit.sessaoEncerrada(Math.floor((Date.now() - sessionStart) / 1000));
+      await withTimeout(
+        (async () => {
+          await metrics.endSession();
+          errors.uninstall();
+          await Promise.all([loggerProvider.shutdown(), meterProvider.shutdown()]);
+        })(),
+        settings.shutdownTimeoutMs,
+      );
+      lifecycle.state = 'shut down';
+    })();
+    return shutdownPromise;
+  };
+  if (settings.shutdownOnExit) uninstallHooks = installShutdownHooks(shutdown, settings.shutdownTimeoutMs);
+
+  return {
+    audit,
+    errors,
+    metrics,
+    loggerProvider,
+    meterProvider,
+    remoteEnabled: remote !== undefined,
+    forceFlush: async () => {
+      await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    shutdown,
+  };
+}
+
+function resolveSetup(options: SetupTelemetryOptions) {
+  return {
+    remoteLoggingEnabled: booleanOption(
+      'remoteLoggingEnabled',
+      options.remoteLoggingEnabled ?? SETUP_DEFAULTS.remoteLoggingEnabled,
+    ),
+    installGlobalHandlers: booleanOption(
+      'installGlobalHandlers',
+      options.installGlobalHandlers ?? SETUP_DEFAULTS.installGlobalHandlers,
+    ),
+    registerGlobalProviders: booleanOption(
+      'registerGlobalProviders',
+      options.registerGlobalProviders ?? SETUP_DEFAULTS.registerGlobalProviders,
+    ),
+    shutdownOnExit: booleanOption('shutdownOnExit', options.shutdownOnExit ?? SETUP_DEFAULTS.shutdownOnExit),
+    shutdownTimeoutMs: positiveInteger(
+      'shutdownTimeoutMs',
+      options.shutdownTimeoutMs ?? SETUP_DEFAULTS.shutdownTimeoutMs,
+    ),
+    metricExportIntervalMs: positiveInteger(
+      'metricExportIntervalMs',
+      options.metricExportIntervalMs ?? SETUP_DEFAULTS.metricExportIntervalMs,
+    ),
+  };
+}
+
+/** Undefined, with one warning, when no connection is configured: the application keeps running. */
+function remoteConnection(options: SetupTelemetryOptions): true | undefined {
+  if (options.client || options.connectionString) return true;
+  if (ENV.connectionString.some((name) => process.env[name]?.trim())) return true;
+  process.emitWarning(
+    `no MongoDB connection string: set the connectionString option, ${ENV.connectionString.join(' or ')}, ` +
+      'or [MONGODB] connection_string in config.ini. Remote export is disabled; the application keeps running.',
+    { code: 'OTEL_MONGODB_NO_CONNECTION' },
+  );
+  return undefined;
+}
+
+function buildResource(options: SetupTelemetryOptions): Resource {
+  const detected = machineResourceDetector.detect().attributes ?? {};
+  const serviceName = options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? process.env.npm_package_name;
+  if (serviceName !== undefined && (typeof serviceName !== 'string' || serviceName === '')) {
+    throw new InvalidOptionError('serviceName', serviceName, 'a non-empty string');
+  }
+  return defaultResource()
+    .merge(resourceFromAttributes(detected))
+    .merge(
+      resourceFromAttributes({
+        'service.version': options.appVersion ?? getAppVersion(),
+        ...(serviceName ? { 'service.name': serviceName } : {}),
+      }),
+    );
+}

@@ -1,0 +1,82 @@
+import type { LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { AuditLogger } from '../audit/audit-logger';
+import type { MetricsCollector } from '../metrics/collector';
+import type { ErrorReporter } from '../reporter/error-reporter';
+import type { LevelName, MongoExporterOptions } from '../types';
+
+/** `setupTelemetry()` options: every exporter option, plus how the pipelines are wired. */
+export interface SetupTelemetryOptions extends MongoExporterOptions {
+  /**
+   * `service.name` of the resource.
+   * @default process.env.OTEL_SERVICE_NAME ?? process.env.npm_package_name ?? 'unknown_service:node'
+   */
+  serviceName?: string;
+  /**
+   * `service.version` of the resource, stored as `app_version`.
+   * @default getAppVersion(): npm_package_version, else the nearest package.json
+   */
+  appVersion?: string;
+  /**
+   * Send anything to MongoDB at all (the plan's `remote_logging_enabled`). When false, or when no
+   * connection string is configured, the APIs keep working and nothing is sent.
+   * @default true
+   */
+  remoteLoggingEnabled?: boolean;
+  /**
+   * Also print log records at or above this level on the console (the plan's `nivel_console`).
+   * @default undefined (off: most applications have their own console logger)
+   */
+  consoleLevel?: LevelName;
+  /**
+   * Also append log records at or above this level to `logFile` (the plan's `nivel_arquivo`).
+   * @default undefined (off)
+   */
+  fileLevel?: LevelName;
+  /**
+   * The local log file used when `fileLevel` is set.
+   * @default 'logs/mathbank.log'
+   */
+  logFile?: string;
+  /**
+   * Report uncaught exceptions and unhandled rejections (see docs/error-reporting.md).
+   * @default true
+   */
+  installGlobalHandlers?: boolean;
+  /**
+   * Register the providers as OpenTelemetry's global logger and meter providers.
+   * @default true
+   */
+  registerGlobalProviders?: boolean;
+  /**
+   * Flush and shut down on SIGINT, SIGTERM and when the event loop empties, keeping the
+   * application's exit code.
+   * @default true
+   */
+  shutdownOnExit?: boolean;
+  /**
+   * Longest time `shutdown()` may take; what is not written by then stays in the spool.
+   * @default 5000
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * How often the session's metrics document is brought up to date.
+   * @default 60000
+   */
+  metricExportIntervalMs?: number;
+}
+
+/** What `setupTelemetry()` returns: the three APIs, the providers, and the lifecycle. */
+export interface Telemetry {
+  audit: AuditLogger;
+  errors: ErrorReporter;
+  metrics: MetricsCollector;
+  loggerProvider: LoggerProvider;
+  meterProvider: MeterProvider;
+  /** Whether anything is sent to MongoDB (false without a connection string, or when switched off). */
+  remoteEnabled: boolean;
+  /** Writes everything emitted so far. */
+  forceFlush(): Promise<void>;
+  /** Ends the session (audit `sessao.encerrada`, final metrics), flushes and closes. Idempotent. */
+  shutdown(): Promise<void>;
+}
