@@ -37,4 +37,5 @@ export type {
 export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
 export type { ErrorDocument, AuditDocument } from './logs/transform';
 export type { ExporterStats } from './stats';
+export { observeExporterStats, STATS_METRIC_NAME, type StatsSource } from './stats-metrics';
 export type { MongoExporterOptions, CollectionNames, LevelName, AuditSwitches } from './types';

@@ -25,7 +25,9 @@ const EXPECTED_EXPORTS = [
   'getEnvironmentInfo',
   'getMachineId',
   'machineResourceDetector',
+  'observeExporterStats',
   'redactConnectionString',
+  'STATS_METRIC_NAME',
   'setupTelemetry',
 ];
 
