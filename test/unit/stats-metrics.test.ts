@@ -52,7 +52,9 @@ describe('observeExporterStats', () => {
     memory.reset();
     await provider.forceFlush();
     const later = memory.getMetrics().flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics));
-    const observedAfterStop = later.flatMap((m) => m.dataPoints).map((p) => p.value);
+    const observedAfterStop = later.flatMap((m) =>
+      (m.dataPoints as { value: unknown }[]).map((p) => p.value),
+    );
     expect(observedAfterStop).not.toContain(100);
     await provider.shutdown();
   });
