@@ -1,0 +1,66 @@
+import { InvalidOptionError } from '../errors';
+import { parseLevelName } from '../logs/severity';
+import { resolveOptions } from '../options';
+import { redactConnectionString } from '../redact';
+import type { LevelName, MongoExporterOptions } from '../types';
+
+const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
+const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
+
+export const BOOLEAN_EXPECTATION = 'true/false, yes/no, on/off or 1/0';
+export const LEVEL_EXPECTATION = 'DEBUG, INFO, WARNING, ERROR or CRITICAL';
+export const POSITIVE_INTEGER_EXPECTATION = 'a positive whole number of milliseconds';
+
+/** true/false/yes/no/on/off/1/0 in any case (the ini parser already turns true/false into booleans). */
+export function parseBooleanText(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  return undefined;
+}
+
+/** Decimal digits only: `5000`, not `5e3`, `-1` or `0`. */
+export function parsePositiveIntegerText(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
+}
+
+/** A level name in any common spelling, as a {@link LevelName}. */
+export function parseLevelText(value: unknown): LevelName | undefined {
+  return typeof value === 'string' ? parseLevelName(value) : undefined;
+}
+
+/**
+ * A value as it may be shown in an error: connection-string passwords replaced. A
+ * malformed URI with an `@` keeps only what follows the last `@`, since it may hold credentials.
+ */
+export function shownValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const redacted = redactConnectionString(value);
+  if (redacted !== value || !value.includes('@')) return redacted;
+  return `****@${value.slice(value.lastIndexOf('@') + 1)}`;
+}
+
+/**
+ * Checks a value with the exporters' own validation (`resolveOptions`), so that a file or
+ * an environment variable accepts exactly what the option accepts. On failure, `fail`
+ * receives what was expected and returns the error to throw.
+ */
+export function validateAsOption(partial: MongoExporterOptions, fail: (expectation: string) => Error): void {
+  try {
+    resolveOptions({ ...partial, spoolDir: false }, {});
+  } catch (error) {
+    if (error instanceof InvalidOptionError) throw fail(expectationOf(error));
+    throw error;
+  }
+}
+
+// InvalidOptionError's message ends with "; expected <expectation>".
+function expectationOf(error: InvalidOptionError): string {
+  const marker = '; expected ';
+  const at = error.message.lastIndexOf(marker);
+  return at >= 0 ? error.message.slice(at + marker.length) : error.message;
+}
