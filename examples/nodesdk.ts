@@ -46,7 +46,9 @@ const sdk = new NodeSDK({
   // Records below `remoteLevel` (ERROR) are ignored by this exporter; other processors still see them.
   logRecordProcessors: [new BatchLogRecordProcessor({ exporter: logExporter })],
   // Each export replaces the session's document, so a crash loses at most one interval.
-  metricReaders: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 10_000 })],
+  metricReaders: [
+    new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 10_000 }),
+  ],
 });
 sdk.start();
 
@@ -94,7 +96,12 @@ try {
   }
   console.log(`metrics: session ${sessionId}`);
   console.dir(
-    session && { maquina_id: session.maquina_id, sessao: session.sessao, contadores: session.contadores, timings: session.timings },
+    session && {
+      maquina_id: session.maquina_id,
+      sessao: session.sessao,
+      contadores: session.contadores,
+      timings: session.timings,
+    },
     { depth: null },
   );
 } finally {

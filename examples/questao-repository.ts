@@ -111,7 +111,9 @@ try {
   }
   console.log(`errors: ${errors.length} new document(s)`);
   for (const doc of errors) {
-    console.log(`  ${doc.nivel} ${doc.erro.tipo}: ${doc.erro.mensagem} contexto=${JSON.stringify(doc.contexto)}`);
+    console.log(
+      `  ${doc.nivel} ${doc.erro.tipo}: ${doc.erro.mensagem} contexto=${JSON.stringify(doc.contexto)}`,
+    );
   }
   console.log(`metrics: session ${sessionId}`);
   console.dir(session && { contadores: session.contadores, timings: session.timings }, { depth: null });
