@@ -36,6 +36,8 @@ export class Delivery {
   private readonly retryDeadlineMs: number;
   private readonly spool: DiskSpool | undefined;
   private readonly inFlight = new Set<SpooledBatch>();
+  /** Documents handed over outside the batch pipeline (crash records) and not yet delivered. */
+  private readonly held = new Map<string, { kind: CollectionKind; document: IdentifiedDocument }>();
   private draining: Promise<void> | undefined;
   private closed = false;
   private dropEpisode = false;
@@ -61,13 +63,29 @@ export class Delivery {
     return this.draining !== undefined;
   }
 
+  /**
+   * Keeps a document that may never reach `deliver` (it waits in the SDK's queue) until a
+   * batch holding the same `_id` is delivered; at process exit it is spooled otherwise.
+   */
+  hold(kind: CollectionKind, document: IdentifiedDocument): void {
+    if (this.spool) this.held.set(document._id, { kind, document });
+  }
+
   /** Delivers one batch. Never rejects. */
   async deliver(
     kind: CollectionKind,
     operation: WriteOperation,
     documents: IdentifiedDocument[],
   ): Promise<DeliveryResult> {
-    const batch: SpooledBatch = { kind, operation, documents };
+    const result = await this.deliverBatch({ kind, operation, documents });
+    if (result.code !== 'failed' && this.held.size > 0) {
+      for (const document of documents) this.held.delete(document._id);
+    }
+    return result;
+  }
+
+  private async deliverBatch(batch: SpooledBatch): Promise<DeliveryResult> {
+    const { kind, documents } = batch;
     if (this.draining && this.spool) return this.toSpool(batch);
     this.inFlight.add(batch);
     try {
@@ -195,6 +213,12 @@ export class Delivery {
 
   private spoolInFlight(): void {
     if (!this.spool) return;
+    const inFlightIds = new Set([...this.inFlight].flatMap((batch) => batch.documents.map((d) => d._id)));
+    for (const { kind, document } of this.held.values()) {
+      if (!inFlightIds.has(document._id))
+        this.inFlight.add({ kind, operation: 'insert', documents: [document] });
+    }
+    this.held.clear();
     for (const batch of this.inFlight) {
       try {
         this.spool.append(batch);

@@ -14,6 +14,13 @@ const LEGACY_CODE_LINENO = 'code.lineno';
 const LEGACY_CODE_FUNCTION = 'code.function';
 const LEGACY_CODE_COLUMN = 'code.column';
 
+/**
+ * The semantic-conventions unique id of a log record. When a record carries one, it becomes
+ * the document's `_id`, so two copies of the record (the normal path and the crash path) are
+ * stored once.
+ */
+export const ATTR_LOG_RECORD_UID = 'log.record.uid';
+
 /** Set to true by the error reporter's process hooks: stored as `nao_tratada: true`. */
 export const ATTR_EXCEPTION_UNHANDLED = 'exception.unhandled';
 
@@ -34,6 +41,7 @@ export const ERROR_FIELD_KEYS: ReadonlySet<string> = new Set([
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_UNHANDLED,
+  ATTR_LOG_RECORD_UID,
   ...CODE_FILE_KEYS,
   ...CODE_LINE_KEYS,
   ...CODE_FUNCTION_KEYS,

@@ -1,4 +1,5 @@
-import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { type ExportResult, ExportResultCode, millisToHrTime } from '@opentelemetry/core';
+import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { Delivery } from '../delivery/delivery';
 import { SanitizeReport } from '../document/bson-safe';
@@ -10,6 +11,7 @@ import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
 import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
+import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { routeOf } from './route';
 import { type MappingContext, toAuditDocument, toErrorDocument } from './transform';
 
@@ -27,7 +29,7 @@ interface MappedBatch {
  * `export()` never throws and calls back exactly once; `forceFlush()` waits for the
  * writes in flight; `shutdown()` flushes, then closes the client if the exporter made it.
  */
-export class MongoLogRecordExporter implements LogRecordExporter {
+export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly options: ResolvedOptions;
   private readonly writer: MongoWriter;
   private readonly delivery: Delivery;
@@ -35,11 +37,13 @@ export class MongoLogRecordExporter implements LogRecordExporter {
   private readonly nextId = createIdSource();
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
+  private lastResource: Resource | undefined;
 
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
     this.writer = new MongoWriter(this.options);
     this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...this.options });
+    registerCrashSink(this);
   }
 
   /** Whether the last contact with the server succeeded. */
@@ -90,7 +94,31 @@ export class MongoLogRecordExporter implements LogRecordExporter {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /**
+   * Called by the error reporter when the process is about to die: the crash record may not
+   * reach `export()` in time, so its document is kept and spooled at exit unless a batch
+   * delivers it first. Not for applications to call.
+   */
+  holdCrashRecord(crash: CrashRecord): void {
+    if (this.shutdownPromise) return;
+    try {
+      const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
+      if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
+      const report = new SanitizeReport();
+      const document = toErrorDocument(record, {
+        id: this.nextId(),
+        fields: resourceFields(record.resource),
+        report,
+        limits: this.options.sanitizeLimits,
+      });
+      this.delivery.hold('errors', document);
+    } catch (error) {
+      log.error('cannot keep the crash record for the exit spool', error);
+    }
+  }
+
   shutdown(): Promise<void> {
+    unregisterCrashSink(this);
     this.shutdownPromise ??= this.forceFlush()
       .then(() => this.delivery.close())
       .then(() => this.writer.close());
@@ -102,6 +130,7 @@ export class MongoLogRecordExporter implements LogRecordExporter {
     const report = new SanitizeReport();
     let filtered = 0;
     for (const record of records) {
+      this.lastResource = record.resource;
       const route = routeOf(record, this.options.remoteSeverity);
       if (route === 'filtered') {
         filtered++;
@@ -143,4 +172,20 @@ export class MongoLogRecordExporter implements LogRecordExporter {
       ? { code: ExportResultCode.FAILED, error: failure.error }
       : { code: ExportResultCode.SUCCESS };
   }
+}
+
+/** The reporter's crash record in the shape the mapping reads. */
+function crashAsLogRecord(crash: CrashRecord, resource: Resource): ReadableLogRecord {
+  const time = millisToHrTime(crash.time.getTime());
+  return {
+    hrTime: time,
+    hrTimeObserved: time,
+    severityNumber: crash.severityNumber,
+    severityText: crash.severityText,
+    body: crash.body,
+    attributes: crash.attributes,
+    instrumentationScope: { name: crash.loggerName },
+    resource,
+    droppedAttributesCount: 0,
+  };
 }

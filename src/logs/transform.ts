@@ -17,6 +17,7 @@ import {
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
   ATTR_EXCEPTION_UNHANDLED,
+  ATTR_LOG_RECORD_UID,
   ATTR_USER_ID,
   AUDIT_FIELD_KEYS,
   CODE_FILE_KEYS,
@@ -78,8 +79,9 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
   const stacktrace = stringOrNull(attributes[ATTR_EXCEPTION_STACKTRACE]);
   const frame = stacktrace ? topFrame(stacktrace) : undefined;
   const lineAttribute = firstOf(attributes, CODE_LINE_KEYS);
+  const uid = attributes[ATTR_LOG_RECORD_UID];
   const document: ErrorDocument = {
-    _id: context.id,
+    _id: typeof uid === 'string' && uid.length > 0 && uid.length <= 128 ? uid : context.id,
     timestamp: hrTimeToDate(record.hrTime),
     nivel: levelOf(record.severityNumber, record.severityText),
     maquina_id: context.fields.maquina_id,

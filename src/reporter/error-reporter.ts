@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type AnyValue, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
 import { types } from 'node:util';
 import { componentLogger } from '../diag';
@@ -7,7 +8,9 @@ import {
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
   ATTR_EXCEPTION_UNHANDLED,
+  ATTR_LOG_RECORD_UID,
 } from '../logs/attributes';
+import { crashSinks } from '../logs/crash-sinks';
 import { DEFAULTS, positiveInteger } from '../options';
 import { describeError } from '../redact';
 import type { MongoExporterOptions } from '../types';
@@ -26,6 +29,7 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set([
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_UNHANDLED,
+  ATTR_LOG_RECORD_UID,
 ]);
 
 /** Options of {@link ErrorReporter}. Other keys of a shared options object are ignored. */
@@ -213,16 +217,35 @@ export class ErrorReporter {
       attributes[ATTR_EXCEPTION_TYPE] = thrown.type;
       attributes[ATTR_EXCEPTION_MESSAGE] = thrown.message;
       if (thrown.stacktrace !== null) attributes[ATTR_EXCEPTION_STACKTRACE] = thrown.stacktrace;
+      let uid: string | undefined;
       if (origin) {
         attributes[ATTR_EXCEPTION_UNHANDLED] = true;
         attributes.origem = origin;
+        uid = randomUUID();
+        attributes[ATTR_LOG_RECORD_UID] = uid;
       }
+      const time = new Date();
       this.logger().emit({
+        timestamp: time,
         severityNumber: SeverityNumber.FATAL,
         severityText: 'FATAL',
         body: thrown.message,
         attributes,
       });
+      // The process is about to die: hand the record to the exporters directly too, in case it
+      // cannot leave the SDK's queue in time. The shared uid makes both copies one document.
+      if (uid) {
+        const crash = {
+          uid,
+          time,
+          severityNumber: SeverityNumber.FATAL,
+          severityText: 'FATAL',
+          body: thrown.message,
+          attributes,
+          loggerName: this.loggerName,
+        };
+        for (const sink of crashSinks()) sink.holdCrashRecord(crash);
+      }
       return true;
     } catch (failure) {
       log.error(`cannot report an error: ${describeError(failure)}`);

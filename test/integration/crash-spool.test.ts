@@ -68,4 +68,38 @@ describe.skipIf(usingExternalServer)('a crash while the database is down', () =>
       rmSync(spoolRoot, { recursive: true, force: true });
     }
   });
+
+  it('keeps a crash record that is still queued behind a batch being retried', async () => {
+    const server = new ControlledServer('crash-retry');
+    const uri = server.start();
+    const spoolRoot = mkdtempSync(join(tmpdir(), 'crash-retry-'));
+    const spoolDir = join(spoolRoot, 'spool');
+    try {
+      server.stop();
+      const crashed = await runFixture('crash-during-retry.ts', [], {
+        TEST_TARGET_URI: uri,
+        TEST_DATABASE: 'crash',
+        TEST_SPOOL_DIR: spoolDir,
+      });
+      expect(crashed.code).toBe(1);
+
+      server.start();
+      const restarted = await runFixture('spool-writer.ts', ['0', 'restart'], {
+        TEST_TARGET_URI: uri,
+        TEST_DATABASE: 'crash',
+        TEST_SPOOL_DIR: spoolDir,
+        TEST_RETRY_DEADLINE_MS: '10000',
+      });
+      expect(restarted.code).toBe(0);
+      const client = new MongoClient(uri);
+      const stored = await client.db('crash').collection('errors').find().toArray();
+      await client.close();
+      const messages = stored.map((doc) => doc.erro.mensagem).sort();
+      expect(messages).toEqual(['antes da queda', 'queda durante a indisponibilidade']);
+      expect(stored.find((doc) => doc.nao_tratada)?.erro.mensagem).toBe('queda durante a indisponibilidade');
+    } finally {
+      server.destroy();
+      rmSync(spoolRoot, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,7 +7,12 @@ import { getEnvironmentInfo } from '../../../src/resource/environment';
 import { captureRecords } from '../../support/records';
 
 function mappingContext(record: Parameters<typeof toErrorDocument>[0]): MappingContext {
-  return { id: 'id-1', fields: resourceFields(record.resource), report: new SanitizeReport(), limits: DEFAULT_SANITIZE_LIMITS };
+  return {
+    id: 'id-1',
+    fields: resourceFields(record.resource),
+    report: new SanitizeReport(),
+    limits: DEFAULT_SANITIZE_LIMITS,
+  };
 }
 
 function mapOne(emit: Parameters<typeof captureRecords>[0]) {
@@ -40,13 +45,19 @@ describe('toErrorDocument', () => {
 
   it('uses the event time, not the export time', () => {
     const eventTime = new Date('2024-03-01T12:34:56.789Z');
-    const document = mapOne((logger) => logger('app').emit({ severityNumber: 17, body: 'x', timestamp: eventTime }));
+    const document = mapOne((logger) =>
+      logger('app').emit({ severityNumber: 17, body: 'x', timestamp: eventTime }),
+    );
     expect(document.timestamp).toEqual(eventTime);
   });
 
   it('maps a record without an exception: message from the body, erro fields null, attributes to contexto', () => {
     const document = mapOne((logger) =>
-      logger('repo.questoes').emit({ severityNumber: 17, body: 'falha ao salvar', attributes: { questao_id: 42 } }),
+      logger('repo.questoes').emit({
+        severityNumber: 17,
+        body: 'falha ao salvar',
+        attributes: { questao_id: 42 },
+      }),
     );
     expect(document).toMatchObject({
       _id: 'id-1',
@@ -54,7 +65,14 @@ describe('toErrorDocument', () => {
       maquina_id: '0123456789abcdef',
       app_version: '9.9.9',
       logger_name: 'repo.questoes',
-      erro: { tipo: null, mensagem: 'falha ao salvar', stacktrace: null, arquivo: null, linha: null, funcao: null },
+      erro: {
+        tipo: null,
+        mensagem: 'falha ao salvar',
+        stacktrace: null,
+        arquivo: null,
+        linha: null,
+        funcao: null,
+      },
       contexto: { questao_id: 42 },
       ambiente: getEnvironmentInfo(),
     });
@@ -72,7 +90,11 @@ describe('toErrorDocument', () => {
       logger('app').emit({
         severityNumber: 17,
         body: 'save failed',
-        attributes: { 'exception.type': 'TypeError', 'exception.message': 'boom', 'exception.stacktrace': stack },
+        attributes: {
+          'exception.type': 'TypeError',
+          'exception.message': 'boom',
+          'exception.stacktrace': stack,
+        },
       }),
     );
     expect(document.erro).toEqual({
@@ -157,7 +179,11 @@ describe('toErrorDocument', () => {
 
   it('encodes dotted attribute keys in contexto instead of nesting them', () => {
     const document = mapOne((logger) =>
-      logger('app').emit({ severityNumber: 17, body: 'x', attributes: { 'http.route': '/q/:id', 'user.id': 'u1' } }),
+      logger('app').emit({
+        severityNumber: 17,
+        body: 'x',
+        attributes: { 'http.route': '/q/:id', 'user.id': 'u1' },
+      }),
     );
     expect(document.contexto).toEqual({ 'http\uFF0Eroute': '/q/:id', 'user\uFF0Eid': 'u1' });
   });
@@ -168,5 +194,25 @@ describe('toErrorDocument', () => {
     );
     expect(document.nao_tratada).toBe(true);
     expect(document.contexto).toEqual({});
+  });
+
+  it('uses log.record.uid as the document id, so two copies of one record are stored once', () => {
+    const document = mapOne((logger) =>
+      logger('app').emit({
+        severityNumber: 21,
+        body: 'x',
+        attributes: { 'log.record.uid': 'crash-123', k: 1 },
+      }),
+    );
+    expect(document._id).toBe('crash-123');
+    expect(document.contexto).toEqual({ k: 1 });
+    const tooLong = mapOne((logger) =>
+      logger('app').emit({
+        severityNumber: 21,
+        body: 'x',
+        attributes: { 'log.record.uid': 'u'.repeat(200) },
+      }),
+    );
+    expect(tooLong._id).toBe('id-1');
   });
 });
