@@ -42,7 +42,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv, envFile: EnvFile | undef
     values.set('database', database);
   }
   const envFileHoldsConnectionString =
-    envFile !== undefined && ENV.connectionString.some((name) => nonEmpty(envFile.variables[name]) !== undefined);
+    envFile !== undefined &&
+    ENV.connectionString.some((name) => nonEmpty(envFile.variables[name]) !== undefined);
   return { values, envFileHoldsConnectionString };
 }
 
@@ -64,7 +65,8 @@ function lookup(name: string, env: NodeJS.ProcessEnv, envFile: EnvFile | undefin
 function check(variable: Variable, partial: { connectionString?: string; database?: string }): void {
   validateAsOption(partial, (expectation) => {
     const shown = shownValue(variable.value);
-    if (variable.file) return new ConfigFileError({ file: variable.file, key: variable.name }, shown, expectation);
+    if (variable.file)
+      return new ConfigFileError({ file: variable.file, key: variable.name }, shown, expectation);
     return new InvalidOptionError(`${variable.name} (environment variable)`, shown, expectation);
   });
 }

@@ -41,19 +41,31 @@ export function parseConfigFile(file: string, text: string): ConfigFileValues {
   let holdsConnectionString = false;
   for (const [sectionName, content] of Object.entries(parse(text))) {
     if (content === null || typeof content !== 'object' || Array.isArray(content)) {
-      throw new ConfigFileError({ file, key: sectionName }, shownValue(content), 'keys inside a section such as [MONGODB]');
+      throw new ConfigFileError(
+        { file, key: sectionName },
+        shownValue(content),
+        'keys inside a section such as [MONGODB]',
+      );
     }
     const section = sectionName.toUpperCase();
     const schema = Object.hasOwn(INI_SCHEMA, section) ? INI_SCHEMA[section] : undefined;
     if (!schema) {
-      throw new ConfigFileError({ file, section: sectionName }, `[${sectionName}]`, `one of the sections ${KNOWN_SECTIONS}`);
+      throw new ConfigFileError(
+        { file, section: sectionName },
+        `[${sectionName}]`,
+        `one of the sections ${KNOWN_SECTIONS}`,
+      );
     }
     for (const [keyName, raw] of Object.entries(content as Record<string, unknown>)) {
       const key = keyName.toLowerCase();
       const location = { file, section: sectionName, key: keyName };
       const spec = Object.hasOwn(schema, key) ? schema[key] : undefined;
       if (!spec) {
-        throw new ConfigFileError(location, shownValue(raw), `one of the keys ${Object.keys(schema).join(', ')}`);
+        throw new ConfigFileError(
+          location,
+          shownValue(raw),
+          `one of the keys ${Object.keys(schema).join(', ')}`,
+        );
       }
       if (values.has(spec.option)) throw new ConfigFileError(location, shownValue(raw), 'the key only once');
       if (raw === '') continue;
@@ -99,7 +111,8 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
 }
 
 function asOptions(option: ConfigKey, value: string): MongoExporterOptions {
-  if (option.startsWith('collections.')) return { collections: { [option.slice('collections.'.length)]: value } };
+  if (option.startsWith('collections.'))
+    return { collections: { [option.slice('collections.'.length)]: value } };
   return { [option]: value };
 }
 

@@ -21,13 +21,7 @@ export type ConfigKey =
 
 /** How a value written in the file is read. */
 export type ValueKind =
-  | 'level'
-  | 'boolean'
-  | 'positive-integer'
-  | 'connection-string'
-  | 'database'
-  | 'collection'
-  | 'path';
+  'level' | 'boolean' | 'positive-integer' | 'connection-string' | 'database' | 'collection' | 'path';
 
 export interface KeySpec {
   option: ConfigKey;

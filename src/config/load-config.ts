@@ -27,7 +27,12 @@ export const MISSING_CONNECTION_STRING_WARNING =
   'file, [MONGODB] connection_string in config.ini, or the connectionString option. Remote export is ' +
   'disabled: errors, audit events and metrics are not sent to MongoDB; the application keeps running.';
 
-const LOGGING_KEYS: readonly (keyof LoggingOptions)[] = ['remoteLoggingEnabled', 'consoleLevel', 'fileLevel', 'logFile'];
+const LOGGING_KEYS: readonly (keyof LoggingOptions)[] = [
+  'remoteLoggingEnabled',
+  'consoleLevel',
+  'fileLevel',
+  'logFile',
+];
 
 /**
  * Reads the configuration: explicit options, then environment variables (and a .env file),
@@ -37,17 +42,21 @@ const LOGGING_KEYS: readonly (keyof LoggingOptions)[] = ['remoteLoggingEnabled',
  * reported through `diag`. Never changes `process.env`.
  */
 export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
-  if (args === null || typeof args !== 'object') throw new InvalidOptionError('loadConfig', args, 'an object');
+  if (args === null || typeof args !== 'object')
+    throw new InvalidOptionError('loadConfig', args, 'an object');
   const cwd = resolve(args.cwd ?? process.cwd());
   const options: TelemetryOptions = args.options ?? {};
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', options, 'an object');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidOptionError('options', options, 'an object');
 
   const configPath = locateFile('configFile', args.configFile, cwd, 'config.ini');
   const envPath = locateFile('envFile', args.envFile, cwd, '.env');
   const fileValues: ConfigFileValues | undefined = configPath
     ? parseConfigFile(configPath, readText('configFile', configPath))
     : undefined;
-  const envFile: EnvFile | undefined = envPath ? parseEnvFile(envPath, readText('envFile', envPath)) : undefined;
+  const envFile: EnvFile | undefined = envPath
+    ? parseEnvFile(envPath, readText('envFile', envPath))
+    : undefined;
   const environment = readEnvironment(args.env ?? process.env, envFile);
 
   validateExplicitOptions(options);
@@ -94,7 +103,11 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     exporter,
     logging: {
       remoteLoggingEnabled: switchedOn && hasDestination,
-      remoteDisabledReason: !switchedOn ? 'switched-off' : hasDestination ? undefined : 'no-connection-string',
+      remoteDisabledReason: !switchedOn
+        ? 'switched-off'
+        : hasDestination
+          ? undefined
+          : 'no-connection-string',
       consoleLevel: consoleLevel || undefined,
       fileLevel: fileLevel || undefined,
       logFile: resolve(cwd, pick('logFile', LOGGING_DEFAULTS.logFile)),
@@ -115,7 +128,10 @@ function validateExplicitOptions(options: TelemetryOptions): void {
   if (options.remoteLoggingEnabled !== undefined) {
     booleanOption('remoteLoggingEnabled', options.remoteLoggingEnabled);
   }
-  if (options.logFile !== undefined && (typeof options.logFile !== 'string' || options.logFile.trim() === '')) {
+  if (
+    options.logFile !== undefined &&
+    (typeof options.logFile !== 'string' || options.logFile.trim() === '')
+  ) {
     throw new InvalidOptionError('logFile', options.logFile, 'a file path');
   }
 }

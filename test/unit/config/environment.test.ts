@@ -40,7 +40,8 @@ describe('readEnvironment', () => {
   });
 
   it('lets the .env file fill in only what the environment does not set, as dotenv does', () => {
-    const text = '# local settings\nMONGODB_CONNECTION_STRING="mongodb://file.example/"\nMONGODB_DATABASE=file_db\n';
+    const text =
+      '# local settings\nMONGODB_CONNECTION_STRING="mongodb://file.example/"\nMONGODB_DATABASE=file_db\n';
     const fromFile = read({}, text);
     expect(fromFile.values).toEqual({ connectionString: 'mongodb://file.example/', database: 'file_db' });
     expect(fromFile.origins.database).toBe('/app/.env MONGODB_DATABASE');

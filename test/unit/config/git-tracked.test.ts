@@ -48,7 +48,9 @@ describe('a connection string in a file tracked by git', () => {
     const envFile = write('.env', `MONGODB_URI=${URI}`);
     git('add', '.env');
     const config = loadConfig({ cwd: dir, env: {} });
-    expect(config.warnings).toEqual([expect.stringContaining(`${envFile} holds a MongoDB connection string`)]);
+    expect(config.warnings).toEqual([
+      expect.stringContaining(`${envFile} holds a MongoDB connection string`),
+    ]);
   });
 
   it('does not warn for an untracked or ignored file, or a tracked file without a connection string', () => {

@@ -72,7 +72,9 @@ describe('parseConfigFile', () => {
       sendMetricsOnShutdown: false,
     });
     expect(parsed.holdsConnectionString).toBe(true);
-    expect(parsed.values.get('connectionTimeoutMs')?.origin).toBe('/app/config.ini [MONGODB] connection_timeout_ms');
+    expect(parsed.values.get('connectionTimeoutMs')?.origin).toBe(
+      '/app/config.ini [MONGODB] connection_timeout_ms',
+    );
   });
 
   it('matches sections and keys case-insensitively and reads level names in any spelling', () => {
@@ -83,7 +85,10 @@ describe('parseConfigFile', () => {
   });
 
   it('treats an empty value as a key left out', () => {
-    const parsed = parseConfigFile(FILE, '[MONGODB]\nconnection_string =\ndatabase =\n[LOGGING]\nnivel_console =');
+    const parsed = parseConfigFile(
+      FILE,
+      '[MONGODB]\nconnection_string =\ndatabase =\n[LOGGING]\nnivel_console =',
+    );
     expect(parsed.values.size).toBe(0);
     expect(parsed.holdsConnectionString).toBe(false);
   });

@@ -60,11 +60,19 @@ describe('loadConfig', () => {
     const env = { MONGODB_URI: ENV_URI, MONGODB_DATABASE: 'env_db' };
 
     const fileOnly = loadConfig({ cwd: dir, env: {} });
-    expect(fileOnly.exporter).toMatchObject({ connectionString: FILE_URI, database: 'file_db', remoteLevel: 'WARNING' });
+    expect(fileOnly.exporter).toMatchObject({
+      connectionString: FILE_URI,
+      database: 'file_db',
+      remoteLevel: 'WARNING',
+    });
     expect(fileOnly.sources.values.connectionString).toBe(`${ini} [MONGODB] connection_string`);
 
     const withEnv = loadConfig({ cwd: dir, env });
-    expect(withEnv.exporter).toMatchObject({ connectionString: ENV_URI, database: 'env_db', connectionTimeoutMs: 3000 });
+    expect(withEnv.exporter).toMatchObject({
+      connectionString: ENV_URI,
+      database: 'env_db',
+      connectionTimeoutMs: 3000,
+    });
     expect(withEnv.sources.values).toMatchObject({
       connectionString: 'environment MONGODB_URI',
       connectionTimeoutMs: `${ini} [MONGODB] connection_timeout_ms`,
@@ -76,27 +84,43 @@ describe('loadConfig', () => {
       env,
       options: { connectionString: 'mongodb://opt.example/', database: 'opt_db', consoleLevel: false },
     });
-    expect(explicit.exporter).toMatchObject({ connectionString: 'mongodb://opt.example/', database: 'opt_db' });
+    expect(explicit.exporter).toMatchObject({
+      connectionString: 'mongodb://opt.example/',
+      database: 'opt_db',
+    });
     expect(explicit.logging.consoleLevel).toBeUndefined();
     expect(explicit.sources.values).toMatchObject({ database: 'options', consoleLevel: 'options' });
     expect(explicit.warnings).toEqual([]);
   });
 
   it('merges collections and audit switches key by key', () => {
-    write('config.ini', '[MONGODB]\ncollection_errors = e1\ncollection_audit = a1\n[AUDIT]\nauditar_tags = off\nauditar_listas = no');
+    write(
+      'config.ini',
+      '[MONGODB]\ncollection_errors = e1\ncollection_audit = a1\n[AUDIT]\nauditar_tags = off\nauditar_listas = no',
+    );
     const config = loadConfig({
       cwd: dir,
       env: {},
       options: { collections: { audit: 'a2' }, audit: { listas: true } },
     });
     expect(config.exporter.collections).toEqual({ errors: 'e1', audit: 'a2', metrics: 'metrics' });
-    expect(config.exporter.audit).toEqual({ questoes: true, listas: true, tags: false, exportacoes: true, sessoes: true });
+    expect(config.exporter.audit).toEqual({
+      questoes: true,
+      listas: true,
+      tags: false,
+      exportacoes: true,
+      sessoes: true,
+    });
   });
 
   it('returns options the exporters accept as they are', () => {
     write('config.ini', `[MONGODB]\nconnection_string = ${FILE_URI}\n[METRICS]\nenviar_ao_encerrar = 0`);
     const config = loadConfig({ cwd: dir, env: {}, options: { spoolDir: false, retryDeadlineMs: 2000 } });
-    expect(config.exporter).toMatchObject({ spoolDir: false, retryDeadlineMs: 2000, sendMetricsOnShutdown: false });
+    expect(config.exporter).toMatchObject({
+      spoolDir: false,
+      retryDeadlineMs: 2000,
+      sendMetricsOnShutdown: false,
+    });
     // An empty environment proves that nothing is left for the exporters to look up again.
     expect(resolveOptions(config.exporter, {})).toMatchObject({
       connectionString: FILE_URI,
@@ -117,7 +141,11 @@ describe('loadConfig', () => {
       remoteLoggingEnabled: true,
       remoteDisabledReason: undefined,
     });
-    const explicitOff = loadConfig({ cwd: dir, env: {}, options: { fileLevel: false, consoleLevel: 'warn' as never } });
+    const explicitOff = loadConfig({
+      cwd: dir,
+      env: {},
+      options: { fileLevel: false, consoleLevel: 'warn' as never },
+    });
     expect(explicitOff.logging).toMatchObject({ consoleLevel: 'WARNING', fileLevel: undefined });
   });
 
@@ -160,17 +188,25 @@ describe('loadConfig', () => {
     write('prod.ini', '[MONGODB]\ndatabase = prod_db');
     write('prod.env', 'MONGODB_CONNECTION_STRING=mongodb://prod.example/');
     const config = loadConfig({ cwd: dir, env: {}, configFile: 'prod.ini', envFile: 'prod.env' });
-    expect(config.exporter).toMatchObject({ database: 'prod_db', connectionString: 'mongodb://prod.example/' });
+    expect(config.exporter).toMatchObject({
+      database: 'prod_db',
+      connectionString: 'mongodb://prod.example/',
+    });
   });
 
   it('refuses an explicitly named file that does not exist', () => {
     expect(() => loadConfig({ cwd: dir, env: {}, configFile: 'missing.ini' })).toThrow(InvalidOptionError);
-    expect(() => loadConfig({ cwd: dir, env: {}, configFile: 'missing.ini' })).toThrow(/configFile.*missing\.ini/);
+    expect(() => loadConfig({ cwd: dir, env: {}, configFile: 'missing.ini' })).toThrow(
+      /configFile.*missing\.ini/,
+    );
     expect(() => loadConfig({ cwd: dir, env: {}, envFile: 'missing.env' })).toThrow(/envFile/);
   });
 
   it('reports bad file content as a ConfigFileError naming the file, without the password', () => {
-    const ini = write('config.ini', `[MONGODB]\nconnection_string = ${FILE_URI}\nconnection_timeout_ms = abc`);
+    const ini = write(
+      'config.ini',
+      `[MONGODB]\nconnection_string = ${FILE_URI}\nconnection_timeout_ms = abc`,
+    );
     let error: unknown;
     try {
       loadConfig({ cwd: dir, env: {} });
@@ -178,7 +214,12 @@ describe('loadConfig', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigFileError);
-    expect(error).toMatchObject({ file: ini, section: 'MONGODB', key: 'connection_timeout_ms', value: 'abc' });
+    expect(error).toMatchObject({
+      file: ini,
+      section: 'MONGODB',
+      key: 'connection_timeout_ms',
+      value: 'abc',
+    });
     expect((error as Error).message).toContain(ini);
     expect((error as Error).message).not.toContain('file-pass');
   });
@@ -187,11 +228,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: dir, env: {}, options: { connectionTimeoutMs: -1 } })).toThrow(
       /connectionTimeoutMs/,
     );
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { audit: { tag: false } as never } })).toThrow(/audit\.tag/);
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { collections: { erros: 'x' } as never } })).toThrow(
-      /collections\.erros/,
+    expect(() => loadConfig({ cwd: dir, env: {}, options: { audit: { tag: false } as never } })).toThrow(
+      /audit\.tag/,
     );
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { consoleLevel: 'LOUD' as never } })).toThrow(/consoleLevel/);
+    expect(() =>
+      loadConfig({ cwd: dir, env: {}, options: { collections: { erros: 'x' } as never } }),
+    ).toThrow(/collections\.erros/);
+    expect(() => loadConfig({ cwd: dir, env: {}, options: { consoleLevel: 'LOUD' as never } })).toThrow(
+      /consoleLevel/,
+    );
     expect(() => loadConfig({ cwd: dir, env: {}, options: { metricsEnabled: 'yes' as never } })).toThrow(
       /metricsEnabled/,
     );

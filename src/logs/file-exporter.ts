@@ -1,0 +1,129 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { SecretKeyPattern } from '../document/keys';
+import { componentLogger } from '../diag';
+import { InvalidOptionError } from '../errors';
+import { describeError } from '../redact';
+import { formatLogLine, lineSecretMatcher } from './log-line';
+
+const log = componentLogger('file-exporter');
+
+/** Options of {@link FileLogRecordExporter}. */
+export interface FileLogRecordExporterOptions {
+  /** The file to append to; its folder is created if needed. Relative to the working directory. */
+  path: string;
+  /**
+   * Attribute keys whose values are written as `[REDACTED]`.
+   * @default DEFAULT_SECRET_KEYS
+   */
+  redactKeys?: readonly SecretKeyPattern[];
+}
+
+/** Counts of a {@link FileLogRecordExporter} since it was created. */
+export interface FileExporterStats {
+  /** Lines appended to the file. */
+  written: number;
+  /** Records lost because the file could not be written. */
+  failed: number;
+}
+
+/**
+ * A `LogRecordExporter` that appends one line per record to a local file, such as the
+ * plan's `logs/mathbank.log`. Batches are written in order. `export()` never throws and
+ * calls back exactly once; `shutdown()` waits for the writes in flight.
+ */
+export class FileLogRecordExporter implements LogRecordExporter {
+  /** Absolute path of the file. */
+  readonly path: string;
+  private readonly isSecretKey: (key: string) => boolean;
+  private readonly stats: FileExporterStats = { written: 0, failed: 0 };
+  private folderReady: Promise<unknown> | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private isShutDown = false;
+
+  constructor(options: FileLogRecordExporterOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidOptionError('options', options, 'an object like { path }');
+    }
+    if (typeof options.path !== 'string' || options.path.trim() === '') {
+      throw new InvalidOptionError('path', options.path, 'a file path');
+    }
+    this.path = resolve(options.path);
+    this.isSecretKey = lineSecretMatcher(options.redactKeys);
+  }
+
+  /** What the exporter has done so far. */
+  getStats(): FileExporterStats {
+    return { ...this.stats };
+  }
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    let called = false;
+    const finish = (result: ExportResult) => {
+      if (called) return;
+      called = true;
+      try {
+        resultCallback(result);
+      } catch (error) {
+        log.error('the export result callback threw', error);
+      }
+    };
+    if (this.isShutDown) {
+      finish({ code: ExportResultCode.FAILED, error: new Error('FileLogRecordExporter is shut down') });
+      return;
+    }
+    let text: string;
+    try {
+      text = records.map((record) => `${this.formatSafely(record)}\n`).join('');
+    } catch (error) {
+      this.fail(records.length, error);
+      finish({ code: ExportResultCode.FAILED, error: asError(error) });
+      return;
+    }
+    this.queue = this.queue.then(async () => {
+      try {
+        this.folderReady ??= mkdir(dirname(this.path), { recursive: true });
+        await this.folderReady;
+        await appendFile(this.path, text, 'utf8');
+        this.stats.written += records.length;
+        finish({ code: ExportResultCode.SUCCESS });
+      } catch (error) {
+        this.folderReady = undefined; // the folder may have been removed: try again next time
+        this.fail(records.length, error);
+        finish({ code: ExportResultCode.FAILED, error: asError(error) });
+      }
+    });
+  }
+
+  /** Waits until every batch given so far is written (or has failed). */
+  forceFlush(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Refuses new batches and waits for the ones in flight. */
+  shutdown(): Promise<void> {
+    this.isShutDown = true;
+    return this.queue;
+  }
+
+  private formatSafely(record: ReadableLogRecord): string {
+    try {
+      return formatLogLine(record, this.isSecretKey);
+    } catch (error) {
+      // A record whose fields cannot be read still leaves a trace in the file.
+      log.warn('cannot format a log record', error);
+      return `${new Date().toISOString()} - ? - ? - [unreadable log record: ${describeError(error)}]`;
+    }
+  }
+
+  private fail(count: number, error: unknown): void {
+    this.stats.failed += count;
+    log.error(`cannot append ${count} record(s) to ${this.path}: ${describeError(error)}`);
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
