@@ -39,3 +39,24 @@ export type { ErrorDocument, AuditDocument } from './logs/transform';
 export type { ExporterStats } from './stats';
 export { observeExporterStats, STATS_METRIC_NAME, type StatsSource } from './stats-metrics';
 export type { MongoExporterOptions, CollectionNames, LevelName, AuditSwitches } from './types';
+export { loadConfig } from './config/load-config';
+export { ConfigFileError } from './config/config-error';
+export type {
+  TelemetryConfig,
+  TelemetryOptions,
+  LoggingOptions,
+  LoggingConfig,
+  LoadConfigOptions,
+  ConfigSources,
+  RemoteDisabledReason,
+} from './config/types';
+export { LevelFilterProcessor } from './logs/level-filter';
+export {
+  FileLogRecordExporter,
+  type FileLogRecordExporterOptions,
+  type FileExporterStats,
+} from './logs/file-exporter';
+export {
+  LineConsoleLogRecordExporter,
+  type LineConsoleLogRecordExporterOptions,
+} from './logs/console-exporter';

@@ -27,6 +27,11 @@ const EXPECTED_EXPORTS = [
   'machineResourceDetector',
   'observeExporterStats',
   'redactConnectionString',
+  'loadConfig',
+  'ConfigFileError',
+  'LevelFilterProcessor',
+  'FileLogRecordExporter',
+  'LineConsoleLogRecordExporter',
   'STATS_METRIC_NAME',
   'setupTelemetry',
 ];
