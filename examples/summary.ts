@@ -3,8 +3,8 @@
 import { MongoClient } from 'mongodb';
 import { redactConnectionString } from 'opentelemetry-exporter-mongodb';
 
-const uri = process.env.MONGODB_CONNECTION_STRING ?? process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/';
-const database = process.env.MONGODB_DATABASE ?? 'mathbank_logs';
+const uri = process.env.MONGODB_CONNECTION_STRING || process.env.MONGODB_URI || 'mongodb://127.0.0.1:27017/';
+const database = process.env.MONGODB_DATABASE || 'mathbank_logs';
 const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000 });
 
 try {
