@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { parseConfigFile } from '../../../src/config/ini-file';
@@ -179,5 +180,15 @@ describe('parseConfigFile', () => {
     expect(valuesOf('[MONGODB]\nconnection_string = mongodb://db.example.net/ ; the local server')).toEqual({
       connectionString: 'mongodb://db.example.net/',
     });
+  });
+});
+
+describe('examples/config.ini.example', () => {
+  it('is a valid file that sets no connection string', () => {
+    const path = new URL('../../../examples/config.ini.example', import.meta.url);
+    const parsed = parseConfigFile(path.pathname, readFileSync(path, 'utf8'));
+    expect(parsed.holdsConnectionString).toBe(false);
+    expect(parsed.values.get('fileLevel')?.value).toBe('DEBUG');
+    expect(parsed.values.has('consoleLevel')).toBe(false);
   });
 });
