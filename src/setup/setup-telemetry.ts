@@ -1,14 +1,24 @@
 import { logs, metrics as metricsApi } from '@opentelemetry/api';
 import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, type LogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  type LogRecordProcessor,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { AuditLogger } from '../audit/audit-logger';
+import { loadConfig } from '../config/load-config';
+import type { LoggingConfig } from '../config/types';
+import { LineConsoleLogRecordExporter } from '../logs/console-exporter';
+import { FileLogRecordExporter } from '../logs/file-exporter';
+import { LevelFilterProcessor } from '../logs/level-filter';
 import { componentLogger } from '../diag';
 import { InvalidOptionError, LifecycleError } from '../errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { booleanOption, DEFAULTS, ENV, positiveInteger } from '../options';
+import { booleanOption, DEFAULTS, positiveInteger } from '../options';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
@@ -28,7 +38,6 @@ const lifecycle = ((globalThis as Record<symbol, unknown>)[
 }) as Lifecycle;
 
 export const SETUP_DEFAULTS = Object.freeze({
-  remoteLoggingEnabled: true,
   installGlobalHandlers: true,
   registerGlobalProviders: true,
   shutdownOnExit: true,
@@ -56,11 +65,17 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     );
   }
   const settings = resolveSetup(options);
+  const { configFile, envFile, ...explicit } = options;
+  const config = loadConfig({ options: explicit, configFile, envFile });
+  // Warnings that must not go unseen (no connection string, a secret in a tracked file):
+  // diag is silent by default, so they are also Node process warnings.
+  for (const warning of config.warnings) process.emitWarning(warning, { code: 'OTEL_MONGODB_CONFIG' });
+  const exporterOptions = config.exporter;
+  const remote = config.logging.remoteLoggingEnabled;
   const resource = buildResource(options);
-  const remote = settings.remoteLoggingEnabled ? remoteConnection(options) : undefined;
 
-  const logExporter = remote && new MongoLogRecordExporter(options);
-  const processors: LogRecordProcessor[] = [];
+  const logExporter = remote ? new MongoLogRecordExporter(exporterOptions) : undefined;
+  const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
     processors.push(
       new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
@@ -68,12 +83,15 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
 
-  const metricsEnabled = booleanOption('metricsEnabled', options.metricsEnabled ?? DEFAULTS.metricsEnabled);
+  const metricsEnabled = booleanOption(
+    'metricsEnabled',
+    exporterOptions.metricsEnabled ?? DEFAULTS.metricsEnabled,
+  );
   const readers =
     remote && metricsEnabled
       ? [
           new PeriodicExportingMetricReader({
-            exporter: new MongoMetricExporter(options),
+            exporter: new MongoMetricExporter(exporterOptions),
             exportIntervalMillis: settings.metricExportIntervalMs,
             exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
           }),
@@ -88,9 +106,9 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
       log.warn('a global MeterProvider was already registered; kept it');
   }
 
-  const errors = new ErrorReporter({ loggerProvider, flushTimeoutMs: options.flushTimeoutMs });
+  const errors = new ErrorReporter({ loggerProvider, flushTimeoutMs: exporterOptions.flushTimeoutMs });
   if (settings.installGlobalHandlers) errors.installGlobalHandlers();
-  const audit = new AuditLogger({ loggerProvider, audit: options.audit });
+  const audit = new AuditLogger({ loggerProvider, audit: exporterOptions.audit });
   const metrics = new MetricsCollector({ meterProvider, metricsEnabled });
   const sessionStart = Date.now();
   metrics.startSession();
@@ -123,7 +141,7 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     metrics,
     loggerProvider,
     meterProvider,
-    remoteEnabled: remote !== undefined,
+    remoteEnabled: remote,
     forceFlush: async () => {
       await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
@@ -133,10 +151,6 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
 
 function resolveSetup(options: SetupTelemetryOptions) {
   return {
-    remoteLoggingEnabled: booleanOption(
-      'remoteLoggingEnabled',
-      options.remoteLoggingEnabled ?? SETUP_DEFAULTS.remoteLoggingEnabled,
-    ),
     installGlobalHandlers: booleanOption(
       'installGlobalHandlers',
       options.installGlobalHandlers ?? SETUP_DEFAULTS.installGlobalHandlers,
@@ -157,19 +171,23 @@ function resolveSetup(options: SetupTelemetryOptions) {
   };
 }
 
-/** Undefined, with one warning, when no connection is configured: the application keeps running. */
-function remoteConnection(options: SetupTelemetryOptions): true | undefined {
-  if (options.client || options.connectionString) return true;
-  if (ENV.connectionString.some((name) => process.env[name]?.trim())) return true;
-  process.emitWarning(
-    `no MongoDB connection string: set the connectionString option, ${ENV.connectionString.join(' or ')}, ` +
-      'or [MONGODB] connection_string in config.ini. Remote export is disabled; the application keeps running.',
-    { code: 'OTEL_MONGODB_NO_CONNECTION' },
-  );
-  return undefined;
+/** The plan's console and file logging, each behind its own level filter; both off unless configured. */
+function localProcessors(logging: LoggingConfig): LogRecordProcessor[] {
+  const processors: LogRecordProcessor[] = [];
+  if (logging.consoleLevel) {
+    const console = new SimpleLogRecordProcessor({ exporter: new LineConsoleLogRecordExporter() });
+    processors.push(new LevelFilterProcessor(console, logging.consoleLevel));
+  }
+  if (logging.fileLevel) {
+    const file = new BatchLogRecordProcessor({
+      exporter: new FileLogRecordExporter({ path: logging.logFile }),
+    });
+    processors.push(new LevelFilterProcessor(file, logging.fileLevel));
+  }
+  return processors;
 }
 
-function buildResource(options: SetupTelemetryOptions): Resource {
+function buildResource(options: Pick<SetupTelemetryOptions, 'serviceName' | 'appVersion'>): Resource {
   const detected = machineResourceDetector.detect().attributes ?? {};
   const serviceName = options.serviceName ?? process.env.OTEL_SERVICE_NAME ?? process.env.npm_package_name;
   if (serviceName !== undefined && (typeof serviceName !== 'string' || serviceName === '')) {

@@ -3,10 +3,15 @@ import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { AuditLogger } from '../audit/audit-logger';
 import type { MetricsCollector } from '../metrics/collector';
 import type { ErrorReporter } from '../reporter/error-reporter';
-import type { LevelName, MongoExporterOptions } from '../types';
+import type { LoggingOptions } from '../config/types';
+import type { MongoExporterOptions } from '../types';
 
-/** `setupTelemetry()` options: every exporter option, plus how the pipelines are wired. */
-export interface SetupTelemetryOptions extends MongoExporterOptions {
+/**
+ * `setupTelemetry()` options: every exporter option and the local logging options (see
+ * docs/configuration.md), plus how the pipelines are wired. Explicit options win over the
+ * environment (and `.env`), which wins over `config.ini`.
+ */
+export interface SetupTelemetryOptions extends MongoExporterOptions, LoggingOptions {
   /**
    * `service.name` of the resource.
    * @default process.env.OTEL_SERVICE_NAME ?? process.env.npm_package_name ?? 'unknown_service:node'
@@ -18,26 +23,15 @@ export interface SetupTelemetryOptions extends MongoExporterOptions {
    */
   appVersion?: string;
   /**
-   * Send anything to MongoDB at all (the plan's `remote_logging_enabled`). When false, or when no
-   * connection string is configured, the APIs keep working and nothing is sent.
-   * @default true
+   * The config.ini to read; `false` for none.
+   * @default './config.ini' when it exists
    */
-  remoteLoggingEnabled?: boolean;
+  configFile?: string | false;
   /**
-   * Also print log records at or above this level on the console (the plan's `nivel_console`).
-   * @default undefined (off: most applications have their own console logger)
+   * The .env file to read (it never overrides real environment variables); `false` for none.
+   * @default './.env' when it exists
    */
-  consoleLevel?: LevelName;
-  /**
-   * Also append log records at or above this level to `logFile` (the plan's `nivel_arquivo`).
-   * @default undefined (off)
-   */
-  fileLevel?: LevelName;
-  /**
-   * The local log file used when `fileLevel` is set.
-   * @default 'logs/mathbank.log'
-   */
-  logFile?: string;
+  envFile?: string | false;
   /**
    * Report uncaught exceptions and unhandled rejections (see docs/error-reporting.md).
    * @default true

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,10 +21,12 @@ function runApp(
   scenario: string,
   env: Record<string, string | undefined>,
   onStdout?: (child: ReturnType<typeof spawn>, text: string) => void,
+  cwd?: string,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [APP, scenario], {
       env: { ...process.env, TEST_SPOOL_DIR: join(spoolRoot, scenario), ...env },
+      cwd,
     });
     let stdout = '';
     let stderr = '';
@@ -99,7 +101,7 @@ describe('setupTelemetry() in a real application process', () => {
     });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('remoteEnabled=false');
-    expect(run.stderr.match(/no MongoDB connection string/g)).toHaveLength(1);
+    expect(run.stderr.match(/No MongoDB connection string/g)).toHaveLength(1);
   });
 
   it('sends nothing and fails nothing when remote logging is switched off', async () => {
@@ -109,5 +111,29 @@ describe('setupTelemetry() in a real application process', () => {
     expect(run.stdout).toContain('remoteEnabled=false');
     expect(run.stderr).toBe('');
     expect(await database.client.db(name).listCollections().toArray()).toEqual([]);
+  });
+
+  it('reads config.ini from the working directory: connection, database, console level', async () => {
+    const name = `${database.name}_ini`;
+    const folder = mkdtempSync(join(tmpdir(), 'setup-ini-'));
+    writeFileSync(
+      join(folder, 'config.ini'),
+      `[LOGGING]\nnivel_console = ERROR\n\n[MONGODB]\nconnection_string = ${database.uri}\ndatabase = ${name}\n`,
+    );
+    try {
+      const run = await runApp(
+        'config-ini',
+        { TEST_TARGET_URI: undefined, MONGODB_CONNECTION_STRING: '', MONGODB_URI: '' },
+        undefined,
+        folder,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/CRITICAL .*erro do cenário config-ini/);
+      expect(run.stdout).not.toContain('questao.criada'); // INFO audit records are below the console level
+      expect(await database.client.db(name).collection('errors').countDocuments()).toBe(1);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await database.client.db(name).dropDatabase();
+    }
   });
 });
