@@ -104,13 +104,11 @@ describe('hostile values', () => {
     // ~24 MB in one array attribute: the SDK keeps at most 128 attributes, each string here stays
     // under maxStringLength, so only the 16 MB shrink can make this storable.
     const payload = Array.from({ length: 400 }, (_, i) => String(i % 10).repeat(60_000));
-    provider
-      .getLogger('big')
-      .emit({
-        severityNumber: SeverityNumber.ERROR,
-        body: 'oversized',
-        attributes: { marker: 'big-one', payload },
-      });
+    provider.getLogger('big').emit({
+      severityNumber: SeverityNumber.ERROR,
+      body: 'oversized',
+      attributes: { marker: 'big-one', payload },
+    });
     await provider.shutdown();
     const stored = await database.db.collection('oversized').findOne({ 'contexto.marker': 'big-one' });
     expect(stored).not.toBeNull();

@@ -5,15 +5,25 @@ describe('topFrame', () => {
   it.each([
     ['    at fn (/a/b.js:10:5)', { file: '/a/b.js', line: 10, func: 'fn' }],
     ['    at /a/b.js:10:5', { file: '/a/b.js', line: 10, func: null }],
-    ['    at async Repo.save (file:///srv/app/repo.mjs:7:3)', { file: '/srv/app/repo.mjs', line: 7, func: 'Repo.save' }],
+    [
+      '    at async Repo.save (file:///srv/app/repo.mjs:7:3)',
+      { file: '/srv/app/repo.mjs', line: 7, func: 'Repo.save' },
+    ],
     ['    at new Questao (/a/q.js:2:9)', { file: '/a/q.js', line: 2, func: 'Questao' }],
-    ['    at Object.<anonymous> (C:\\app\\main.js:4:1)', { file: 'C:\\app\\main.js', line: 4, func: 'Object.<anonymous>' }],
+    [
+      '    at Object.<anonymous> (C:\\app\\main.js:4:1)',
+      { file: 'C:\\app\\main.js', line: 4, func: 'Object.<anonymous>' },
+    ],
   ])('reads %s', (line, expected) => {
     expect(topFrame(`Error: x\n${line}\n    at other (/z.js:1:1)`)).toEqual(expected);
   });
 
   it('skips lines that are not frames and returns undefined when there is none', () => {
-    expect(topFrame('Error: multi\nline message\n    at f (/a.js:3:4)')).toEqual({ file: '/a.js', line: 3, func: 'f' });
+    expect(topFrame('Error: multi\nline message\n    at f (/a.js:3:4)')).toEqual({
+      file: '/a.js',
+      line: 3,
+      func: 'f',
+    });
     expect(topFrame('just text')).toBeUndefined();
   });
 });
