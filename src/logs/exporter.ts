@@ -14,6 +14,7 @@ import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { routeOf } from './route';
 import { type MappingContext, toAuditDocument, toErrorDocument } from './transform';
+import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('log-exporter');
 
@@ -57,16 +58,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    let called = false;
-    const finish = (result: ExportResult) => {
-      if (called) return;
-      called = true;
-      try {
-        resultCallback(result);
-      } catch (error) {
-        log.error('the export result callback threw', error);
-      }
-    };
+    const finish = callOnce(resultCallback, log);
     if (this.shutdownPromise) {
       finish({ code: ExportResultCode.FAILED, error: new Error('MongoLogRecordExporter is shut down') });
       return;
@@ -74,19 +66,13 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     try {
       const write = this.write(this.map(records)).then(finish, (error: unknown) => {
         log.error('export failed unexpectedly', error);
-        finish({
-          code: ExportResultCode.FAILED,
-          error: error instanceof Error ? error : new Error(String(error)),
-        });
+        finish(failed(error));
       });
       this.inFlight.add(write);
       void write.finally(() => this.inFlight.delete(write));
     } catch (error) {
       log.error('export failed unexpectedly', error);
-      finish({
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
+      finish(failed(error));
     }
   }
 

@@ -7,6 +7,7 @@ import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
 import { describeError } from '../redact';
 import { formatLogLine, lineSecretMatcher } from './log-line';
+import { callOnce } from '../export-result';
 
 const log = componentLogger('file-exporter');
 
@@ -60,16 +61,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    let called = false;
-    const finish = (result: ExportResult) => {
-      if (called) return;
-      called = true;
-      try {
-        resultCallback(result);
-      } catch (error) {
-        log.error('the export result callback threw', error);
-      }
-    };
+    const finish = callOnce(resultCallback, log);
     if (this.isShutDown) {
       finish({ code: ExportResultCode.FAILED, error: new Error('FileLogRecordExporter is shut down') });
       return;

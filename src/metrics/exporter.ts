@@ -19,6 +19,7 @@ import { LatestDocumentQueue } from './latest-document-queue';
 import { type MetricsSession, processSessions, type SessionListener, type SessionRegistry } from './session';
 import { sessionTemporality } from './temporality';
 import { type SessionDocument, toSessionDocument } from './transform';
+import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('metric-exporter');
 const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });
@@ -92,16 +93,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    let called = false;
-    const finish = (result: ExportResult) => {
-      if (called) return;
-      called = true;
-      try {
-        resultCallback(result);
-      } catch (error) {
-        log.error('the export result callback threw', error);
-      }
-    };
+    const finish = callOnce(resultCallback, log);
     if (this.shutdownPromise) {
       finish({ code: ExportResultCode.FAILED, error: new Error('MongoMetricExporter is shut down') });
       return;
@@ -112,15 +104,15 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
         finish(SUCCESS);
         return;
       }
-      const done = this.absorb(metrics).then(finish);
+      const done = this.absorb(metrics).then(finish, (error: unknown) => {
+        log.error('export failed unexpectedly', error);
+        finish(failed(error));
+      });
       this.inFlight.add(done);
       void done.finally(() => this.inFlight.delete(done));
     } catch (error) {
       log.error('export failed unexpectedly', error);
-      finish({
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
+      finish(failed(error));
     }
   }
 
