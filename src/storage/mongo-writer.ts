@@ -86,6 +86,7 @@ export class MongoWriter {
       replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
     }));
     try {
+      await this.ready();
       await Promise.all([
         this.ensureIndexes(kind),
         this.collection(kind).bulkWrite(operations, { ordered: false }),
