@@ -1,0 +1,162 @@
+// Hot-path cost per call (p50/p99/p99.9/max, µs) of logger.emit() of an error record, an
+// audit shortcut and MetricsCollector.increment(), with the database up and unreachable,
+// against a no-op logger. Each call is timed alone with process.hrtime.bigint().
+// Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/emit-latency.ts [--records N] [--quick]
+import { type Logger, logs, type LogRecord } from '@opentelemetry/api';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AuditLogger,
+  MetricsCollector,
+  MongoLogRecordExporter,
+  MongoMetricExporter,
+} from 'opentelemetry-exporter-mongodb';
+import {
+  BENCH_RESOURCE,
+  benchUri,
+  collectGarbage,
+  errorLogRecord,
+  fixed,
+  integer,
+  note,
+  parseArgs,
+  percentile,
+  printTable,
+  temporaryDir,
+  unreachableUri,
+} from './support.ts';
+
+const args = parseArgs('Emit cost per call', { records: 100_000, quickRecords: 20_000 });
+const CALLS = args.records;
+const WARM_UP = Math.min(20_000, CALLS);
+const BURST = 100; // calls between two event-loop turns: exports and retries run in between, as in an application
+const PREBUILT = 1024;
+const RETRY_DEADLINE_MS = 2000;
+const upUri = benchUri();
+const downUri = await unreachableUri();
+const runId = Date.now().toString(36);
+
+/** Times `call` CALLS times after WARM_UP calls; sorted nanoseconds of all calls and of each turn's first call. */
+async function measure(
+  call: (i: number) => void,
+): Promise<{ all: Float64Array; first: Float64Array; others: Float64Array }> {
+  for (let i = 0; i < WARM_UP; i++) {
+    call(i);
+    if (i % BURST === BURST - 1) await sleep(0);
+  }
+  collectGarbage();
+  const samples = new Float64Array(CALLS);
+  for (let i = 0; i < CALLS; i++) {
+    const started = process.hrtime.bigint();
+    call(i);
+    samples[i] = Number(process.hrtime.bigint() - started);
+    if (i % BURST === BURST - 1) await sleep(0);
+  }
+  const first = samples.filter((_, i) => i % BURST === 0).sort();
+  const others = samples.filter((_, i) => i % BURST !== 0).sort();
+  return { all: samples.sort(), first, others };
+}
+
+interface Pipeline {
+  logger: Logger;
+  audit: AuditLogger;
+  metrics: MetricsCollector;
+  /** Whether the exporter has given up retrying and spools (only meaningful when down). */
+  spooling(): boolean;
+  shutdown(): Promise<void>;
+}
+
+/** The setup an application would have: SDK-default batch processor, periodic metric reader. */
+function pipeline(state: 'up' | 'down'): Pipeline {
+  const spool = temporaryDir(`latency-${state}`);
+  const options = {
+    connectionString: state === 'up' ? upUri : downUri,
+    database: `bench_lat_${runId}_${state}`,
+    spoolDir: spool.path,
+    // Down: reach the steady state of an outage (batches go straight to the spool) in seconds.
+    connectionTimeoutMs: 1000,
+    retryDeadlineMs: RETRY_DEADLINE_MS,
+  };
+  const exporter = new MongoLogRecordExporter(options);
+  const loggerProvider = new LoggerProvider({
+    resource: BENCH_RESOURCE,
+    processors: [new BatchLogRecordProcessor({ exporter })],
+  });
+  const meterProvider = new MeterProvider({
+    resource: BENCH_RESOURCE,
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new MongoMetricExporter(options),
+        exportIntervalMillis: 1000,
+      }),
+    ],
+  });
+  return {
+    logger: loggerProvider.getLogger('mathbank.questoes'),
+    audit: new AuditLogger({ loggerProvider }).forUser('u-42'),
+    metrics: new MetricsCollector({ meterProvider }),
+    spooling: () => exporter.getStats().spooled > 0,
+    async shutdown() {
+      await Promise.all([loggerProvider.shutdown(), meterProvider.shutdown()]);
+      spool.remove();
+    },
+  };
+}
+
+const errorRecords: LogRecord[] = Array.from({ length: PREBUILT }, (_, i) => errorLogRecord(i));
+const calls = {
+  'logger.emit(error record)': (p: Pipeline) => (i: number) => p.logger.emit(errorRecords[i % PREBUILT]!),
+  'audit.questaoCriada(...)': (p: Pipeline) => (i: number) =>
+    void p.audit.questaoCriada(i, 'Derivada de x² no ponto 3', 'multipla_escolha', ['calculo']),
+  'metrics.increment(name)': (p: Pipeline) => (_i: number) => p.metrics.increment('questoes_criadas'),
+};
+
+const rows: string[][] = [];
+const addRow = (
+  call: string,
+  state: string,
+  samples: { all: Float64Array; first: Float64Array; others: Float64Array },
+) =>
+  rows.push([
+    call,
+    state,
+    fixed(percentile(samples.all, 0.5) / 1000),
+    fixed(percentile(samples.all, 0.99) / 1000),
+    fixed(percentile(samples.all, 0.999) / 1000),
+    fixed(samples.all[samples.all.length - 1]! / 1000, 0),
+    fixed(percentile(samples.others, 0.99) / 1000),
+    fixed(percentile(samples.first, 0.5) / 1000),
+  ]);
+
+// Baseline: the API's no-op logger (no provider registered), the same record.
+const noop = logs.getLogger('mathbank.questoes');
+addRow('no-op logger.emit(error record)', '-', await measure((i) => noop.emit(errorRecords[i % PREBUILT]!)));
+
+for (const state of ['up', 'down'] as const) {
+  for (const [name, make] of Object.entries(calls)) {
+    const p = pipeline(state);
+    if (state === 'down') {
+      // Measure the outage's steady state: wait until the first batch has been retried for
+      // retryDeadlineMs and spooled, feeding records meanwhile (the queue fills, then drops).
+      const warm = make(p);
+      const waitUntil = Date.now() + RETRY_DEADLINE_MS + 20_000;
+      for (let i = 0; !p.spooling() && name !== 'metrics.increment(name)'; i++) {
+        if (Date.now() > waitUntil) throw new Error('the exporter never started spooling');
+        warm(i);
+        if (i % BURST === BURST - 1) await sleep(1);
+      }
+    }
+    const label =
+      state === 'up' ? 'up' : name.startsWith('metrics') ? 'unreachable' : 'unreachable, spooling';
+    addRow(name, label, await measure(make(p)));
+    await p.shutdown();
+    note(`latency: ${name} ${state} done`);
+  }
+}
+
+printTable(
+  `Cost per call in µs (${integer(CALLS)} timed calls after ${integer(WARM_UP)} warm-up calls; ${BURST} calls per event-loop turn, the batch processor's exports run between turns)`,
+  ['call', 'database', 'p50', 'p99', 'p99.9', 'max', 'p99 within a turn', 'p50 of first call after a turn'],
+  rows,
+);

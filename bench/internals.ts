@@ -1,0 +1,41 @@
+// The package's internal modules (pure mappings, indexes) for benchmarks that measure them
+// alone. They are not exported, so they are loaded from src/ itself: src/ imports without
+// extensions, which Node's resolver does not complete, so a resolve hook adds `.ts` there.
+import { existsSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const SOURCE_ROOT = new URL('../src/', import.meta.url).href;
+
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    if (
+      specifier.startsWith('.') &&
+      context.parentURL?.startsWith(SOURCE_ROOT) &&
+      !/\.[cm]?[jt]s$/.test(specifier)
+    ) {
+      const candidate = new URL(`${specifier}.ts`, context.parentURL);
+      if (existsSync(fileURLToPath(candidate))) return nextResolve(candidate.href, context);
+      return nextResolve(new URL(`${specifier}/index.ts`, context.parentURL).href, context);
+    }
+    return nextResolve(specifier, context);
+  },
+});
+
+/** The internal modules the benchmarks use. */
+export async function loadInternals() {
+  const [transform, metricsTransform, accumulator, bsonSafe, resourceFields, id, indexes, shrink] =
+    await Promise.all([
+      import('../src/logs/transform.ts'),
+      import('../src/metrics/transform.ts'),
+      import('../src/metrics/accumulator.ts'),
+      import('../src/document/bson-safe.ts'),
+      import('../src/document/resource-fields.ts'),
+      import('../src/document/id.ts'),
+      import('../src/storage/indexes.ts'),
+      import('../src/document/shrink.ts'),
+    ]);
+  return { transform, metricsTransform, accumulator, bsonSafe, resourceFields, id, indexes, shrink };
+}
+
+export type Internals = Awaited<ReturnType<typeof loadInternals>>;

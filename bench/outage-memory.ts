@@ -1,0 +1,250 @@
+// Memory under outage: peak RSS while N error records are emitted with the database
+// unreachable (the exporter points at a closed loopback port), then RSS after recovery (a
+// relay on that port to the real server opens, the spool drains, documents are counted).
+// Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/outage-memory.ts [--records N] [--quick]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ExportResult } from '@opentelemetry/core';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
+import { MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
+import {
+  BENCH_RESOURCE,
+  benchUri,
+  collectGarbage,
+  countDocuments,
+  dropDatabase,
+  errorLogRecord,
+  fixed,
+  integer,
+  mebibytes,
+  note,
+  parseArgs,
+  printTable,
+  residentMemory,
+  sleep,
+  temporaryDir,
+  unreachableUri,
+} from './support.ts';
+
+const args = parseArgs<{ spoolMib: number; queue: number; rate: number }>(
+  'Memory under outage',
+  { records: 1_000_000, quickRecords: 100_000 },
+  (program) =>
+    program
+      .option('--spool-mib <n>', 'spoolMaxBytes in MiB', Number, 100)
+      .option('--queue <n>', 'BatchLogRecordProcessor maxQueueSize', Number, 2048)
+      .option(
+        '--rate <n>',
+        'records emitted per second (an application under load, not a tight loop)',
+        Number,
+        20_000,
+      ),
+);
+const N = args.records;
+const QUEUE = args.queue;
+const BATCH = 512;
+const SPOOL_MAX_BYTES = args.spoolMib * 1024 * 1024;
+const EMIT_CHUNK = 1000;
+
+const target = /^mongodb:\/\/(?:[^@/]*@)?([^/,?@]+):(\d+)(?:[/?]|$)/.exec(benchUri());
+if (!target) throw new Error('outage-memory needs a single-host mongodb:// URI (it relays to it)');
+const [, targetHost, targetPort] = target as unknown as [string, string, string];
+const relayPort = new URL((await unreachableUri()).replace('mongodb:', 'http:')).port;
+const relayUri = `${benchUri().replace(`${targetHost}:${targetPort}`, `127.0.0.1:${relayPort}`)}`;
+const connectionString = `${relayUri}${relayUri.includes('?') ? '&' : relayUri.includes('/', 10) ? '?' : '/?'}directConnection=true`;
+const database = `bench_outage_${Date.now().toString(36)}`;
+
+/** Heap bytes one queued record holds: what maxQueueSize multiplies. */
+function recordFootprint(): number {
+  const kept: ReadableLogRecord[] = [];
+  const provider = new LoggerProvider({
+    resource: BENCH_RESOURCE,
+    processors: [
+      {
+        onEmit: (r: ReadableLogRecord) => void kept.push(r),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ],
+  });
+  const logger = provider.getLogger('mathbank.questoes');
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < 10_000; i++) logger.emit(errorLogRecord(i));
+  collectGarbage();
+  const bytes = (process.memoryUsage().heapUsed - before) / kept.length;
+  kept.length = 0;
+  return bytes;
+}
+
+/** Resets VmHWM so that it holds the peak of what follows (Linux: clear_refs 5). */
+function resetPeak(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function directoryBytes(path: string): number {
+  return readdirSync(path).reduce((sum, name) => sum + statSync(join(path, name)).size, 0);
+}
+
+const footprint = recordFootprint();
+const spool = temporaryDir('outage');
+const exporter = new MongoLogRecordExporter({
+  connectionString,
+  database,
+  spoolDir: spool.path,
+  spoolMaxBytes: SPOOL_MAX_BYTES,
+  connectionTimeoutMs: 1000,
+  retryDeadlineMs: 2000,
+});
+let exported = 0;
+const counting: LogRecordExporter = {
+  export(records: ReadableLogRecord[], done: (result: ExportResult) => void) {
+    exported += records.length;
+    exporter.export(records, done);
+  },
+  forceFlush: () => exporter.forceFlush(),
+  shutdown: () => exporter.shutdown(),
+};
+const provider = new LoggerProvider({
+  resource: BENCH_RESOURCE,
+  processors: [
+    new BatchLogRecordProcessor({ exporter: counting, maxQueueSize: QUEUE, maxExportBatchSize: BATCH }),
+  ],
+});
+const logger = provider.getLogger('mathbank.questoes');
+let relay: ChildProcess | undefined;
+const keepAlive = setInterval(() => undefined, 1000);
+
+try {
+  collectGarbage();
+  const before = residentMemory().rss;
+  const hwmReset = resetPeak();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let sampledPeak = before;
+  let earlyPeak = before;
+  const started = performance.now();
+  note(`outage: emitting ${integer(N)} records at ${integer(args.rate)}/s to an unreachable server`);
+  for (let i = 0; i < N; i++) {
+    logger.emit(errorLogRecord(i));
+    if (i % EMIT_CHUNK === EMIT_CHUNK - 1) {
+      sampledPeak = Math.max(sampledPeak, residentMemory().rss);
+      if (i < N / 10) earlyPeak = sampledPeak;
+      const ahead = ((i + 1) / args.rate) * 1000 - (performance.now() - started);
+      await (ahead > 1 ? sleep(ahead) : nextTurn());
+    }
+  }
+  await provider.forceFlush();
+  const emitSeconds = (performance.now() - started) / 1000;
+  const memory = residentMemory();
+  const peak = Math.max(sampledPeak, hwmReset ? memory.peak : 0);
+  collectGarbage();
+  const afterOutage = residentMemory().rss;
+  const heapAfterOutage = process.memoryUsage().heapUsed;
+  const usage = process.memoryUsage();
+  const outageStats = exporter.getStats();
+  const spoolBytes = directoryBytes(spool.path);
+  note(`outage: emitted in ${fixed(emitSeconds, 1)} s; ${JSON.stringify(outageStats)}; server comes back`);
+
+  const recoveryStarted = performance.now();
+  relay = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('tcp-proxy.ts', import.meta.url)), relayPort, targetHost, targetPort],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await once(relay.stdout!, 'data');
+  const drainBy = Date.now() + 300_000;
+  for (;;) {
+    const stats = exporter.getStats();
+    if (stats.replayed + stats.dropped >= stats.spooled) break;
+    if (Date.now() > drainBy) throw new Error(`spool not drained after 5 min: ${JSON.stringify(stats)}`);
+    await sleep(200);
+  }
+  const recoverySeconds = (performance.now() - recoveryStarted) / 1000;
+  const stored = await countDocuments(benchUri(), database, 'errors');
+  collectGarbage();
+  const afterRecovery = residentMemory().rss;
+  const heapAfterRecovery = process.memoryUsage().heapUsed;
+  const finalStats = exporter.getStats();
+  const queueBound = QUEUE * footprint;
+
+  printTable(
+    `Outage: ${integer(N)} error records emitted with the database unreachable, then recovery`,
+    [
+      'emitted',
+      'taken by the exporter',
+      'dropped by the SDK queue (full)',
+      'spooled',
+      'dropped from the spool (full)',
+      'replayed',
+      'counted in the database',
+    ],
+    [
+      [
+        integer(N),
+        integer(exported),
+        integer(N - exported),
+        integer(finalStats.spooled),
+        integer(finalStats.dropped),
+        integer(finalStats.replayed),
+        integer(stored),
+      ],
+    ],
+  );
+  printTable(
+    'Memory under outage (RSS of the emitting process)',
+    ['measure', 'value'],
+    [
+      ['RSS before emitting', mebibytes(before)],
+      [`peak RSS while emitting (${hwmReset ? 'VmHWM' : 'sampled'})`, mebibytes(peak)],
+      ['peak RSS (sampled) during the first 10% of records', mebibytes(earlyPeak)],
+      ['growth: peak − before', mebibytes(peak - before)],
+      ['RSS after the outage (after GC)', mebibytes(afterOutage)],
+      ['RSS after recovery, spool drained (after GC)', mebibytes(afterRecovery)],
+      [
+        'after the outage, after GC: V8 heap committed / external (Buffers)',
+        `${mebibytes(usage.heapTotal)} / ${mebibytes(usage.external)}`,
+      ],
+      [
+        'V8 heap in use after GC: before / after the outage / after recovery',
+        `${mebibytes(heapBefore)} / ${mebibytes(heapAfterOutage)} / ${mebibytes(heapAfterRecovery)}`,
+      ],
+      [
+        `queue limit: maxQueueSize ${integer(QUEUE)} × ${integer(footprint)} B per queued record`,
+        mebibytes(queueBound),
+      ],
+      ['spool limit: spoolMaxBytes (on disk, not in memory)', mebibytes(SPOOL_MAX_BYTES)],
+      ['spool size on disk at the end of the outage', mebibytes(spoolBytes)],
+      [
+        'emitting time / recovery time (server back → spool drained)',
+        `${fixed(emitSeconds, 1)} s / ${fixed(recoverySeconds, 1)} s`,
+      ],
+    ],
+  );
+  if (stored !== finalStats.written + finalStats.replayed) {
+    note(
+      `outage: counted ${stored} documents, the exporter reports ${finalStats.written} written + ${finalStats.replayed} replayed`,
+    );
+  }
+} finally {
+  clearInterval(keepAlive);
+  await provider.shutdown();
+  relay?.kill();
+  await dropDatabase(benchUri(), database).catch(() => undefined);
+  spool.remove();
+}

@@ -1,0 +1,268 @@
+// End-to-end throughput: N error records until all are in the database, side by side:
+// MongoLogRecordExporter (BatchLogRecordProcessor), the raw driver (insertMany of the same
+// documents, the physical limit), winston-mongodb and pino-mongodb. Each contender writes to a
+// database of its own; a round ends only when counting that database finds all N documents.
+// Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/throughput.ts [--records N] [--rounds R] [--quick]
+import { once } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { calculateObjectSize } from 'bson';
+import { MongoClient } from 'mongodb';
+import { MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
+import { pino } from 'pino';
+import winston from 'winston';
+import { MongoDB as WinstonMongoDB } from 'winston-mongodb';
+import { loadInternals } from './internals.ts';
+import {
+  BENCH_RESOURCE,
+  benchUri,
+  collectGarbage,
+  countDocuments,
+  dropDatabase,
+  ERROR_MESSAGE,
+  errorLogRecord,
+  fixed,
+  integer,
+  makeError,
+  median,
+  note,
+  parseArgs,
+  printTable,
+  recordAttributes,
+  sleep,
+  temporaryDir,
+} from './support.ts';
+
+const args = parseArgs<{ batch: number }>(
+  'End-to-end throughput',
+  { records: 100_000, quickRecords: 20_000, rounds: 2 },
+  (program) => program.option('--batch <n>', 'export batch size for ours and the raw driver', Number, 1000),
+);
+const N = args.records;
+const BATCH = args.batch;
+const EMIT_CHUNK = 1000; // every contender is fed in chunks, with one event-loop turn between chunks
+const uri = benchUri();
+const runId = Date.now().toString(36);
+
+interface Outcome {
+  seconds: number;
+  /** True when the contender's own "done" came before all documents were countable. */
+  signalEarly: boolean;
+  sampleBytes: number;
+}
+
+type Contender = (database: string) => Promise<Outcome>;
+
+/**
+ * Waits for all N documents: counts once after the contender says it is done, and keeps
+ * counting while fewer are there. The time is the contender's "done" when the first count
+ * finds N, else the moment a count found them.
+ */
+async function verified(
+  database: string,
+  collection: string,
+  started: number,
+  doneAt: number,
+): Promise<Outcome> {
+  let found = await countDocuments(uri, database, collection);
+  let end = doneAt;
+  const deadline = Date.now() + 120_000;
+  while (found < N) {
+    if (Date.now() > deadline)
+      throw new Error(`${database}.${collection}: ${found} of ${N} documents after 2 min`);
+    await sleep(250);
+    found = await countDocuments(uri, database, collection);
+    end = performance.now();
+  }
+  if (found > N) throw new Error(`${database}.${collection}: ${found} documents, expected ${N}`);
+  return {
+    seconds: (end - started) / 1000,
+    signalEarly: end !== doneAt,
+    sampleBytes: await sampleSize(database, collection),
+  };
+}
+
+async function sampleSize(database: string, collection: string): Promise<number> {
+  const client = new MongoClient(uri);
+  try {
+    const sample = await client.db(database).collection(collection).findOne({});
+    return sample ? calculateObjectSize(sample) : Number.NaN;
+  } finally {
+    await client.close();
+  }
+}
+
+const ours: Contender = async (database) => {
+  const spool = temporaryDir('throughput-spool');
+  const exporter = new MongoLogRecordExporter({ connectionString: uri, database, spoolDir: spool.path });
+  const provider = new LoggerProvider({
+    resource: BENCH_RESOURCE,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter,
+        maxExportBatchSize: BATCH,
+        // Every record is queued before its turn: a queue of N never drops, whatever the server's pace.
+        maxQueueSize: N,
+        scheduledDelayMillis: 100,
+      }),
+    ],
+  });
+  const logger = provider.getLogger('mathbank.questoes');
+  try {
+    const started = performance.now();
+    for (let i = 0; i < N; i++) {
+      logger.emit(errorLogRecord(i));
+      if (i % EMIT_CHUNK === EMIT_CHUNK - 1) await nextTurn();
+    }
+    await provider.forceFlush();
+    const outcome = await verified(database, 'errors', started, performance.now());
+    const stats = exporter.getStats();
+    if (stats.written !== N || stats.spooled > 0) note(`ours: unexpected stats ${JSON.stringify(stats)}`);
+    return outcome;
+  } finally {
+    await provider.shutdown();
+    spool.remove();
+  }
+};
+
+/** The documents our exporter would write, built once and reused: the raw driver only inserts them. */
+const prebuilt = await (async () => {
+  const { transform, bsonSafe, id, resourceFields } = await loadInternals();
+  const records: ReadableLogRecord[] = [];
+  const provider = new LoggerProvider({
+    resource: BENCH_RESOURCE,
+    processors: [
+      {
+        onEmit: (r: ReadableLogRecord) => void records.push(r),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ],
+  });
+  const logger = provider.getLogger('mathbank.questoes');
+  for (let i = 0; i < N; i++) logger.emit(errorLogRecord(i));
+  const nextId = id.createIdSource();
+  const report = new bsonSafe.SanitizeReport();
+  const fields = resourceFields.resourceFields(BENCH_RESOURCE);
+  return records.map((record) =>
+    transform.toErrorDocument(record, {
+      id: nextId(),
+      fields,
+      report,
+      limits: bsonSafe.DEFAULT_SANITIZE_LIMITS,
+    }),
+  );
+})();
+const { INDEXES } = (await loadInternals()).indexes;
+
+const raw: Contender = async (database) => {
+  const client = new MongoClient(uri);
+  try {
+    const collection = client.db(database).collection<{ _id: string }>('errors');
+    await collection.createIndexes([...INDEXES.errors]); // the same indexes as ours, made before the clock starts
+    const started = performance.now();
+    for (let offset = 0; offset < N; offset += BATCH) {
+      await collection.insertMany(prebuilt.slice(offset, offset + BATCH), { ordered: false });
+    }
+    return await verified(database, 'errors', started, performance.now());
+  } finally {
+    await client.close();
+  }
+};
+
+const winstonMongo: Contender = async (database) => {
+  const transport = new WinstonMongoDB({ db: uri, dbName: database, collection: 'log', level: 'error' });
+  const logger = winston.createLogger({ level: 'error', transports: [transport] });
+  let logged = 0;
+  transport.on('logged', () => logged++);
+  const connectBy = Date.now() + 30_000;
+  while (!(transport as unknown as { logDb?: unknown }).logDb) {
+    if (Date.now() > connectBy) throw new Error('winston-mongodb did not connect');
+    await sleep(10);
+  }
+  try {
+    const started = performance.now();
+    for (let i = 0; i < N; i++) {
+      logger.error(ERROR_MESSAGE, { error: makeError(i), ...recordAttributes(i) });
+      if (i % EMIT_CHUNK === EMIT_CHUNK - 1) await nextTurn();
+    }
+    // Not logger.end(): it unpipes, which closes winston-mongodb's client under inserts still pending.
+    // Its 'logged' event (one per insert that succeeded) says when it believes it is done.
+    while (logged < N) await sleep(5);
+    return await verified(database, 'log', started, performance.now());
+  } finally {
+    logger.close();
+  }
+};
+
+const pinoMongo: Contender = async (database) => {
+  const transport = pino.transport({ target: 'pino-mongodb', options: { uri, database, collection: 'log' } });
+  await once(transport, 'ready');
+  const logger = pino({ level: 'error' }, transport);
+  const started = performance.now();
+  for (let i = 0; i < N; i++) {
+    logger.error({ err: makeError(i), ...recordAttributes(i) }, ERROR_MESSAGE);
+    if (i % EMIT_CHUNK === EMIT_CHUNK - 1) await nextTurn();
+  }
+  const closed = once(transport, 'close');
+  transport.end();
+  await closed;
+  return await verified(database, 'log', started, performance.now());
+};
+
+const contenders: [string, Contender][] = [
+  ['opentelemetry-exporter-mongodb', ours],
+  ['raw driver insertMany', raw],
+  ['winston-mongodb', winstonMongo],
+  ['pino-mongodb', pinoMongo],
+];
+const results = new Map<string, { rates: number[]; early: number; bytes: number }>(
+  contenders.map(([name]) => [name, { rates: [], early: 0, bytes: Number.NaN }]),
+);
+
+note(`throughput: ${integer(N)} records per contender, ${args.rounds} round(s), batches of ${BATCH}`);
+for (let round = 0; round < args.rounds; round++) {
+  // Rotate the order every round: a shared, noisy machine then favours no one.
+  const order = contenders.map((_, index) => contenders[(index + round) % contenders.length]!);
+  for (const [name, run] of order) {
+    const database = `bench_tp_${runId}_${round}_${name.replace(/[^a-z]/g, '').slice(0, 12)}`;
+    collectGarbage();
+    await sleep(500);
+    // pino's worker thread is unref'd: without a timer of our own the process could exit mid-await.
+    const keepAlive = setInterval(() => undefined, 1000);
+    const outcome = await run(database).finally(() => clearInterval(keepAlive));
+    await dropDatabase(uri, database);
+    const entry = results.get(name)!;
+    entry.rates.push(N / outcome.seconds);
+    entry.bytes = outcome.sampleBytes;
+    if (outcome.signalEarly) entry.early++;
+    note(
+      `round ${round + 1} ${name}: ${integer(N / outcome.seconds)} records/s (${fixed(outcome.seconds)} s)`,
+    );
+  }
+}
+
+const rateOf = (name: string) => median(results.get(name)!.rates);
+const ourRate = rateOf('opentelemetry-exporter-mongodb');
+printTable(
+  `End-to-end throughput: ${integer(N)} error records until counted in the database (median of ${args.rounds} round(s))`,
+  [
+    'contender',
+    'records/s (median)',
+    'all rounds',
+    'ours ÷ this',
+    'stored doc bytes',
+    '"done" before all stored',
+  ],
+  contenders.map(([name]) => {
+    const entry = results.get(name)!;
+    return [
+      name,
+      integer(rateOf(name)),
+      entry.rates.map(integer).join(' / '),
+      name === 'opentelemetry-exporter-mongodb' ? '1.00' : `${fixed(ourRate / rateOf(name))}×`,
+      integer(entry.bytes),
+      `${entry.early} of ${args.rounds}`,
+    ];
+  }),
+);
