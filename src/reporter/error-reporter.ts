@@ -10,6 +10,8 @@ import {
   ATTR_EXCEPTION_UNHANDLED,
   ATTR_LOG_RECORD_UID,
 } from '../logs/attributes';
+import { toSafeAttributes } from '../document/attribute-values';
+import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
 import { DEFAULTS, positiveInteger } from '../options';
 import { describeError } from '../redact';
@@ -271,7 +273,12 @@ export class ErrorReporter {
         log.warn(`report(): cannot read contexto key "${key}": ${describeError(error)}`);
       }
     }
-    return attributes;
+    // The SDK would drop a whole attribute holding a Date, Map, BigInt or cycle: made safe first.
+    const report = new SanitizeReport();
+    const safe = toSafeAttributes(attributes, report, 'contexto');
+    if (report.count > 0)
+      log.warn(`report(): made ${report.count} contexto value(s) storable: ${report.toString()}`);
+    return safe;
   }
 
   private provider(): LoggerProvider {
