@@ -1,6 +1,7 @@
 /**
- * Field-name encoding. MongoDB (and FerretDB) reject keys that contain `.` or start
- * with `$`, and OpenTelemetry names are full of dots (`http.route`). Such characters
+ * Field-name encoding. FerretDB and MongoDB before 5.0 reject keys that contain `.` or
+ * start with `$`; newer MongoDB stores them but dot notation cannot query them, and
+ * OpenTelemetry names are full of dots (`http.route`). Such characters
  * become their full-width look-alikes, as MongoDB's own documentation once advised:
  * `.` → `．` (U+FF0E), a leading `$` → `＄` (U+FF04). `http.route` is stored as
  * `http．route`: one flat key, never a nested object. NUL, which BSON cannot hold

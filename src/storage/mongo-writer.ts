@@ -4,7 +4,7 @@ import { InvalidOptionError } from '../errors';
 import { describeError, redactConnectionString } from '../redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
 import { INDEXES } from './indexes';
-import { failedIndexes } from './write-errors';
+import { failedIndexes, isTransient } from './write-errors';
 
 export type CollectionKind = keyof CollectionNames;
 
@@ -143,7 +143,10 @@ export class MongoWriter {
     return error;
   }
 
-  /** Creates the plan's indexes once per collection; a failure is reported and tried again on the next write. */
+  /**
+   * Creates the plan's indexes once per collection. A transient failure is reported and tried
+   * again on the next write; a permanent one (no privilege) is reported once and not retried.
+   */
   private ensureIndexes(kind: CollectionKind): Promise<void> {
     if (!this.options.createIndexes) return Promise.resolve();
     let ready = this.indexesReady.get(kind);
@@ -153,8 +156,15 @@ export class MongoWriter {
         .then(
           () => undefined,
           (error: unknown) => {
-            this.indexesReady.delete(kind);
-            log.warn(`cannot create indexes on ${this.where(kind)}; will retry: ${this.describe(error)}`);
+            if (isTransient(error)) {
+              this.indexesReady.delete(kind);
+              log.warn(`cannot create indexes on ${this.where(kind)}; will retry: ${this.describe(error)}`);
+            } else {
+              log.error(
+                `cannot create indexes on ${this.where(kind)}; not retrying (create them yourself, ` +
+                  `or set createIndexes: false): ${this.describe(error)}`,
+              );
+            }
           },
         );
       this.indexesReady.set(kind, ready);
