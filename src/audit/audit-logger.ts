@@ -10,7 +10,7 @@ import {
 } from '../logs/attributes';
 import { AUDIT_LOGGER_NAME } from '../logs/route';
 import type { AuditSwitches } from '../types';
-import { toAuditDetails } from './details';
+import { toSafeAttributes } from '../document/attribute-values';
 import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId } from './event';
 import { auditEvents } from './shortcuts';
 import { type ActionGroups, auditGroupOf, resolveActionGroups, resolveAuditSwitches } from './switches';
@@ -145,7 +145,7 @@ export class AuditLogger {
     const attributes: Attributes = {
       [ATTR_AUDIT_ENTITY]: entidade,
       [ATTR_AUDIT_ENTITY_ID]: entidadeId,
-      [ATTR_AUDIT_DETAILS]: toAuditDetails(event.detalhes, report),
+      [ATTR_AUDIT_DETAILS]: toSafeAttributes(event.detalhes, report, 'detalhes'),
     };
     const user = event.usuarioId === undefined ? this.userId : event.usuarioId;
     if (user !== undefined && user !== null) attributes[ATTR_USER_ID] = textField(user, 'usuario_id', report);

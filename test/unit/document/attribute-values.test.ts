@@ -1,7 +1,7 @@
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { toAuditDetails } from '../../../src/audit/details';
+import { toSafeAttributes } from '../../../src/document/attribute-values';
 import { SanitizeReport } from '../../../src/document/bson-safe';
 import { ENCODED_DOLLAR, ENCODED_DOT } from '../../../src/document/keys';
 
@@ -39,7 +39,7 @@ describe('the SDK and raw details (why the AuditLogger cleans them first)', () =
   });
 });
 
-describe('toAuditDetails', () => {
+describe('toSafeAttributes', () => {
   it('passes plain details through unchanged and reports nothing', () => {
     const report = new SanitizeReport();
     const details = {
@@ -50,7 +50,7 @@ describe('toAuditDetails', () => {
       nada: null,
       sub: { x: [1, { y: 2 }] },
     };
-    expect(toAuditDetails(details, report)).toEqual(details);
+    expect(toSafeAttributes(details, report, 'detalhes')).toEqual(details);
     expect(report.count).toBe(0);
   });
 
@@ -68,7 +68,7 @@ describe('toAuditDetails', () => {
       oid: new ObjectId('656565656565656565656565'),
       password: 'hunter2',
     };
-    const safe = toAuditDetails(details, report);
+    const safe = toSafeAttributes(details, report, 'detalhes');
     expect(safe).toEqual({
       funcao: '[Function calcular]',
       ciclo: { a: 1, self: '[Circular]' },
@@ -97,10 +97,10 @@ describe('toAuditDetails', () => {
   });
 
   it('turns absent details into {} and a non-object into { valor }', () => {
-    expect(toAuditDetails(undefined, new SanitizeReport())).toEqual({});
-    expect(toAuditDetails(null, new SanitizeReport())).toEqual({});
+    expect(toSafeAttributes(undefined, new SanitizeReport(), 'detalhes')).toEqual({});
+    expect(toSafeAttributes(null, new SanitizeReport(), 'detalhes')).toEqual({});
     const report = new SanitizeReport();
-    expect(toAuditDetails('texto', report)).toEqual({ valor: 'texto' });
+    expect(toSafeAttributes('texto', report, 'detalhes')).toEqual({ valor: 'texto' });
     expect(report.count).toBe(1);
   });
 });
