@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { SeverityNumber } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { type CommandStartedEvent, MongoClient } from 'mongodb';
@@ -9,6 +8,7 @@ import { getMachineId } from '../../src/resource/machine-id';
 import { captureDiag } from '../support/diag';
 import { TEST_RESOURCE } from '../support/records';
 import { useTestDatabase } from '../support/database';
+import { closedPort } from '../support/network';
 
 const database = useTestDatabase('audit');
 const diagOutput = captureDiag();
@@ -53,15 +53,6 @@ function callEveryShortcut(audit: AuditLogger): void {
   audit.sessaoEncerrada(3600);
   audit.backupCriado('B-1', { arquivo: 'backup-2026-11-25.zip', tamanho_bytes: 2048 });
   audit.backupRestaurado('B-1');
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('audit events through the OpenTelemetry logs pipeline into MongoDB', () => {

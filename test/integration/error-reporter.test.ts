@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { ErrorReporter, MongoLogRecordExporter } from '../../src/index';
 import { useTestDatabase } from '../support/database';
 import { TEST_RESOURCE } from '../support/records';
+import { closedPort } from '../support/network';
 
 const database = useTestDatabase('reporter');
 const FIXTURE = fileURLToPath(new URL('../fixtures/error-reporter-child.ts', import.meta.url));
@@ -307,12 +307,3 @@ describe('ErrorReporter.report() and wrap() against a real server', () => {
     ]);
   });
 });
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

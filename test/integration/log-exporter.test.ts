@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { SeverityNumber } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -8,6 +7,7 @@ import { MongoLogRecordExporter } from '../../src/index';
 import { captureDiag } from '../support/diag';
 import { TEST_RESOURCE, captureRecords } from '../support/records';
 import { useTestDatabase } from '../support/database';
+import { closedPort } from '../support/network';
 
 const database = useTestDatabase('logs');
 const diagOutput = captureDiag();
@@ -29,15 +29,6 @@ function pipeline(exporter: MongoLogRecordExporter) {
     ],
   });
   return { provider, logger: provider.getLogger('integration') };
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function exportOnce(

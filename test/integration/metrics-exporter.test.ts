@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -11,6 +10,7 @@ import { SessionRegistry } from '../../src/metrics/session';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../fixtures/metrics-reader';
 import { eventually, useTestDatabase } from '../support/database';
 import { captureDiag } from '../support/diag';
+import { closedPort } from '../support/network';
 
 const database = useTestDatabase('metrics');
 const diagOutput = captureDiag();
@@ -217,10 +217,7 @@ describe('MongoMetricExporter against a real server', () => {
   });
 
   it('reports FAILED once when the server is unreachable, without the password, and calls back once', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
+    const port = await closedPort();
     const sessions = new SessionRegistry();
     const exporter = new MongoMetricExporter(
       {
