@@ -253,7 +253,7 @@ function topSelfTime(profile: CpuProfile, count: number): string[][] {
     const delta = profile.timeDeltas[index] ?? 0;
     if (!frame || frame.functionName === '(idle)') return;
     const where = frame.url ? `${shortPath(frame.url)}:${frame.lineNumber + 1}` : '';
-    const key = `${frame.functionName || '(anonymous)'}\t${where}`;
+    const key = `\`${frame.functionName || '(anonymous)'}\`\t${where}`; // code spans: regex sources hold * and _
     self.set(key, (self.get(key) ?? 0) + delta);
     total += delta;
   });

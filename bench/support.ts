@@ -56,6 +56,7 @@ export function percentile(sorted: ArrayLike<number>, fraction: number): number 
   return sorted[rank]!;
 }
 
+/** The nearest-rank (lower) median: of an even count, the lower middle value (with 2 rounds, the slower one). */
 export function median(values: readonly number[]): number {
   return percentile(
     [...values].sort((a, b) => a - b),
