@@ -24,7 +24,7 @@ registerHooks({
 
 /** The internal modules the benchmarks use. */
 export async function loadInternals() {
-  const [transform, metricsTransform, accumulator, bsonSafe, resourceFields, id, indexes, shrink] =
+  const [transform, metricsTransform, accumulator, bsonSafe, resourceFields, id, indexes, shrink, mapRecord] =
     await Promise.all([
       import('../src/logs/transform.ts'),
       import('../src/metrics/transform.ts'),
@@ -34,8 +34,19 @@ export async function loadInternals() {
       import('../src/document/id.ts'),
       import('../src/storage/indexes.ts'),
       import('../src/document/shrink.ts'),
+      import('../src/logs/map-record.ts'),
     ]);
-  return { transform, metricsTransform, accumulator, bsonSafe, resourceFields, id, indexes, shrink };
+  return {
+    transform,
+    metricsTransform,
+    accumulator,
+    bsonSafe,
+    resourceFields,
+    id,
+    indexes,
+    shrink,
+    mapRecord,
+  };
 }
 
 export type Internals = Awaited<ReturnType<typeof loadInternals>>;

@@ -39,7 +39,7 @@ const seconds = Number(args.seconds ?? (args.quick ? 0.5 : 1.5));
 
 const internals = await loadInternals();
 const { transform, metricsTransform, bsonSafe, resourceFields, id } = internals;
-const { shrinkToFit } = internals.shrink;
+const { mapLogRecord } = internals.mapRecord;
 
 /** Real SDK records: a LoggerProvider whose processor keeps what is emitted. */
 function capture(emit: (provider: LoggerProvider) => void): ReadableLogRecord[] {
@@ -132,18 +132,14 @@ function mappers(): Record<string, Mapper> {
   const at = <T>(list: readonly T[], i: number) => list[i % DISTINCT_RECORDS]!;
   return {
     'error: toErrorDocument': (i) => transform.toErrorDocument(at(errorRecords, i), context(i)),
-    'error: as the exporter maps (+ resourceFields, shrinkToFit)': (i) => {
+    'error: as the exporter maps (mapLogRecord: + resourceFields, size check)': (i) => {
       const record = at(errorRecords, i);
-      const document = transform.toErrorDocument(record, exporterContext(record, i));
-      shrinkToFit(document as unknown as Record<string, unknown>);
-      return document;
+      return mapLogRecord(record, 'errors', exporterContext(record, i));
     },
     'audit: toAuditDocument': (i) => transform.toAuditDocument(at(auditRecords, i), context(i)),
-    'audit: as the exporter maps (+ resourceFields, shrinkToFit)': (i) => {
+    'audit: as the exporter maps (mapLogRecord: + resourceFields, size check)': (i) => {
       const record = at(auditRecords, i);
-      const document = transform.toAuditDocument(record, exporterContext(record, i));
-      shrinkToFit(document as unknown as Record<string, unknown>);
-      return document;
+      return mapLogRecord(record, 'audit', exporterContext(record, i));
     },
     'metrics: toSessionDocument (13 series)': (i) => {
       const { session, series } = at(sessions, i);

@@ -82,16 +82,19 @@ export class DiskSpool {
 
   /** Appends a batch and syncs it to disk. Synchronous, so that it also works in an 'exit' handler. */
   append(batch: SpooledBatch): void {
+    const header = `${batch.documents.length}\t${batch.kind}\t${batch.operation}\t`;
+    // Header and payload are written separately: no second copy of a large payload string.
     const payload = EJSON.stringify(batch.documents, { relaxed: false });
-    const line = `${batch.documents.length}\t${batch.kind}\t${batch.operation}\t${payload}\n`;
-    const bytes = Buffer.byteLength(line);
+    const bytes = Buffer.byteLength(header) + Buffer.byteLength(payload) + 1;
     if (bytes > this.maxBytes) {
       this.events.dropped(batch.documents.length, `one batch of ${bytes} bytes exceeds spoolMaxBytes`);
       return;
     }
     this.makeRoom(bytes);
     if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
-    writeSync(this.activeFd!, line);
+    writeSync(this.activeFd!, header);
+    writeSync(this.activeFd!, payload);
+    writeSync(this.activeFd!, '\n');
     fsyncSync(this.activeFd!);
     this.activeBytes += bytes;
   }

@@ -28,6 +28,11 @@ const MAX_CHANGES_KEPT = 20;
 export class SanitizeReport {
   readonly changes: string[] = [];
   count = 0;
+  /**
+   * An upper bound of the BSON bytes of the values seen (3 bytes per UTF-16 unit, 16 per
+   * other value): lets the caller skip measuring documents that cannot be near 16 MB.
+   */
+  bytesSeen = 0;
 
   note(path: string, reason: string): void {
     this.count++;
@@ -78,6 +83,7 @@ function sanitize(
   report: SanitizeReport,
   limits: SanitizeLimits,
 ): unknown {
+  if (typeof value !== 'string') report.bytesSeen += value instanceof Uint8Array ? 16 + value.byteLength : 16;
   switch (typeof value) {
     case 'string':
       return safeString(value, path, report, limits);
@@ -189,10 +195,10 @@ function sanitizeEntries(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [rawKey, item] of entries) {
-    let key = encodeKey(rawKey);
-    if (!key.isWellFormed()) key = key.toWellFormed();
+    const { key, secret } = keyFacts(rawKey, limits);
+    report.bytesSeen += 3 * key.length + 2;
     if (key !== rawKey) report.note(path ? `${path}.${rawKey}` : rawKey, `key stored as "${key}"`);
-    if (limits.isSecretKey(rawKey) && item !== undefined && item !== null) {
+    if (secret && item !== undefined && item !== null) {
       result[key] = REDACTED_VALUE;
       continue;
     }
@@ -206,13 +212,39 @@ function sanitizeEntries(
   return result;
 }
 
+interface KeyFacts {
+  key: string;
+  secret: boolean;
+}
+
+// Records repeat the same attribute keys: their encoding and secret check are computed once
+// per matcher. Bounded, so that keys made of data (ids as keys) cannot grow it for ever.
+const KEY_CACHE_LIMIT = 2048;
+const keyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
+
+function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
+  let cache = keyCaches.get(limits.isSecretKey);
+  if (!cache) keyCaches.set(limits.isSecretKey, (cache = new Map()));
+  let facts = cache.get(rawKey);
+  if (!facts) {
+    let key = encodeKey(rawKey);
+    if (!key.isWellFormed()) key = key.toWellFormed();
+    facts = { key, secret: limits.isSecretKey(rawKey) };
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    cache.set(rawKey, facts);
+  }
+  return facts;
+}
+
 function safeString(value: string, path: string, report: SanitizeReport, limits: SanitizeLimits): string {
+  report.bytesSeen += 16 + 3 * value.length;
   let result = value;
   if (!result.isWellFormed()) {
     report.note(path, 'lone UTF-16 surrogate replaced by U+FFFD');
     result = result.toWellFormed();
   }
-  if (result.includes('://')) {
+  // A password in a URI needs both; every ESM stack trace has '://' (file URLs) but no '@'.
+  if (result.includes('://') && result.includes('@')) {
     const redacted = redactConnectionString(result);
     if (redacted !== result) {
       report.note(path, 'connection-string password redacted');

@@ -9,9 +9,15 @@ import { randomBytes } from 'node:crypto';
 export function createIdSource(): () => string {
   const processPart = randomBytes(5).toString('hex');
   let counter = randomBytes(3).readUIntBE(0, 3);
+  let second = -1;
+  let prefix = '';
   return () => {
     counter = (counter + 1) & 0xffffff;
-    const seconds = Math.floor(Date.now() / 1000);
-    return seconds.toString(16).padStart(8, '0') + processPart + counter.toString(16).padStart(6, '0');
+    const now = Math.floor(Date.now() / 1000);
+    if (now !== second) {
+      second = now;
+      prefix = now.toString(16).padStart(8, '0') + processPart;
+    }
+    return prefix + counter.toString(16).padStart(6, '0');
   };
 }

@@ -5,7 +5,6 @@ import { Delivery } from '../delivery/delivery';
 import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
-import { shrinkToFit } from '../document/shrink';
 import { componentLogger } from '../diag';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
@@ -13,7 +12,8 @@ import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { routeOf } from './route';
-import { type MappingContext, toAuditDocument, toErrorDocument } from './transform';
+import { mapLogRecord } from './map-record';
+import { type MappingContext, toErrorDocument } from './transform';
 import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('log-exporter');
@@ -129,10 +129,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         limits: this.options.sanitizeLimits,
       };
       try {
-        const document =
-          route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context);
-        const cut = shrinkToFit(document as unknown as Record<string, unknown>);
-        if (cut > 0) report.note(document._id, `document over 16 MB: ${cut} value(s) truncated to fit`);
+        const document = mapLogRecord(record, route, context);
         batch[route].push(document);
       } catch (error) {
         // A record the mapping cannot read at all is reported and counted, never fatal to the batch.

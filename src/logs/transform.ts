@@ -88,15 +88,23 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
     app_version: context.fields.app_version,
     logger_name: record.instrumentationScope.name,
     erro: {
-      tipo: stringOrNull(attributes[ATTR_EXCEPTION_TYPE]),
+      tipo: safeText(stringOrNull(attributes[ATTR_EXCEPTION_TYPE]), context, 'erro.tipo'),
       mensagem: messageOf(record.body, attributes[ATTR_EXCEPTION_MESSAGE], context),
       stacktrace:
         stacktrace === null
           ? null
           : (toBsonSafe(stacktrace, context.report, context.limits, 'erro.stacktrace') as string),
-      arquivo: stringOrNull(firstOf(attributes, CODE_FILE_KEYS)) ?? frame?.file ?? null,
+      arquivo: safeText(
+        stringOrNull(firstOf(attributes, CODE_FILE_KEYS)) ?? frame?.file ?? null,
+        context,
+        'erro.arquivo',
+      ),
       linha: integerOrNull(lineAttribute) ?? frame?.line ?? null,
-      funcao: stringOrNull(firstOf(attributes, CODE_FUNCTION_KEYS)) ?? frame?.func ?? null,
+      funcao: safeText(
+        stringOrNull(firstOf(attributes, CODE_FUNCTION_KEYS)) ?? frame?.func ?? null,
+        context,
+        'erro.funcao',
+      ),
     },
     contexto: toBsonSafeObject(
       omit(attributes, ERROR_FIELD_KEYS),
@@ -118,16 +126,19 @@ export function toAuditDocument(record: ReadableLogRecord, context: MappingConte
   const document: AuditDocument = {
     _id: context.id,
     timestamp: hrTimeToDate(record.hrTime),
-    acao: record.eventName ?? '',
-    entidade: stringOrNull(attributes[ATTR_AUDIT_ENTITY]) ?? '',
-    entidade_id: idToString(attributes[ATTR_AUDIT_ENTITY_ID]),
+    acao: safeText(record.eventName ?? '', context, 'acao'),
+    entidade: safeText(stringOrNull(attributes[ATTR_AUDIT_ENTITY]) ?? '', context, 'entidade'),
+    entidade_id: safeText(idToString(attributes[ATTR_AUDIT_ENTITY_ID]), context, 'entidade_id'),
     detalhes: toBsonSafeObject(
       Object.keys(extra).length === 0 ? details : { ...extra, ...(details as object | undefined) },
       context.report,
       context.limits,
       'detalhes',
     ),
-    usuario_id: attributes[ATTR_USER_ID] == null ? null : idToString(attributes[ATTR_USER_ID]),
+    usuario_id:
+      attributes[ATTR_USER_ID] == null
+        ? null
+        : safeText(idToString(attributes[ATTR_USER_ID]), context, 'usuario_id'),
     maquina_id: context.fields.maquina_id,
     app_version: context.fields.app_version,
   };
@@ -189,6 +200,11 @@ function firstOf(attributes: Attributes, keys: readonly string[]): unknown {
     if (attributes[key] !== undefined) return attributes[key];
   }
   return undefined;
+}
+
+/** Text fields go through the sanitizer too: length limit, lone surrogates, the size estimate. */
+function safeText<T extends string | null>(value: T, context: MappingContext, path: string): T {
+  return value === null ? value : (toBsonSafe(value, context.report, context.limits, path) as T);
 }
 
 function stringOrNull(value: unknown): string | null {

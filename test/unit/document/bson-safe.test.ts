@@ -1,3 +1,4 @@
+import { calculateObjectSize } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { SanitizeReport, toBsonSafe, toBsonSafeObject, truncate } from '../../../src/document/bson-safe';
 
@@ -121,5 +122,19 @@ describe('toBsonSafe', () => {
     const report = new SanitizeReport();
     expect(toBsonSafeObject('text', report)).toEqual({ valor: 'text' });
     expect(toBsonSafeObject(undefined, report)).toEqual({});
+  });
+
+  it('estimates an upper bound of the BSON size it produced (what lets the exporter skip measuring)', () => {
+    const values: unknown[] = [
+      { a: 1, b: 'x'.repeat(1000), c: [1, 2, 3, 'é'.repeat(300)], d: { e: null, f: true, g: new Date(0) } },
+      Array.from({ length: 5000 }, (_, i) => i),
+      { 'ключ.с.точками': 'значение', nested: { deep: [[['\u{1F600}'.repeat(100)]]] } },
+      { buffer: Buffer.alloc(4096), n: Number.NaN, big: 2n ** 80n },
+    ];
+    for (const value of values) {
+      const report = new SanitizeReport();
+      const safe = toBsonSafe(value, report);
+      expect(calculateObjectSize({ v: safe })).toBeLessThanOrEqual(report.bytesSeen + 16);
+    }
   });
 });
