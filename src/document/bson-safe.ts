@@ -11,6 +11,11 @@ export interface SanitizeLimits {
   maxStringLength: number;
   /** Keys whose values become `"[REDACTED]"`. */
   isSecretKey: (key: string) => boolean;
+  /**
+   * Produce OpenTelemetry attribute values rather than BSON: dates become ISO 8601 strings
+   * and BSON values (ObjectId, Long...) strings, which the SDK would otherwise reject.
+   */
+  attributeValues?: boolean;
 }
 
 export const DEFAULT_SANITIZE_LIMITS: Readonly<SanitizeLimits> = Object.freeze({
@@ -115,11 +120,19 @@ function sanitize(
   if (value === null) return null;
   const object = value as object;
   if (object instanceof Date) {
-    if (!Number.isNaN(object.getTime())) return object;
-    report.note(path, 'invalid date stored as null');
-    return null;
+    if (Number.isNaN(object.getTime())) {
+      report.note(path, 'invalid date stored as null');
+      return null;
+    }
+    if (!limits.attributeValues) return object;
+    report.note(path, 'Date stored as an ISO 8601 string');
+    return object.toISOString();
   }
-  if ('_bsontype' in object) return object; // ObjectId, Long, Decimal128...: the driver stores them
+  if ('_bsontype' in object) {
+    if (!limits.attributeValues) return object; // ObjectId, Long, Decimal128...: the driver stores them
+    report.note(path, `${String(object._bsontype)} stored as a string`);
+    return String(object);
+  }
   if (object instanceof Uint8Array) return object; // stored as BSON binary
   if (depth >= limits.maxDepth) {
     report.note(path, `nested deeper than ${limits.maxDepth} levels`);
@@ -149,6 +162,11 @@ function sanitizeContainer(
     sanitize(item, path ? `${path}.${key}` : key, depth, ancestors, report, limits);
 
   if (Array.isArray(object)) return object.map((item, index) => child(item, String(index)));
+  // Plain objects are by far the most common: skip the checks for special classes.
+  const prototype = Object.getPrototypeOf(object);
+  if (prototype === Object.prototype || prototype === null) {
+    return sanitizeEntries(Object.entries(object), path, child, report, limits);
+  }
   if (ArrayBuffer.isView(object)) {
     report.note(path, `${object.constructor.name} stored as an array`);
     return Array.from(object as unknown as ArrayLike<unknown>, (item, index) => child(item, String(index)));
