@@ -8,15 +8,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/node.sh
-ensure_node_modules
-npx tsdown --log-level warn >/dev/null
-if [ -z "${MONGODB_URI:-}" ]; then
-  BENCH_MONGODB_URI="$(bash scripts/mongo-server.sh start bench)"
-  trap 'bash scripts/mongo-server.sh stop bench' EXIT
-else
-  BENCH_MONGODB_URI="$MONGODB_URI"
-fi
-export BENCH_MONGODB_URI
+build_and_use_server bench
+export BENCH_MONGODB_URI="$MONGODB_URI"
 
 echo "## Benchmark run $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo

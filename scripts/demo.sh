@@ -4,12 +4,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/node.sh
-ensure_node_modules
-npx tsdown --log-level warn >/dev/null
-if [ -z "${MONGODB_URI:-}" ]; then
-  MONGODB_URI="$(bash scripts/mongo-server.sh start demo)"
-  trap 'bash scripts/mongo-server.sh stop demo' EXIT
-fi
-export MONGODB_URI
+build_and_use_server demo
 node examples/main.ts
 node examples/summary.ts

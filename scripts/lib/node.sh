@@ -37,3 +37,17 @@ ensure_node_modules() {
     touch "$stamp"
   fi
 }
+
+# Builds the package, and sets MONGODB_URI to a running local server named $1 unless it is
+# already set (then that server is used). The local server is stopped when the script exits.
+build_and_use_server() {
+  ensure_node_modules || return 1
+  (cd "$project_root" && npx tsdown --log-level warn >/dev/null) || return 1
+  if [ -z "${MONGODB_URI:-}" ]; then
+    MONGODB_URI="$(bash "$project_root/scripts/mongo-server.sh" start "$1")" || return 1
+    # MONGODB_URI is cleared for the stop: with it set, mongo-server.sh leaves servers alone.
+    # shellcheck disable=SC2064 # the name is fixed now, on purpose
+    trap "MONGODB_URI= bash '$project_root/scripts/mongo-server.sh' stop '$1'" EXIT
+  fi
+  export MONGODB_URI
+}
