@@ -1,5 +1,5 @@
 import type { MeterProvider, ObservableResult } from '@opentelemetry/api';
-import type { ExporterStats, StatName } from './stats';
+import { type ExporterStats, STAT_NAMES } from './stats';
 
 /** Anything with exporter stats: `MongoLogRecordExporter` and `MongoMetricExporter`. */
 export interface StatsSource {
@@ -8,18 +8,6 @@ export interface StatsSource {
 
 export const STATS_METER_NAME = 'opentelemetry-exporter-mongodb';
 export const STATS_METRIC_NAME = 'mongodb_exporter.documents';
-
-const OUTCOMES: readonly StatName[] = [
-  'written',
-  'filtered',
-  'failed',
-  'rejected',
-  'sanitized',
-  'retried',
-  'spooled',
-  'replayed',
-  'dropped',
-];
 
 /**
  * Publishes exporters' stats as one OpenTelemetry observable counter,
@@ -39,7 +27,7 @@ export function observeExporterStats(
   const callback = (result: ObservableResult) => {
     for (const [exporter, source] of Object.entries(exporters)) {
       const stats = source.getStats();
-      for (const outcome of OUTCOMES) result.observe(stats[outcome], { exporter, outcome });
+      for (const outcome of STAT_NAMES) result.observe(stats[outcome], { exporter, outcome });
     }
   };
   counter.addCallback(callback);

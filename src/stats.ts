@@ -22,8 +22,9 @@ export interface ExporterStats {
 
 export type StatName = keyof ExporterStats;
 
-export class StatsCounter {
-  private readonly counts: ExporterStats = {
+/** All counts at zero. */
+export function zeroStats(): ExporterStats {
+  return {
     written: 0,
     filtered: 0,
     failed: 0,
@@ -34,6 +35,12 @@ export class StatsCounter {
     replayed: 0,
     dropped: 0,
   };
+}
+
+export const STAT_NAMES: readonly StatName[] = Object.freeze(Object.keys(zeroStats()) as StatName[]);
+
+export class StatsCounter {
+  private readonly counts: ExporterStats = zeroStats();
 
   add(name: StatName, amount: number): void {
     this.counts[name] += amount;

@@ -6,21 +6,10 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { observeExporterStats, STATS_METRIC_NAME } from '../../src/stats-metrics';
-import type { ExporterStats } from '../../src/stats';
+import { type ExporterStats, zeroStats } from '../../src/stats';
 
 function stats(overrides: Partial<ExporterStats>): ExporterStats {
-  const zero = {
-    written: 0,
-    filtered: 0,
-    failed: 0,
-    rejected: 0,
-    sanitized: 0,
-    retried: 0,
-    spooled: 0,
-    replayed: 0,
-    dropped: 0,
-  };
-  return { ...zero, ...overrides };
+  return { ...zeroStats(), ...overrides };
 }
 
 describe('observeExporterStats', () => {
