@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MongoClient } from 'mongodb';
+import { type Document, MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { ControlledServer, usingExternalServer } from '../support/server';
 
@@ -24,82 +24,87 @@ async function runFixture(file: string, args: string[], env: Record<string, stri
   }
 }
 
+interface CrashScenario {
+  crashed: Awaited<ReturnType<typeof runFixture>>;
+  restarted: Awaited<ReturnType<typeof runFixture>>;
+  spoolFilesAfterCrash: string[];
+  stored: Document[];
+}
+
+/**
+ * A child crashes while its server is down; the server comes back; a second process (a
+ * restart of the application, writing nothing new) replays the spool. Returns what each
+ * process did and what the `errors` collection holds at the end.
+ */
+async function crashWhileDownThenRestart(
+  label: string,
+  crash: (uri: string, spoolDir: string) => [file: string, args: string[], env: Record<string, string>],
+): Promise<CrashScenario> {
+  const server = new ControlledServer(label);
+  const uri = server.start();
+  const spoolRoot = mkdtempSync(join(tmpdir(), `${label}-`));
+  const spoolDir = join(spoolRoot, 'spool');
+  try {
+    server.stop();
+    const crashed = await runFixture(...crash(uri, spoolDir));
+    const spoolFilesAfterCrash = readdirSync(spoolDir).filter((name) => name.endsWith('.ejsonl'));
+    server.start();
+    const restarted = await runFixture('spool-writer.ts', ['0', 'restart'], {
+      TEST_TARGET_URI: uri,
+      TEST_DATABASE: 'crash',
+      TEST_SPOOL_DIR: spoolDir,
+      TEST_RETRY_DEADLINE_MS: '10000',
+    });
+    const client = new MongoClient(uri);
+    const stored = await client.db('crash').collection('errors').find().toArray();
+    await client.close();
+    return { crashed, restarted, spoolFilesAfterCrash, stored };
+  } finally {
+    server.destroy();
+    rmSync(spoolRoot, { recursive: true, force: true });
+  }
+}
+
 describe.skipIf(usingExternalServer)('a crash while the database is down', () => {
   it('keeps the crash record in the spool and stores it once the server and the application are back', async () => {
-    const server = new ControlledServer('crash');
-    const uri = server.start();
-    const spoolRoot = mkdtempSync(join(tmpdir(), 'crash-spool-'));
-    const spoolDir = join(spoolRoot, 'spool');
-    try {
-      server.stop();
-      const crashed = await runFixture('error-reporter-child.ts', ['uncaught'], {
-        CHILD_CONNECTION_STRING: uri,
-        CHILD_DATABASE: 'crash',
-        CHILD_COLLECTION: 'errors',
-        CHILD_SPOOL_DIR: spoolDir,
-        CHILD_CONNECTION_TIMEOUT_MS: '500',
-        CHILD_FLUSH_TIMEOUT_MS: '1000',
-      });
-      expect(crashed.code).toBe(1);
-      expect(crashed.stderr).toContain('sem enunciado');
-      expect(readdirSync(spoolDir).filter((name) => name.endsWith('.ejsonl'))).toHaveLength(1);
-
-      server.start();
-      const restarted = await runFixture('spool-writer.ts', ['0', 'restart'], {
-        TEST_TARGET_URI: uri,
-        TEST_DATABASE: 'crash',
-        TEST_SPOOL_DIR: spoolDir,
-        TEST_RETRY_DEADLINE_MS: '10000',
-      });
-      expect(restarted.code).toBe(0);
-      expect(JSON.parse(restarted.stdout.trim())).toMatchObject({ replayed: 1, failed: 0 });
-
-      const client = new MongoClient(uri);
-      const stored = await client.db('crash').collection('errors').find().toArray();
-      await client.close();
-      expect(stored).toHaveLength(1);
-      expect(stored[0]).toMatchObject({
-        nivel: 'CRITICAL',
-        nao_tratada: true,
-        erro: { tipo: 'QuestaoInvalidaError', mensagem: 'questão 42 sem enunciado', funcao: 'salvarQuestao' },
-      });
-    } finally {
-      server.destroy();
-      rmSync(spoolRoot, { recursive: true, force: true });
-    }
+    const { crashed, restarted, spoolFilesAfterCrash, stored } = await crashWhileDownThenRestart(
+      'crash',
+      (uri, spoolDir) => [
+        'error-reporter-child.ts',
+        ['uncaught'],
+        {
+          CHILD_CONNECTION_STRING: uri,
+          CHILD_DATABASE: 'crash',
+          CHILD_COLLECTION: 'errors',
+          CHILD_SPOOL_DIR: spoolDir,
+          CHILD_CONNECTION_TIMEOUT_MS: '500',
+          CHILD_FLUSH_TIMEOUT_MS: '1000',
+        },
+      ],
+    );
+    expect(crashed.code).toBe(1);
+    expect(crashed.stderr).toContain('sem enunciado');
+    expect(spoolFilesAfterCrash).toHaveLength(1);
+    expect(restarted.code).toBe(0);
+    expect(JSON.parse(restarted.stdout.trim())).toMatchObject({ replayed: 1, failed: 0 });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      nivel: 'CRITICAL',
+      nao_tratada: true,
+      erro: { tipo: 'QuestaoInvalidaError', mensagem: 'questão 42 sem enunciado', funcao: 'salvarQuestao' },
+    });
   });
 
   it('keeps a crash record that is still queued behind a batch being retried', async () => {
-    const server = new ControlledServer('crash-retry');
-    const uri = server.start();
-    const spoolRoot = mkdtempSync(join(tmpdir(), 'crash-retry-'));
-    const spoolDir = join(spoolRoot, 'spool');
-    try {
-      server.stop();
-      const crashed = await runFixture('crash-during-retry.ts', [], {
-        TEST_TARGET_URI: uri,
-        TEST_DATABASE: 'crash',
-        TEST_SPOOL_DIR: spoolDir,
-      });
-      expect(crashed.code).toBe(1);
-
-      server.start();
-      const restarted = await runFixture('spool-writer.ts', ['0', 'restart'], {
-        TEST_TARGET_URI: uri,
-        TEST_DATABASE: 'crash',
-        TEST_SPOOL_DIR: spoolDir,
-        TEST_RETRY_DEADLINE_MS: '10000',
-      });
-      expect(restarted.code).toBe(0);
-      const client = new MongoClient(uri);
-      const stored = await client.db('crash').collection('errors').find().toArray();
-      await client.close();
-      const messages = stored.map((doc) => doc.erro.mensagem).sort();
-      expect(messages).toEqual(['antes da queda', 'queda durante a indisponibilidade']);
-      expect(stored.find((doc) => doc.nao_tratada)?.erro.mensagem).toBe('queda durante a indisponibilidade');
-    } finally {
-      server.destroy();
-      rmSync(spoolRoot, { recursive: true, force: true });
-    }
+    const { crashed, restarted, stored } = await crashWhileDownThenRestart('crash-retry', (uri, spoolDir) => [
+      'crash-during-retry.ts',
+      [],
+      { TEST_TARGET_URI: uri, TEST_DATABASE: 'crash', TEST_SPOOL_DIR: spoolDir },
+    ]);
+    expect(crashed.code).toBe(1);
+    expect(restarted.code).toBe(0);
+    const messages = stored.map((doc) => doc.erro.mensagem).sort();
+    expect(messages).toEqual(['antes da queda', 'queda durante a indisponibilidade']);
+    expect(stored.find((doc) => doc.nao_tratada)?.erro.mensagem).toBe('queda durante a indisponibilidade');
   });
 });
