@@ -58,11 +58,6 @@ export class Delivery {
     if (this.spool && !this.spool.isEmpty()) this.startDraining();
   }
 
-  /** Whether batches are waiting in the spool for the server. */
-  get spooling(): boolean {
-    return this.draining !== undefined;
-  }
-
   /**
    * Keeps a document that may never reach `deliver` (it waits in the SDK's queue) until a
    * batch holding the same `_id` is delivered; at process exit it is spooled otherwise.

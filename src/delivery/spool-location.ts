@@ -19,7 +19,7 @@ export function defaultSpoolDir(
   return join(userStateDir(), APP_FOLDER, 'spool', hash);
 }
 
-export function userStateDir(): string {
+function userStateDir(): string {
   const home = homedir();
   switch (process.platform) {
     case 'win32':

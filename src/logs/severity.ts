@@ -1,8 +1,6 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import type { LevelName } from '../types';
 
-export const LEVEL_NAMES: readonly LevelName[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'];
-
 /** The lowest severity number of each level: what a threshold given as a name means. */
 export const LEVEL_SEVERITY: Readonly<Record<LevelName, SeverityNumber>> = {
   DEBUG: SeverityNumber.TRACE,
