@@ -30,6 +30,8 @@ export class MongoWriter {
   private readonly indexesReady = new Map<CollectionKind, Promise<void>>();
   private connected = false;
   private connecting: Promise<void> | undefined;
+  private readonly onHeartbeatFailed = () => (this.connected = false);
+  private readonly onHeartbeatSucceeded = () => (this.connected = true);
 
   private readonly options: ResolvedOptions;
 
@@ -42,8 +44,8 @@ export class MongoWriter {
       this.client = createClient(options);
       this.ownsClient = true;
     }
-    this.client.on('serverHeartbeatFailed', () => (this.connected = false));
-    this.client.on('serverHeartbeatSucceeded', () => (this.connected = true));
+    this.client.on('serverHeartbeatFailed', this.onHeartbeatFailed);
+    this.client.on('serverHeartbeatSucceeded', this.onHeartbeatSucceeded);
   }
 
   /** Whether the last contact with the server succeeded. */
@@ -100,6 +102,8 @@ export class MongoWriter {
 
   /** Closes the client if this writer created it; a client given by the application is left open. */
   async close(): Promise<void> {
+    this.client.removeListener('serverHeartbeatFailed', this.onHeartbeatFailed);
+    this.client.removeListener('serverHeartbeatSucceeded', this.onHeartbeatSucceeded);
     if (this.ownsClient) await this.client.close();
     this.connected = false;
   }

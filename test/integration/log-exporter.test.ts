@@ -142,7 +142,9 @@ describe('MongoLogRecordExporter against a real server', () => {
     const exporter = new MongoLogRecordExporter({ client, database: database.name });
     const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'x' }));
     expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    const listenersBefore = client.listenerCount('serverHeartbeatFailed');
     await exporter.shutdown();
+    expect(client.listenerCount('serverHeartbeatFailed')).toBe(listenersBefore - 1);
     expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.FAILED);
     await expect(client.db(database.name).command({ ping: 1 })).resolves.toMatchObject({ ok: 1 });
     await client.close();
