@@ -218,7 +218,11 @@ describe('toErrorDocument', () => {
 
   it('truncates oversized text fields too, not only contexto and the message', () => {
     const document = mapOne((logger) =>
-      logger('app').emit({ severityNumber: 17, body: 'x', attributes: { 'exception.type': 'T'.repeat(200_000) } }),
+      logger('app').emit({
+        severityNumber: 17,
+        body: 'x',
+        attributes: { 'exception.type': 'T'.repeat(200_000) },
+      }),
     );
     expect(document.erro.tipo!.length).toBeLessThanOrEqual(64 * 1024);
     expect(document.erro.tipo).toMatch(/…\[truncated \d+ chars\]$/);
