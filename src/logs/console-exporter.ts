@@ -3,6 +3,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
 import { formatLogLine, lineSecretMatcher } from './log-line';
+import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('console-exporter');
 
@@ -35,21 +36,13 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    let result: ExportResult;
+    const finish = callOnce(resultCallback, log);
     try {
       this.stream.write(records.map((record) => `${formatLogLine(record, this.isSecretKey)}\n`).join(''));
-      result = { code: ExportResultCode.SUCCESS };
+      finish({ code: ExportResultCode.SUCCESS });
     } catch (error) {
       log.error('cannot print log records', error);
-      result = {
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      };
-    }
-    try {
-      resultCallback(result);
-    } catch (error) {
-      log.error('the export result callback threw', error);
+      finish(failed(error));
     }
   }
 

@@ -7,7 +7,7 @@ import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
 import { describeError } from '../redact';
 import { formatLogLine, lineSecretMatcher } from './log-line';
-import { callOnce } from '../export-result';
+import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('file-exporter');
 
@@ -71,7 +71,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
       text = records.map((record) => `${this.formatSafely(record)}\n`).join('');
     } catch (error) {
       this.fail(records.length, error);
-      finish({ code: ExportResultCode.FAILED, error: asError(error) });
+      finish(failed(error));
       return;
     }
     this.queue = this.queue.then(async () => {
@@ -84,7 +84,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
       } catch (error) {
         this.folderReady = undefined; // the folder may have been removed: try again next time
         this.fail(records.length, error);
-        finish({ code: ExportResultCode.FAILED, error: asError(error) });
+        finish(failed(error));
       }
     });
   }
@@ -114,8 +114,4 @@ export class FileLogRecordExporter implements LogRecordExporter {
     this.stats.failed += count;
     log.error(`cannot append ${count} record(s) to ${this.path}: ${describeError(error)}`);
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

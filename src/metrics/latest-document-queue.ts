@@ -1,4 +1,5 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { failed } from '../export-result';
 
 /**
  * Writes whole-state documents one write at a time, in order, so an older state can
@@ -41,10 +42,7 @@ export class LatestDocumentQueue<D extends { _id: string }> {
       try {
         result = await this.write(documents);
       } catch (error) {
-        result = {
-          code: ExportResultCode.FAILED,
-          error: error instanceof Error ? error : new Error(String(error)),
-        };
+        result = failed(error);
       }
       for (const resolve of waiters) resolve(result);
     }
