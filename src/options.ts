@@ -4,7 +4,7 @@ import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
-import { passwordOf, redactConnectionString } from './redact';
+import { passwordOf, redactConnectionStringValue } from './redact';
 import type { CollectionNames, LevelName, MongoExporterOptions, ResolvedOptions } from './types';
 
 /** Every default of the package, in one place. */
@@ -137,7 +137,7 @@ export function booleanOption(option: string, value: unknown): boolean {
 
 function validateConnectionString(value: unknown): void {
   if (typeof value !== 'string' || !/^mongodb(\+srv)?:\/\/\S+$/i.test(value.trim())) {
-    const shown = typeof value === 'string' ? redactConnectionString(value) : value;
+    const shown = typeof value === 'string' ? redactConnectionStringValue(value) : value;
     throw new InvalidOptionError('connectionString', shown, 'a mongodb:// or mongodb+srv:// URI');
   }
 }

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors';
 import { parseLevelName } from '../logs/severity';
 import { resolveOptions } from '../options';
-import { redactConnectionString } from '../redact';
+import { redactConnectionStringValue } from '../redact';
 import type { LevelName, MongoExporterOptions } from '../types';
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
@@ -33,15 +33,9 @@ export function parseLevelText(value: unknown): LevelName | undefined {
   return typeof value === 'string' ? parseLevelName(value) : undefined;
 }
 
-/**
- * A value as it may be shown in an error: connection-string passwords replaced. A
- * malformed URI with an `@` keeps only what follows the last `@`, since it may hold credentials.
- */
+/** A value as it may be shown in an error: see {@link redactConnectionStringValue}. */
 export function shownValue(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const redacted = redactConnectionString(value);
-  if (redacted !== value || !value.includes('@')) return redacted;
-  return `****@${value.slice(value.lastIndexOf('@') + 1)}`;
+  return typeof value === 'string' ? redactConnectionStringValue(value) : value;
 }
 
 /**
