@@ -12,11 +12,15 @@ export class InvalidOptionError extends MongoExporterError {
 
   readonly option: string;
   readonly value: unknown;
+  /** What a valid value looks like, as the message says it after "expected". */
+  readonly expectation: string;
 
-  constructor(option: string, value: unknown, expectation: string) {
-    super(`Invalid option ${option}: ${describeValue(value)}; expected ${expectation}`);
+  /** `options.cause`: the error that made the value invalid, such as the driver's parse error. */
+  constructor(option: string, value: unknown, expectation: string, options?: ErrorOptions) {
+    super(`Invalid option ${option}: ${describeValue(value)}; expected ${expectation}`, options);
     this.option = option;
     this.value = value;
+    this.expectation = expectation;
   }
 }
 

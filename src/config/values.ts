@@ -41,20 +41,17 @@ export function shownValue(value: unknown): unknown {
 /**
  * Checks a value with the exporters' own validation (`resolveOptions`), so that a file or
  * an environment variable accepts exactly what the option accepts. On failure, `fail`
- * receives what was expected and returns the error to throw.
+ * receives what was expected and the option's own error (to keep as `cause`), and returns
+ * the error to throw.
  */
-export function validateAsOption(partial: MongoExporterOptions, fail: (expectation: string) => Error): void {
+export function validateAsOption(
+  partial: MongoExporterOptions,
+  fail: (expectation: string, cause: InvalidOptionError) => Error,
+): void {
   try {
     resolveOptions({ ...partial, spoolDir: false }, {});
   } catch (error) {
-    if (error instanceof InvalidOptionError) throw fail(expectationOf(error));
+    if (error instanceof InvalidOptionError) throw fail(error.expectation, error);
     throw error;
   }
-}
-
-// InvalidOptionError's message ends with "; expected <expectation>".
-function expectationOf(error: InvalidOptionError): string {
-  const marker = '; expected ';
-  const at = error.message.lastIndexOf(marker);
-  return at >= 0 ? error.message.slice(at + marker.length) : error.message;
 }

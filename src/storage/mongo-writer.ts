@@ -196,6 +196,7 @@ function createClient(options: ResolvedOptions): MongoClient {
       'connectionString',
       redactConnectionStringValue(options.connectionString),
       `a valid MongoDB URI (${describeError(error, options.secrets)})`,
+      { cause: error },
     );
   }
 }
