@@ -12,11 +12,17 @@ export class InvalidOptionError extends MongoExporterError {
 
   readonly option: string;
   readonly value: unknown;
+  /** For an unknown or misspelt key: the closest valid key. */
+  readonly suggestion: string | undefined;
 
-  constructor(option: string, value: unknown, expectation: string) {
-    super(`Invalid option ${option}: ${describeValue(value)}; expected ${expectation}`);
+  constructor(option: string, value: unknown, expectation: string, suggestion?: string) {
+    super(
+      `Invalid option ${option}: ${describeValue(value)}; expected ${expectation}` +
+        (suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`),
+    );
     this.option = option;
     this.value = value;
+    this.suggestion = suggestion;
   }
 }
 

@@ -193,7 +193,7 @@ function createClient(options: ResolvedOptions): MongoClient {
     });
   } catch (error) {
     throw new InvalidOptionError(
-      'connectionString',
+      options.connectionStringOption,
       redactConnectionString(options.connectionString),
       `a valid MongoDB URI (${describeError(error, options.secrets)})`,
     );
