@@ -127,7 +127,7 @@ export function checkKeys(owner: string, options: object, known: readonly string
       `${prefix}${key}`,
       summarise(value),
       `a key of the ${owner} options`,
-      closestKey(key, known),
+      { suggestion: closestKey(key, known) },
     );
   }
 }

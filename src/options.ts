@@ -5,7 +5,7 @@ import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { checkKeys, checkKnownKeys, type OptionsOwner } from './option-keys';
-import { passwordOf, redactConnectionString } from './redact';
+import { passwordOf, redactConnectionStringValue } from './redact';
 import { connectionStringProblem } from './storage/connection-string';
 import type { SetupTelemetryOptions } from './setup/types';
 import type {
@@ -251,12 +251,12 @@ export function booleanOption(option: string, value: unknown): boolean {
 
 function validateConnectionString(value: unknown, option: string): void {
   if (typeof value !== 'string' || !/^mongodb(\+srv)?:\/\/\S+$/i.test(value.trim())) {
-    const shown = typeof value === 'string' ? redactConnectionString(value) : value;
+    const shown = typeof value === 'string' ? redactConnectionStringValue(value) : value;
     throw new InvalidOptionError(option, shown, 'a mongodb:// or mongodb+srv:// URI');
   }
   const problem = connectionStringProblem(value.trim());
   if (problem !== undefined) {
-    throw new InvalidOptionError(option, redactConnectionString(value), `a valid MongoDB URI (${problem})`);
+    throw new InvalidOptionError(option, redactConnectionStringValue(value), `a valid MongoDB URI (${problem})`);
   }
 }
 

@@ -90,7 +90,8 @@ export function parseConfigFile(file: string, text: string): ConfigFileValues {
 }
 
 function readValue(spec: KeySpec, raw: unknown, location: { file: string; section: string; key: string }) {
-  const fail = (expectation: string) => new ConfigFileError(location, shownValue(raw), expectation);
+  const fail = (expectation: string, cause?: Error) =>
+    new ConfigFileError(location, shownValue(raw), expectation, { cause });
   switch (spec.kind) {
     case 'boolean': {
       const value = parseBooleanText(raw);
