@@ -1,8 +1,10 @@
+import { resolve as resolvePath } from 'node:path';
 import type { SeverityNumber } from '@opentelemetry/api';
 import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './document/bson-safe';
 import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
+import { defaultAppRoot } from './logs/app-root';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { passwordOf, redactConnectionString } from './redact';
 import type { CollectionNames, LevelName, MongoExporterOptions, ResolvedOptions } from './types';
@@ -78,6 +80,7 @@ export function resolveOptions(
     spoolMaxBytes: positiveInteger('spoolMaxBytes', options.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes),
     retryDeadlineMs: positiveInteger('retryDeadlineMs', options.retryDeadlineMs ?? DEFAULTS.retryDeadlineMs),
     sanitizeLimits: resolveSanitizeLimits(options),
+    appRoots: [resolveAppRoot(options.appRoot)],
   };
 }
 
@@ -91,6 +94,12 @@ function resolveSpoolDir(
   if (value === undefined) return defaultSpoolDir(connectionString, client, database);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
+}
+
+function resolveAppRoot(value: unknown): string {
+  if (value === undefined) return defaultAppRoot();
+  if (typeof value === 'string' && value.trim() !== '') return resolvePath(value);
+  throw new InvalidOptionError('appRoot', value, "a folder path (the application's root)");
 }
 
 function resolveSanitizeLimits(options: MongoExporterOptions): SanitizeLimits {

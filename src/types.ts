@@ -120,6 +120,12 @@ export interface MongoExporterOptions {
    * @default 65536
    */
   maxStringLength?: number;
+  /**
+   * The application's folder: stack-frame paths are taken relative to it for
+   * `erro.fingerprint`, so the same bug groups together wherever the app is installed.
+   * @default the folder of the nearest named package.json above the entry script, else the working directory
+   */
+  appRoot?: string;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -138,4 +144,5 @@ export interface ResolvedOptions {
   spoolMaxBytes: number;
   retryDeadlineMs: number;
   sanitizeLimits: SanitizeLimits;
+  appRoots: readonly string[];
 }

@@ -96,6 +96,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
+        appRoots: this.options.appRoots,
       });
       this.delivery.hold('errors', document);
     } catch (error) {
@@ -127,6 +128,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
+        appRoots: this.options.appRoots,
       };
       try {
         const document = mapLogRecord(record, route, context);
