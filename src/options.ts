@@ -5,6 +5,7 @@ import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
 import { defaultAppRoot } from './logs/app-root';
+import type { BeforeSend } from './logs/before-send';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { passwordOf, redactConnectionString } from './redact';
 import type { CollectionNames, LevelName, MongoExporterOptions, ResolvedOptions } from './types';
@@ -81,6 +82,7 @@ export function resolveOptions(
     retryDeadlineMs: positiveInteger('retryDeadlineMs', options.retryDeadlineMs ?? DEFAULTS.retryDeadlineMs),
     sanitizeLimits: resolveSanitizeLimits(options),
     appRoots: [resolveAppRoot(options.appRoot)],
+    beforeSend: resolveBeforeSend(options.beforeSend),
   };
 }
 
@@ -94,6 +96,11 @@ function resolveSpoolDir(
   if (value === undefined) return defaultSpoolDir(connectionString, client, database);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
+}
+
+function resolveBeforeSend(value: unknown): BeforeSend | undefined {
+  if (value === undefined || typeof value === 'function') return value as BeforeSend | undefined;
+  throw new InvalidOptionError('beforeSend', value, 'a function (document, kind) => document | null');
 }
 
 function resolveAppRoot(value: unknown): string {
