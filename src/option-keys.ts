@@ -34,6 +34,8 @@ const SHARED: KeyTable<MongoExporterOptions> = {
   retryDeadlineMs: true,
   redactKeys: true,
   maxStringLength: true,
+  appRoot: true,
+  beforeSend: true,
 };
 
 const LOGGING: KeyTable<LoggingOptions> = {

@@ -1,8 +1,11 @@
+import { resolve as resolvePath } from 'node:path';
 import type { LoggerProvider, SeverityNumber } from '@opentelemetry/api';
 import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './document/bson-safe';
 import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
+import { defaultAppRoot } from './logs/app-root';
+import type { BeforeSend } from './logs/before-send';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { checkKeys, checkKnownKeys, type OptionsOwner } from './option-keys';
 import { passwordOf, redactConnectionStringValue } from './redact';
@@ -117,6 +120,8 @@ export function resolveOptions(
     ),
     flushTimeoutMs: positiveInteger('flushTimeoutMs', options.flushTimeoutMs ?? DEFAULTS.flushTimeoutMs),
     audit: resolveAuditSwitches(options.audit),
+    appRoots: [resolveAppRoot(options.appRoot)],
+    beforeSend: resolveBeforeSend(options.beforeSend),
   };
 }
 
@@ -205,6 +210,17 @@ function resolveSpoolDir(
   if (value === undefined) return defaultSpoolDir(connectionString, client, database);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
+}
+
+function resolveBeforeSend(value: unknown): BeforeSend | undefined {
+  if (value === undefined || typeof value === 'function') return value as BeforeSend | undefined;
+  throw new InvalidOptionError('beforeSend', value, 'a function (document, kind) => document | null');
+}
+
+function resolveAppRoot(value: unknown): string {
+  if (value === undefined) return defaultAppRoot();
+  if (typeof value === 'string' && value.trim() !== '') return resolvePath(value);
+  throw new InvalidOptionError('appRoot', value, "a folder path (the application's root)");
 }
 
 function resolveSanitizeLimits(options: MongoExporterOptions): SanitizeLimits {
