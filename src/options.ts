@@ -78,6 +78,10 @@ export function resolveOptions(
     spoolMaxBytes: positiveInteger('spoolMaxBytes', options.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes),
     retryDeadlineMs: positiveInteger('retryDeadlineMs', options.retryDeadlineMs ?? DEFAULTS.retryDeadlineMs),
     sanitizeLimits: resolveSanitizeLimits(options),
+    retentionDays:
+      options.retentionDays === undefined
+        ? undefined
+        : positiveInteger('retentionDays', options.retentionDays),
   };
 }
 

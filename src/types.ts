@@ -120,6 +120,14 @@ export interface MongoExporterOptions {
    * @default 65536
    */
   maxStringLength?: number;
+  /**
+   * Days to keep documents: a TTL index on `timestamp` (named `timestamp_ttl`) in each collection
+   * makes the server delete older ones (the plan's `[MONGODB] retencao_dias`). A later change
+   * updates the index (`collMod`). Unset keeps documents forever. FerretDB does not support TTL
+   * indexes: there the setting is reported through `diag` and has no effect.
+   * @default undefined (documents are kept forever)
+   */
+  retentionDays?: number;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -138,4 +146,6 @@ export interface ResolvedOptions {
   spoolMaxBytes: number;
   retryDeadlineMs: number;
   sanitizeLimits: SanitizeLimits;
+  /** Undefined when documents are kept forever. */
+  retentionDays: number | undefined;
 }

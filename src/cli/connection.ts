@@ -31,6 +31,8 @@ export interface Connection {
   client: MongoClient;
   db: Db;
   collections: CollectionNames;
+  /** `retentionDays` from the options, the environment or config.ini, if set. */
+  retentionDays: number | undefined;
   /** The URI with its password redacted, for messages. */
   where: string;
   /** Strings never to print. */
@@ -77,6 +79,7 @@ export async function connect(flags: ConnectionFlags, cwd = process.cwd()): Prom
     client,
     db: client.db(database),
     collections: { errors: 'errors', audit: 'audit', metrics: 'metrics', ...config.exporter.collections },
+    retentionDays: config.exporter.retentionDays,
     where,
     secrets,
     close: () => client.close(),

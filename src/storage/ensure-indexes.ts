@@ -1,4 +1,4 @@
-import type { Db, Document } from 'mongodb';
+import type { Db, Document, IndexDescription } from 'mongodb';
 import type { CollectionNames } from '../types';
 import { INDEXES } from './indexes';
 
@@ -20,25 +20,40 @@ export interface IndexReport {
 }
 
 /**
- * Creates the plan's indexes on the three collections, idempotently (an existing index with the
- * same key is left as it is), and lists every index afterwards.
+ * Creates the plan's indexes on the three collections, idempotently (an index with the same key
+ * is left as it is, whatever its name), and lists every index afterwards.
  */
 export async function ensureIndexes(db: Db, collections: CollectionNames): Promise<IndexReport[]> {
   const reports: IndexReport[] = [];
   for (const kind of Object.keys(INDEXES) as (keyof CollectionNames)[]) {
-    const collection = db.collection(collections[kind]);
-    const before = await listIndexes(db, collections[kind]);
-    await collection.createIndexes([...INDEXES[kind]]);
-    const after = await listIndexes(db, collections[kind]);
-    const existed = new Set(before.map((index) => index.name));
+    const created = await ensureCollectionIndexes(db, collections[kind], INDEXES[kind]);
     reports.push({
       kind,
       collection: collections[kind],
-      created: after.filter((index) => !existed.has(index.name)).map((index) => index.name),
-      indexes: after,
+      created,
+      indexes: await listIndexes(db, collections[kind]),
     });
   }
   return reports;
+}
+
+/**
+ * Creates the indexes whose key the collection lacks, one at a time, and returns their names.
+ * FerretDB 1.24 drops the connection when one createIndexes command lists several indexes
+ * that all exist already, so existing ones are never sent again.
+ */
+export async function ensureCollectionIndexes(
+  db: Db,
+  name: string,
+  indexes: readonly IndexDescription[],
+): Promise<string[]> {
+  const existing = new Set((await listIndexes(db, name)).map((index) => JSON.stringify(index.key)));
+  const created: string[] = [];
+  for (const index of indexes) {
+    if (existing.has(JSON.stringify(index.key))) continue;
+    created.push(...(await db.collection(name).createIndexes([index])));
+  }
+  return created;
 }
 
 /** The indexes of a collection; none when it does not exist yet. */
