@@ -36,6 +36,7 @@ const SHARED: KeyTable<MongoExporterOptions> = {
   maxStringLength: true,
   appRoot: true,
   beforeSend: true,
+  retentionDays: true,
 };
 
 const LOGGING: KeyTable<LoggingOptions> = {

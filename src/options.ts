@@ -122,6 +122,10 @@ export function resolveOptions(
     audit: resolveAuditSwitches(options.audit),
     appRoots: [resolveAppRoot(options.appRoot)],
     beforeSend: resolveBeforeSend(options.beforeSend),
+    retentionDays:
+      options.retentionDays === undefined
+        ? undefined
+        : positiveInteger('retentionDays', options.retentionDays),
   };
 }
 

@@ -135,6 +135,14 @@ export interface MongoExporterOptions {
    * @default undefined (every document is written as mapped)
    */
   beforeSend?: BeforeSend;
+  /**
+   * Days to keep documents: a TTL index on `timestamp` (named `timestamp_ttl`) in each collection
+   * makes the server delete older ones (the plan's `[MONGODB] retencao_dias`). A later change
+   * updates the index (`collMod`). Unset keeps documents forever. FerretDB does not support TTL
+   * indexes: there the setting is reported through `diag` and has no effect.
+   * @default undefined (documents are kept forever)
+   */
+  retentionDays?: number;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -161,4 +169,6 @@ export interface ResolvedOptions {
   audit: AuditSwitches;
   appRoots: readonly string[];
   beforeSend: BeforeSend | undefined;
+  /** Undefined when documents are kept forever. */
+  retentionDays: number | undefined;
 }

@@ -108,6 +108,12 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
       if (value === undefined) throw fail(POSITIVE_INTEGER_EXPECTATION);
       return value;
     }
+    case 'days': {
+      const value = parsePositiveIntegerText(raw);
+      if (value === undefined)
+        throw fail('a positive whole number of days, or an empty value to keep documents forever');
+      return value;
+    }
     case 'path':
       if (typeof raw !== 'string' || raw.trim() === '') throw fail('a file path');
       return raw.trim();

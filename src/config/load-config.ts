@@ -75,6 +75,7 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     audit: pickGroup<AuditSwitches>('audit', DEFAULTS.audit, pick),
     metricsEnabled: pick('metricsEnabled', DEFAULTS.metricsEnabled),
     sendMetricsOnShutdown: pick('sendMetricsOnShutdown', DEFAULTS.sendMetricsOnShutdown),
+    retentionDays: pick<number | undefined>('retentionDays', undefined),
   });
   if (exporter.connectionString === undefined) delete sources.connectionString;
 
@@ -141,6 +142,7 @@ function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredVal
     'remoteLevel',
     'metricsEnabled',
     'sendMetricsOnShutdown',
+    'retentionDays',
   ] as const) {
     set(key, options[key]);
   }

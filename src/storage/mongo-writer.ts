@@ -3,7 +3,9 @@ import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
 import { describeError, redactConnectionStringValue } from '../redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
+import { ensureCollectionIndexes } from './ensure-indexes';
 import { INDEXES } from './indexes';
+import { applyRetention, RetentionUnsupportedError } from './retention';
 import { failedIndexes, isTransient } from './write-errors';
 
 export type CollectionKind = keyof CollectionNames;
@@ -155,8 +157,9 @@ export class MongoWriter {
     if (!this.options.createIndexes) return Promise.resolve();
     let ready = this.indexesReady.get(kind);
     if (!ready) {
-      ready = this.collection(kind)
-        .createIndexes([...INDEXES[kind]])
+      const db = this.client.db(this.options.database);
+      ready = ensureCollectionIndexes(db, this.options.collections[kind], INDEXES[kind])
+        .then(() => this.ensureRetention(kind))
         .then(
           () => undefined,
           (error: unknown) => {
@@ -174,6 +177,19 @@ export class MongoWriter {
       this.indexesReady.set(kind, ready);
     }
     return ready;
+  }
+
+  /** The `retentionDays` TTL index; a server without TTL indexes (FerretDB) is reported once, not retried. */
+  private async ensureRetention(kind: CollectionKind): Promise<void> {
+    const days = this.options.retentionDays;
+    if (days === undefined) return;
+    const name = this.options.collections[kind];
+    try {
+      await applyRetention(this.client.db(this.options.database), name, days);
+    } catch (error) {
+      if (!(error instanceof RetentionUnsupportedError)) throw error;
+      log.warn(`retentionDays: ${error.message}`);
+    }
   }
 }
 
