@@ -125,6 +125,8 @@ export interface MongoExporterOptions {
 /** Options after defaults, environment variables and validation: what the code reads. */
 export interface ResolvedOptions {
   connectionString: string | undefined;
+  /** How to name the connection string in an error: the option, or the environment variable it came from. */
+  connectionStringOption: string;
   client: MongoClient | undefined;
   database: string;
   collections: CollectionNames;
@@ -138,4 +140,8 @@ export interface ResolvedOptions {
   spoolMaxBytes: number;
   retryDeadlineMs: number;
   sanitizeLimits: SanitizeLimits;
+  metricsEnabled: boolean;
+  sendMetricsOnShutdown: boolean;
+  flushTimeoutMs: number;
+  audit: AuditSwitches;
 }

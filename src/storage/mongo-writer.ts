@@ -1,7 +1,7 @@
 import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb';
 import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
-import { describeError, redactConnectionString } from '../redact';
+import { describeError, redactConnectionStringValue } from '../redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
 import { INDEXES } from './indexes';
 import { failedIndexes, isTransient } from './write-errors';
@@ -206,9 +206,10 @@ function createClient(options: ResolvedOptions): MongoClient {
     });
   } catch (error) {
     throw new InvalidOptionError(
-      'connectionString',
-      redactConnectionString(options.connectionString),
+      options.connectionStringOption,
+      redactConnectionStringValue(options.connectionString),
       `a valid MongoDB URI (${describeError(error, options.secrets)})`,
+      { cause: error },
     );
   }
 }

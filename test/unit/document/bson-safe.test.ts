@@ -104,6 +104,34 @@ describe('toBsonSafe', () => {
     });
   });
 
+  it.each([
+    ['an object', { value: 'x', hunter2: 'y' }],
+    ['an array', ['hunter2']],
+    ['a number', 123456],
+    ['a boolean', true],
+    ['a date', new Date(0)],
+    ['a buffer', new Uint8Array([1, 2, 3])],
+    ['a Map', new Map([['k', 'hunter2']])],
+    ['an error', new Error('hunter2')],
+  ])('redacts the whole value under a secret-looking key when it is %s', (_case, secretValue) => {
+    const { value } = safe({ password: secretValue, apiKey: secretValue, list: [{ token: secretValue }] });
+    expect(value).toEqual({
+      password: '[REDACTED]',
+      apiKey: '[REDACTED]',
+      list: [{ token: '[REDACTED]' }],
+    });
+  });
+
+  it('redacts secret-looking keys of a Map and of an error', () => {
+    const error = Object.assign(new Error('failed'), { credentials: { user: 'u', pass: 'p' } });
+    const { value } = safe({ map: new Map([['secret', { a: 1 }]]), error });
+    expect(value).toMatchObject({ map: { secret: '[REDACTED]' }, error: { credentials: '[REDACTED]' } });
+  });
+
+  it('keeps null under a secret-looking key: there is nothing to hide', () => {
+    expect(safe({ password: null }).value).toEqual({ password: null });
+  });
+
   it('truncates very long strings with a marker that says how much was cut', () => {
     const report = new SanitizeReport();
     const text = 'x'.repeat(1000);
