@@ -102,6 +102,19 @@ export class MongoWriter {
     }
   }
 
+  /** Whether the server answers a `ping` now (the gateway's readiness). Never throws. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.ready();
+      await this.client.db(this.options.database).command({ ping: 1 });
+      this.connected = true;
+      return true;
+    } catch {
+      this.connected = false;
+      return false;
+    }
+  }
+
   /** Closes the client if this writer created it; a client given by the application is left open. */
   async close(): Promise<void> {
     this.client.removeListener('serverHeartbeatFailed', this.onHeartbeatFailed);
