@@ -2,6 +2,7 @@ import type { SeverityNumber } from '@opentelemetry/api';
 import type { MongoClient } from 'mongodb';
 import type { SanitizeLimits } from './document/bson-safe';
 import type { SecretKeyPattern } from './document/keys';
+import type { BeforeSend } from './logs/before-send';
 
 /** The plan's level names, as stored in `nivel`. */
 export type LevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -120,11 +121,35 @@ export interface MongoExporterOptions {
    * @default 65536
    */
   maxStringLength?: number;
+  /**
+   * The application's folder: stack-frame paths are taken relative to it for
+   * `erro.fingerprint`, so the same bug groups together wherever the app is installed.
+   * @default the folder of the nearest named package.json above the entry script, else the working directory
+   */
+  appRoot?: string;
+  /**
+   * Receives each `errors` and `audit` document before it is written, to change it (return
+   * it) or drop it (return `null`, counted as `filtered`). It gets its own copy; if it throws,
+   * diag reports it and the original document is written. Storm-guard summaries are built
+   * from documents that already went through it.
+   * @default undefined (every document is written as mapped)
+   */
+  beforeSend?: BeforeSend;
+  /**
+   * Days to keep documents: a TTL index on `timestamp` (named `timestamp_ttl`) in each collection
+   * makes the server delete older ones (the plan's `[MONGODB] retencao_dias`). A later change
+   * updates the index (`collMod`). Unset keeps documents forever. FerretDB does not support TTL
+   * indexes: there the setting is reported through `diag` and has no effect.
+   * @default undefined (documents are kept forever)
+   */
+  retentionDays?: number;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
 export interface ResolvedOptions {
   connectionString: string | undefined;
+  /** How to name the connection string in an error: the option, or the environment variable it came from. */
+  connectionStringOption: string;
   client: MongoClient | undefined;
   database: string;
   collections: CollectionNames;
@@ -138,4 +163,12 @@ export interface ResolvedOptions {
   spoolMaxBytes: number;
   retryDeadlineMs: number;
   sanitizeLimits: SanitizeLimits;
+  metricsEnabled: boolean;
+  sendMetricsOnShutdown: boolean;
+  flushTimeoutMs: number;
+  audit: AuditSwitches;
+  appRoots: readonly string[];
+  beforeSend: BeforeSend | undefined;
+  /** Undefined when documents are kept forever. */
+  retentionDays: number | undefined;
 }

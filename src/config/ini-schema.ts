@@ -17,11 +17,19 @@ export type ConfigKey =
   | 'audit.exportacoes'
   | 'audit.sessoes'
   | 'metricsEnabled'
-  | 'sendMetricsOnShutdown';
+  | 'sendMetricsOnShutdown'
+  | 'retentionDays';
 
 /** How a value written in the file is read. */
 export type ValueKind =
-  'level' | 'boolean' | 'positive-integer' | 'connection-string' | 'database' | 'collection' | 'path';
+  | 'level'
+  | 'boolean'
+  | 'positive-integer'
+  | 'days'
+  | 'connection-string'
+  | 'database'
+  | 'collection'
+  | 'path';
 
 export interface KeySpec {
   option: ConfigKey;
@@ -44,6 +52,7 @@ export const INI_SCHEMA: Readonly<Record<string, Readonly<Record<string, KeySpec
     collection_audit: { option: 'collections.audit', kind: 'collection' },
     collection_metrics: { option: 'collections.metrics', kind: 'collection' },
     connection_timeout_ms: { option: 'connectionTimeoutMs', kind: 'positive-integer' },
+    retencao_dias: { option: 'retentionDays', kind: 'days' },
   },
   AUDIT: {
     auditar_questoes: { option: 'audit.questoes', kind: 'boolean' },

@@ -2,6 +2,8 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
+import { InvalidOptionError } from '../errors';
+import { checkKnownKeys } from '../option-keys';
 import { formatLogLine, lineSecretMatcher } from './log-line';
 import { callOnce, failed } from '../export-result';
 
@@ -31,6 +33,10 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
   private readonly isSecretKey: (key: string) => boolean;
 
   constructor(options: LineConsoleLogRecordExporterOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidOptionError('options', options, 'an object');
+    }
+    checkKnownKeys('LineConsoleLogRecordExporter', options);
     this.stream = options.stream ?? process.stdout;
     this.isSecretKey = lineSecretMatcher(options.redactKeys);
   }

@@ -11,6 +11,7 @@ import { type ExporterStats, StatsCounter } from '../stats';
 import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
+import { applyBeforeSend } from './before-send';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { type MappingContext, toErrorDocument } from './transform';
@@ -92,13 +93,16 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
       if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
       const report = new SanitizeReport();
-      const document = toErrorDocument(record, {
+      const mapped = toErrorDocument(record, {
         id: this.nextId(),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
+        appRoots: this.options.appRoots,
       });
-      this.delivery.hold('errors', document);
+      const { beforeSend } = this.options;
+      const document = beforeSend ? applyBeforeSend(beforeSend, mapped, 'errors', log) : mapped;
+      if (document) this.delivery.hold('errors', document);
     } catch (error) {
       log.error('cannot keep the crash record for the exit spool', error);
     }
@@ -128,10 +132,15 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
+        appRoots: this.options.appRoots,
       };
       try {
-        const document = mapLogRecord(record, route, context);
-        batch[route].push(document);
+        const mapped = mapLogRecord(record, route, context);
+        const document = this.options.beforeSend
+          ? applyBeforeSend(this.options.beforeSend, mapped, route, log)
+          : mapped;
+        if (document) batch[route].push(document);
+        else filtered++;
       } catch (error) {
         // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
         this.stats.add('failed', 1);

@@ -5,6 +5,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
+import { checkKnownKeys } from '../option-keys';
 import { describeError } from '../redact';
 import { formatLogLine, lineSecretMatcher } from './log-line';
 import { callOnce, failed } from '../export-result';
@@ -48,6 +49,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
     if (options === null || typeof options !== 'object') {
       throw new InvalidOptionError('options', options, 'an object like { path }');
     }
+    checkKnownKeys('FileLogRecordExporter', options);
     if (typeof options.path !== 'string' || options.path.trim() === '') {
       throw new InvalidOptionError('path', options.path, 'a file path');
     }

@@ -1,6 +1,6 @@
 import { type Counter, type Histogram, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
 import { componentLogger } from '../diag';
-import { booleanOption, DEFAULTS } from '../options';
+import { resolvePartOptions } from '../options';
 import type { MongoExporterOptions } from '../types';
 import { processSessions, type SessionRegistry } from './session';
 
@@ -45,7 +45,7 @@ export class MetricsCollector {
   private dropped = 0;
 
   constructor(options: MetricsCollectorOptions = {}) {
-    this.enabled = booleanOption('metricsEnabled', options.metricsEnabled ?? DEFAULTS.metricsEnabled);
+    this.enabled = resolvePartOptions('MetricsCollector', options).metricsEnabled;
     this.givenProvider = options.meterProvider;
     this.sessions = options.sessions ?? processSessions;
   }

@@ -9,7 +9,7 @@ import type {
 import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
-import { booleanOption, DEFAULTS, resolveOptions } from '../options';
+import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
 import { Delivery } from '../delivery/delivery';
 import { MongoWriter } from '../storage/mongo-writer';
@@ -62,12 +62,9 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
    * `sessions` is the session registry to follow; the process's own by default.
    */
   constructor(options: MongoExporterOptions = {}, sessions: SessionRegistry = processSessions) {
-    const resolved = resolveOptions(options);
-    this.enabled = booleanOption('metricsEnabled', options.metricsEnabled ?? DEFAULTS.metricsEnabled);
-    this.sendOnShutdown = booleanOption(
-      'sendMetricsOnShutdown',
-      options.sendMetricsOnShutdown ?? DEFAULTS.sendMetricsOnShutdown,
-    );
+    const resolved = resolveOptions(options, process.env, 'MongoMetricExporter');
+    this.enabled = resolved.metricsEnabled;
+    this.sendOnShutdown = resolved.sendMetricsOnShutdown;
     this.writer = new MongoWriter(resolved);
     this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...resolved });
     this.sessions = sessions;

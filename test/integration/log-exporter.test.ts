@@ -75,13 +75,18 @@ describe('MongoLogRecordExporter against a real server', () => {
     await provider.shutdown();
   });
 
-  it('creates the plan indexes on errors', async () => {
+  it('creates the plan indexes and the fingerprint index on errors', async () => {
     const exporter = newExporter();
     const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'x' }));
     expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
     const keys = (await database.db.collection('errors').listIndexes().toArray()).map((index) => index.key);
     expect(keys).toEqual(
-      expect.arrayContaining([{ timestamp: -1 }, { maquina_id: 1, timestamp: -1 }, { 'erro.tipo': 1 }]),
+      expect.arrayContaining([
+        { timestamp: -1 },
+        { maquina_id: 1, timestamp: -1 },
+        { 'erro.tipo': 1 },
+        { 'erro.fingerprint': 1, timestamp: -1 },
+      ]),
     );
     await exporter.shutdown();
   });

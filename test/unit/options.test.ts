@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors';
 import { DEFAULTS, resolveOptions } from '../../src/options';
@@ -64,5 +65,13 @@ describe('resolveOptions', () => {
       resolveOptions({ connectionString: URI, remoteLevel: 'warn' as LevelName }, {}).remoteSeverity,
     ).toBe(13);
     expect(resolveOptions({ connectionString: URI, remoteLevel: 9 }, {}).remoteSeverity).toBe(9);
+  });
+
+  it('resolves appRoot to an absolute folder, and rejects an empty one naming the option', () => {
+    expect(resolveOptions({ connectionString: URI, appRoot: 'relative/app' }, {}).appRoots).toEqual([
+      resolve('relative/app'),
+    ]);
+    expect(resolveOptions({ connectionString: URI }, {}).appRoots).toEqual([expect.any(String)]);
+    expect(() => resolveOptions({ connectionString: URI, appRoot: ' ' }, {})).toThrow(/appRoot/);
   });
 });
