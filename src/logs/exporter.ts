@@ -3,7 +3,7 @@ import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { Delivery } from '../delivery/delivery';
 import { SanitizeReport } from '../document/bson-safe';
-import { createIdSource } from '../document/id';
+import { createIdSource, createRecordIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
 import { resolveOptions } from '../options';
@@ -37,6 +37,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly delivery: Delivery;
   private readonly stats = new StatsCounter();
   private readonly nextId = createIdSource();
+  private readonly idOf = createRecordIdSource(this.nextId);
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
@@ -127,7 +128,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         continue;
       }
       const context: MappingContext = {
-        id: this.nextId(),
+        id: this.idOf(record),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
