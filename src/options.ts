@@ -6,6 +6,7 @@ import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
 import { defaultAppRoot } from './logs/app-root';
 import type { BeforeSend } from './logs/before-send';
+import type { StormGuardSettings } from './logs/storm-guard';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { passwordOf, redactConnectionString } from './redact';
 import type { CollectionNames, LevelName, MongoExporterOptions, ResolvedOptions } from './types';
@@ -29,6 +30,7 @@ export const DEFAULTS = Object.freeze({
   retryDeadlineMs: 10_000,
   maxStringLength: DEFAULT_SANITIZE_LIMITS.maxStringLength,
   redactKeys: DEFAULT_SECRET_KEYS,
+  stormGuard: Object.freeze({ maxPerWindow: 10, windowMs: 60_000 }) as Readonly<StormGuardSettings>,
 });
 
 /** Environment variables read when an option is not given. */
@@ -83,6 +85,7 @@ export function resolveOptions(
     sanitizeLimits: resolveSanitizeLimits(options),
     appRoots: [resolveAppRoot(options.appRoot)],
     beforeSend: resolveBeforeSend(options.beforeSend),
+    stormGuard: resolveStormGuard(options.stormGuard),
   };
 }
 
@@ -96,6 +99,27 @@ function resolveSpoolDir(
   if (value === undefined) return defaultSpoolDir(connectionString, client, database);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
+}
+
+function resolveStormGuard(value: unknown): StormGuardSettings | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return { ...DEFAULTS.stormGuard };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError('stormGuard', value, 'false, or an object like { maxPerWindow, windowMs }');
+  }
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in DEFAULTS.stormGuard)) {
+      throw new InvalidOptionError(`stormGuard.${key}`, given[key], 'one of the keys maxPerWindow, windowMs');
+    }
+  }
+  return {
+    maxPerWindow: positiveInteger(
+      'stormGuard.maxPerWindow',
+      given.maxPerWindow ?? DEFAULTS.stormGuard.maxPerWindow,
+    ),
+    windowMs: positiveInteger('stormGuard.windowMs', given.windowMs ?? DEFAULTS.stormGuard.windowMs),
+  };
 }
 
 function resolveBeforeSend(value: unknown): BeforeSend | undefined {

@@ -3,6 +3,7 @@ import type { MongoClient } from 'mongodb';
 import type { SanitizeLimits } from './document/bson-safe';
 import type { SecretKeyPattern } from './document/keys';
 import type { BeforeSend } from './logs/before-send';
+import type { StormGuardSettings } from './logs/storm-guard';
 
 /** The plan's level names, as stored in `nivel`. */
 export type LevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -135,6 +136,14 @@ export interface MongoExporterOptions {
    * @default undefined (every document is written as mapped)
    */
   beforeSend?: BeforeSend;
+  /**
+   * The storm guard: per machine and `erro.fingerprint`, at most `maxPerWindow` documents are
+   * written one by one in a window of `windowMs` (from the first occurrence); later ones are
+   * folded into one summary document (`ocorrencias`, `primeira`, `ultima`) written at the
+   * window's end or at shutdown, and counted as `suppressed`. `false` turns it off.
+   * @default { maxPerWindow: 10, windowMs: 60000 }
+   */
+  stormGuard?: Partial<StormGuardSettings> | false;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -155,4 +164,6 @@ export interface ResolvedOptions {
   sanitizeLimits: SanitizeLimits;
   appRoots: readonly string[];
   beforeSend: BeforeSend | undefined;
+  /** Undefined when the guard is off. */
+  stormGuard: StormGuardSettings | undefined;
 }
