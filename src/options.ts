@@ -31,7 +31,12 @@ export const DEFAULTS = Object.freeze({
   maxStringLength: DEFAULT_SANITIZE_LIMITS.maxStringLength,
   redactKeys: DEFAULT_SECRET_KEYS,
   stormGuard: Object.freeze({ maxPerWindow: 10, windowMs: 60_000 }) as Readonly<StormGuardSettings>,
+  trailSize: 20,
+  captureCallSite: true,
 });
+
+/** The largest trail: Sentry keeps up to 100 breadcrumbs. */
+export const MAX_TRAIL_SIZE = 100;
 
 /** Environment variables read when an option is not given. */
 export const ENV = Object.freeze({
@@ -86,6 +91,12 @@ export function resolveOptions(
     appRoots: [resolveAppRoot(options.appRoot)],
     beforeSend: resolveBeforeSend(options.beforeSend),
     stormGuard: resolveStormGuard(options.stormGuard),
+    trailSize: resolveTrailSize(options.trailSize),
+    trailMaxAgeMs:
+      options.trailMaxAgeMs === undefined
+        ? undefined
+        : positiveInteger('trailMaxAgeMs', options.trailMaxAgeMs),
+    captureCallSite: booleanOption('captureCallSite', options.captureCallSite ?? DEFAULTS.captureCallSite),
   };
 }
 
@@ -99,6 +110,13 @@ function resolveSpoolDir(
   if (value === undefined) return defaultSpoolDir(connectionString, client, database);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
+}
+
+function resolveTrailSize(value: unknown): number {
+  const size = value ?? DEFAULTS.trailSize;
+  if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 && size <= MAX_TRAIL_SIZE)
+    return size;
+  throw new InvalidOptionError('trailSize', value, `a whole number from 0 (off) to ${MAX_TRAIL_SIZE}`);
 }
 
 function resolveStormGuard(value: unknown): StormGuardSettings | undefined {

@@ -144,6 +144,25 @@ export interface MongoExporterOptions {
    * @default { maxPerWindow: 10, windowMs: 60000 }
    */
   stormGuard?: Partial<StormGuardSettings> | false;
+  /**
+   * How many of the records emitted before an error, below `remoteLevel` (and audit events),
+   * are stored with it as `trilha`, oldest first. `0` turns the trail off. Captured at emit
+   * time by the package's log record processor. (`[LOGGING] tamanho_trilha`)
+   * @default 20
+   */
+  trailSize?: number;
+  /**
+   * Trail records older than this many milliseconds when the error is emitted are left out.
+   * @default undefined (no age limit)
+   */
+  trailMaxAgeMs?: number;
+  /**
+   * For an error record with neither an exception nor `code.*` attributes, capture the line
+   * that emitted it (skipping this package, the OpenTelemetry SDK and bridged logging
+   * libraries) as `code.file.path`, `code.line.number` and `code.function.name`.
+   * @default true
+   */
+  captureCallSite?: boolean;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -166,4 +185,8 @@ export interface ResolvedOptions {
   beforeSend: BeforeSend | undefined;
   /** Undefined when the guard is off. */
   stormGuard: StormGuardSettings | undefined;
+  /** 0 when the trail is off. */
+  trailSize: number;
+  trailMaxAgeMs: number | undefined;
+  captureCallSite: boolean;
 }

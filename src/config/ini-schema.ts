@@ -17,11 +17,19 @@ export type ConfigKey =
   | 'audit.exportacoes'
   | 'audit.sessoes'
   | 'metricsEnabled'
-  | 'sendMetricsOnShutdown';
+  | 'sendMetricsOnShutdown'
+  | 'trailSize';
 
 /** How a value written in the file is read. */
 export type ValueKind =
-  'level' | 'boolean' | 'positive-integer' | 'connection-string' | 'database' | 'collection' | 'path';
+  | 'level'
+  | 'boolean'
+  | 'positive-integer'
+  | 'count'
+  | 'connection-string'
+  | 'database'
+  | 'collection'
+  | 'path';
 
 export interface KeySpec {
   option: ConfigKey;
@@ -36,6 +44,7 @@ export const INI_SCHEMA: Readonly<Record<string, Readonly<Record<string, KeySpec
     nivel_remoto: { option: 'remoteLevel', kind: 'level' },
     remote_logging_enabled: { option: 'remoteLoggingEnabled', kind: 'boolean' },
     arquivo_log: { option: 'logFile', kind: 'path' },
+    tamanho_trilha: { option: 'trailSize', kind: 'count' },
   },
   MONGODB: {
     connection_string: { option: 'connectionString', kind: 'connection-string' },

@@ -81,6 +81,7 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     audit: pickGroup<AuditSwitches>('audit', DEFAULTS.audit, pick),
     metricsEnabled: pick('metricsEnabled', DEFAULTS.metricsEnabled),
     sendMetricsOnShutdown: pick('sendMetricsOnShutdown', DEFAULTS.sendMetricsOnShutdown),
+    trailSize: pick('trailSize', DEFAULTS.trailSize),
   });
   if (exporter.connectionString === undefined) delete sources.connectionString;
 
@@ -149,6 +150,7 @@ function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredVal
     'remoteLevel',
     'metricsEnabled',
     'sendMetricsOnShutdown',
+    'trailSize',
   ] as const) {
     set(key, options[key]);
   }
