@@ -37,6 +37,10 @@ const SHARED: KeyTable<MongoExporterOptions> = {
   appRoot: true,
   beforeSend: true,
   retentionDays: true,
+  stormGuard: true,
+  trailSize: true,
+  trailMaxAgeMs: true,
+  captureCallSite: true,
 };
 
 const LOGGING: KeyTable<LoggingOptions> = {
