@@ -1,5 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { buildReport } from '../../report/build-report';
+import { renderHtml } from '../../report/html/render-html';
 import { renderText } from '../../report/render-text';
 import { parseWindow } from '../../report/window';
 import type { CliOutput, RegisterCommand } from '../command';
@@ -12,6 +15,7 @@ interface ReportFlags extends ConnectionFlags {
   entity?: string;
   user?: string;
   json?: boolean;
+  html?: string;
   maxTimeMs: number;
 }
 
@@ -34,6 +38,7 @@ export const registerReport: RegisterCommand = (program: Command, output: CliOut
       )
       .option('--user <id>', 'also list the audit history of one user, oldest first')
       .option('--json', 'print the report as JSON, for scripts')
+      .option('--html <file>', 'write the report with charts to one self-contained HTML file (opens offline)')
       .option('--max-time-ms <ms>', 'time limit of each query on the server', positiveInteger, 30_000),
   ).action(async (flags: ReportFlags) => {
     const window = parseOrFail(() => parseWindow(flags.since));
@@ -53,6 +58,21 @@ export const registerReport: RegisterCommand = (program: Command, output: CliOut
           throw error;
         });
         progress.done();
+        if (flags.html) {
+          const file = resolve(flags.html);
+          const html = renderHtml(report);
+          try {
+            writeFileSync(file, html);
+          } catch (error) {
+            throw new CliError(
+              `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+            );
+          }
+          output.stdout.write(
+            `Wrote ${file} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB). Open it in a browser.\n`,
+          );
+          if (!flags.json) return;
+        }
         output.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
       } finally {
         progress.done();
