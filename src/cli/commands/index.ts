@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../command';
+import { registerDashboard } from './dashboard';
 import { registerIndexes } from './indexes';
 import { registerReport } from './report';
 
@@ -6,4 +7,4 @@ import { registerReport } from './report';
  * Every command of the CLI, in the order `--help` lists them.
  * Adding a command: one file in this folder exporting a `RegisterCommand`, and one line here.
  */
-export const COMMANDS: readonly RegisterCommand[] = [registerReport, registerIndexes];
+export const COMMANDS: readonly RegisterCommand[] = [registerReport, registerDashboard, registerIndexes];
