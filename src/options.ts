@@ -276,7 +276,11 @@ function validateConnectionString(value: unknown, option: string): void {
   }
   const problem = connectionStringProblem(value.trim());
   if (problem !== undefined) {
-    throw new InvalidOptionError(option, redactConnectionStringValue(value), `a valid MongoDB URI (${problem})`);
+    throw new InvalidOptionError(
+      option,
+      redactConnectionStringValue(value),
+      `a valid MongoDB URI (${problem})`,
+    );
   }
 }
 
