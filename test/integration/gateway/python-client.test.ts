@@ -60,8 +60,8 @@ describe.each(['none', 'gzip', 'deflate'])(
       expect(error!.erro.stacktrace).toMatch(/^Traceback \(most recent call last\):/);
       expect(error!.erro.stacktrace).toContain("ValueError: invalid literal for int() with base 10: 'abc'");
       expect(error!.maquina_id).toMatch(/^[0-9a-f]{16}$/);
-    expect(error!.erro.fingerprint).toMatch(/^[0-9a-f]{16}$/);
-    fingerprints.push(error!.erro.fingerprint);
+      expect(error!.erro.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+      fingerprints.push(error!.erro.fingerprint);
       expect(error!.timestamp).toBeInstanceOf(Date);
     });
 
