@@ -37,6 +37,10 @@ const SHARED: KeyTable<MongoExporterOptions> = {
   appRoot: true,
   beforeSend: true,
   retentionDays: true,
+  stormGuard: true,
+  trailSize: true,
+  trailMaxAgeMs: true,
+  captureCallSite: true,
 };
 
 const LOGGING: KeyTable<LoggingOptions> = {
@@ -126,12 +130,9 @@ export function checkKeys(owner: string, options: object, known: readonly string
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const value = (options as Record<string, unknown>)[key];
-    throw new InvalidOptionError(
-      `${prefix}${key}`,
-      summarise(value),
-      `a key of the ${owner} options`,
-      { suggestion: closestKey(key, known) },
-    );
+    throw new InvalidOptionError(`${prefix}${key}`, summarise(value), `a key of the ${owner} options`, {
+      suggestion: closestKey(key, known),
+    });
   }
 }
 

@@ -77,6 +77,7 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     metricsEnabled: pick('metricsEnabled', DEFAULTS.metricsEnabled),
     sendMetricsOnShutdown: pick('sendMetricsOnShutdown', DEFAULTS.sendMetricsOnShutdown),
     retentionDays: pick<number | undefined>('retentionDays', undefined),
+    trailSize: pick('trailSize', DEFAULTS.trailSize),
   });
   if (exporter.connectionString === undefined) delete sources.connectionString;
 
@@ -144,6 +145,7 @@ function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredVal
     'metricsEnabled',
     'sendMetricsOnShutdown',
     'retentionDays',
+    'trailSize',
   ] as const) {
     set(key, options[key]);
   }

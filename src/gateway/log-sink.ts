@@ -46,6 +46,7 @@ export async function storeLogs(
           fields: group.fields,
           report,
           limits: options.sanitizeLimits,
+          appRoots: options.appRoots,
         });
         (route === 'audit' ? audit : errors).push(document);
       } catch (error) {

@@ -14,7 +14,8 @@ import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSin
 import { applyBeforeSend } from './before-send';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
-import { type MappingContext, toErrorDocument } from './transform';
+import { StormGuard, type StormGuardSinks } from './storm-guard';
+import { type ErrorDocument, type MappingContext, toErrorDocument } from './transform';
 import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('log-exporter');
@@ -41,11 +42,13 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
+  private readonly stormGuard: StormGuard | undefined;
 
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
     this.writer = new MongoWriter(this.options);
     this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...this.options });
+    this.stormGuard = this.options.stormGuard && new StormGuard(this.options.stormGuard, this.stormSinks());
     registerCrashSink(this);
   }
 
@@ -111,6 +114,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   shutdown(): Promise<void> {
     unregisterCrashSink(this);
     this.shutdownPromise ??= this.forceFlush()
+      .then(() => {
+        this.stormGuard?.close();
+        return this.forceFlush();
+      })
       .then(() => this.delivery.close())
       .then(() => this.writer.close());
     return this.shutdownPromise;
@@ -139,8 +146,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         const document = this.options.beforeSend
           ? applyBeforeSend(this.options.beforeSend, mapped, route, log)
           : mapped;
-        if (document) batch[route].push(document);
-        else filtered++;
+        if (!document) filtered++;
+        else if (route === 'audit' || !this.stormGuard || this.stormGuard.admit(document as ErrorDocument))
+          batch[route].push(document);
+        else this.stats.add('suppressed', 1);
       } catch (error) {
         // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
         this.stats.add('failed', 1);
@@ -153,6 +162,22 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       log.warn(`made ${report.count} value(s) storable: ${report.toString()}`);
     }
     return batch;
+  }
+
+  /** Summaries go out as their own insert, tracked like an export so that shutdown waits for them. */
+  private stormSinks(): StormGuardSinks {
+    return {
+      summary: (document) => {
+        const write = this.write({ errors: [document], audit: [] }).then(
+          () => undefined,
+          (error: unknown) => log.error('cannot write a storm summary', error),
+        );
+        this.inFlight.add(write);
+        void write.finally(() => this.inFlight.delete(write));
+      },
+      pending: (document) => this.delivery.hold('errors', document),
+      failed: (error) => log.error('cannot write a storm summary', error),
+    };
   }
 
   private async write(batch: MappedBatch): Promise<ExportResult> {

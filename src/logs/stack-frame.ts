@@ -16,7 +16,10 @@ const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.+?):(\d+):\d+\)?\s*$/;
  * (received through the gateway) gives its last frame: where the exception was raised.
  */
 export function topFrame(stack: string): StackFrame | undefined {
-  if (isPythonTraceback(stack)) return parsePythonTraceback(stack)[0];
+  if (isPythonTraceback(stack)) {
+    const frame = parsePythonTraceback(stack)[0];
+    return frame && { file: frame.file, line: frame.line, func: frame.function };
+  }
   let start = 0;
   while (start < stack.length) {
     const end = stack.indexOf('\n', start);

@@ -47,7 +47,9 @@ function exportOnce(
 describe('MongoLogRecordExporter against a real server', () => {
   it('stores every record emitted through a BatchLogRecordProcessor, with BSON dates and ints', async () => {
     const collection = database.db.collection('errors');
-    const exporter = newExporter();
+    // 5000 records of one fingerprint: the storm guard would fold them (its own tests are in
+    // storm.test.ts); here every record must reach the server as its own document.
+    const exporter = newExporter({ stormGuard: false });
     const { provider, logger } = pipeline(exporter);
     const count = 5000;
     const started = performance.now();
@@ -181,5 +183,25 @@ describe('MongoLogRecordExporter against a real server', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it('folds a storm beyond stormGuard.maxPerWindow into a summary written at shutdown, counted as suppressed', async () => {
+    const collection = database.db.collection('guarded_errors');
+    const exporter = newExporter({
+      collections: { errors: 'guarded_errors' },
+      stormGuard: { maxPerWindow: 2 },
+    });
+    const { provider, logger } = pipeline(exporter);
+    for (let i = 0; i < 5; i++)
+      logger.emit({ severityNumber: SeverityNumber.ERROR, body: `pedido ${i} falhou` });
+    logger.emit({ severityNumber: SeverityNumber.ERROR, body: 'outro erro' });
+    await provider.shutdown();
+
+    const documents = await collection.find().sort({ timestamp: 1, _id: 1 }).toArray();
+    const summary = documents.find((document) => document.ocorrencias !== undefined);
+    expect(documents.filter((document) => document.erro.mensagem.startsWith('pedido'))).toHaveLength(3);
+    expect(summary).toMatchObject({ ocorrencias: 3, erro: { mensagem: 'pedido 4 falhou' } });
+    expect(documents.filter((document) => document.erro.mensagem === 'outro erro')).toHaveLength(1);
+    expect(exporter.getStats()).toMatchObject({ written: 4, suppressed: 3, failed: 0 });
   });
 });

@@ -13,6 +13,7 @@ const RAISING_LINE =
     .findIndex((line) => line.includes('total += int(linha)')) + 1;
 let gateway: Gateway;
 let python: string;
+const fingerprints: string[] = [];
 
 beforeAll(async () => {
   python = pythonEnv();
@@ -59,6 +60,8 @@ describe.each(['none', 'gzip', 'deflate'])(
       expect(error!.erro.stacktrace).toMatch(/^Traceback \(most recent call last\):/);
       expect(error!.erro.stacktrace).toContain("ValueError: invalid literal for int() with base 10: 'abc'");
       expect(error!.maquina_id).toMatch(/^[0-9a-f]{16}$/);
+      expect(error!.erro.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+      fingerprints.push(error!.erro.fingerprint);
       expect(error!.timestamp).toBeInstanceOf(Date);
     });
 
@@ -95,3 +98,10 @@ describe.each(['none', 'gzip', 'deflate'])(
     });
   },
 );
+
+describe('Python fingerprints', () => {
+  it('are the same for the same bug from three processes (different sessions and times)', () => {
+    expect(fingerprints).toHaveLength(3);
+    expect(new Set(fingerprints).size).toBe(1);
+  });
+});

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       audit: { questoes: true, listas: true, tags: true, exportacoes: true, sessoes: true },
       metricsEnabled: true,
       sendMetricsOnShutdown: true,
+      trailSize: 20,
     });
     expect(config.logging).toEqual({
       remoteLoggingEnabled: false,
