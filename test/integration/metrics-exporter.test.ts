@@ -120,9 +120,9 @@ describe('MongoMetricExporter against a real server', () => {
     const documents = await collection.find().toArray();
     expect(documents).toHaveLength(1);
     expect(documents[0]?._id).toBe(sessions.peek()?.id);
-    expect(documents[0]?.contadores).toEqual({ 'http\uFF0Erequests': 2 });
+    expect(documents[0]?.contadores).toEqual({ http: { requests: 2 } });
     expect(documents[0]?.contadores_por_atributo).toEqual({
-      'http\uFF0Erequests': [{ atributos: { 'http\uFF0Eroute': '/questoes' }, valor: 5 }],
+      http: { requests: [{ atributos: { http: { route: '/questoes' } }, valor: 5 }] },
     });
     expect(exporter.getStats()).toMatchObject({ written: 2, failed: 0 });
     await exporter.shutdown();
