@@ -33,6 +33,7 @@ export type {
   AttributedValue,
   AttributedTiming,
   AttributedHistogram,
+  MetricFields,
 } from './metrics/transform';
 export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
 export type { ErrorDocument, AuditDocument } from './logs/transform';
