@@ -1,4 +1,5 @@
 export { setupTelemetry } from './setup/setup-telemetry';
+export { registerApiLogsGlobal } from './setup/api-logs-global';
 export type { SetupTelemetryOptions, Telemetry } from './setup/types';
 export { MongoLogRecordExporter } from './logs/exporter';
 export { machineResourceDetector } from './resource/detector';
