@@ -73,7 +73,6 @@ const OWN = {
   } satisfies KeyTable<Omit<AuditLoggerOptions, keyof MongoExporterOptions>>,
   metricsCollector: {
     meterProvider: true,
-    sessions: true,
   } satisfies KeyTable<Omit<MetricsCollectorOptions, keyof MongoExporterOptions>>,
   loadConfig: {
     options: true,

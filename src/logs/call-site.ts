@@ -1,4 +1,4 @@
-import { type JsStackFrame, parseJsStack } from './js-stack';
+import { isInAppFile, type JsStackFrame, parseJsStack, toPath } from './js-stack';
 
 /** Where a log call was made: the application's line. */
 export interface CallSite {
@@ -20,25 +20,59 @@ const LIBRARY_FRAME =
 // This package's own folder (src/ when run from source, dist/ when built), found from a
 // stack captured here: the frame of this very module.
 const OWN_DIR = ownDirectory();
-// Deep enough to pass the SDK, a bridge and a logging library; the limit is restored at once.
-const STACK_DEPTH = 50;
+// Frames read first: the SDK's emit path is a few frames deep. A bridged logging library
+// can be deeper; then the capture is repeated once with the larger limit.
+const SHALLOW_DEPTH = 12;
+const DEEP_DEPTH = 64;
 
 /**
  * The call site of the log call being emitted now: the first stack frame that is not in
  * this package, the OpenTelemetry SDK, a bridged logging library or Node.js internals.
- * Undefined when no frame qualifies. Costs one stack capture (a few microseconds), so it is
- * called only for records bound for `errors` that carry no location of their own.
+ * Undefined when no frame qualifies. It costs one stack capture, so it is made only for
+ * records bound for `errors` that carry no location of their own.
  */
 export function captureCallSite(): CallSite | undefined {
-  const holder: { stack?: string } = {};
+  const frames = captureFrames(SHALLOW_DEPTH);
+  const site = callSiteIn(frames);
+  if (site || frames.length < SHALLOW_DEPTH) return site;
+  return callSiteIn(captureFrames(DEEP_DEPTH));
+}
+
+/**
+ * The current stack, innermost first, without this module's frames. V8's structured call
+ * sites are read directly (no text to format and parse), unless source maps may apply
+ * (Node's `--enable-source-maps`, or a `prepareStackTrace` installed by a library such as
+ * source-map-support): then the text, mapped back to the sources, is parsed instead.
+ */
+function captureFrames(depth: number): JsStackFrame[] {
+  const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = STACK_DEPTH;
+  const prepare = Error.prepareStackTrace;
+  // Source maps (Node's own, or a library's `prepareStackTrace`) apply only to the text.
+  const structured = !process.sourceMapsEnabled && prepare === undefined;
+  Error.stackTraceLimit = depth;
+  if (structured) Error.prepareStackTrace = (_error, sites) => sites;
   try {
     Error.captureStackTrace(holder, captureCallSite);
+    const stack = holder.stack; // formatted (or not) now, while our settings hold
+    if (Array.isArray(stack)) return (stack as NodeJS.CallSite[]).map(frameOf);
+    return typeof stack === 'string' ? parseJsStack(stack) : [];
   } finally {
+    Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = limit;
   }
-  return typeof holder.stack === 'string' ? callSiteIn(parseJsStack(holder.stack)) : undefined;
+}
+
+/** A V8 call site as the text format names it: `Type.method` for method calls. */
+function frameOf(site: NodeJS.CallSite): JsStackFrame {
+  const name = site.getFileName() ?? site.getScriptNameOrSourceURL();
+  const file = name ? toPath(name) : null;
+  let fn = site.getFunctionName();
+  if (fn && !site.isToplevel() && !site.isConstructor()) {
+    const type = site.getTypeName();
+    if (type && type !== 'Object' && !fn.startsWith(`${type}.`)) fn = `${type}.${fn}`;
+  }
+  return { file, line: site.getLineNumber(), function: fn || null, inApp: isInAppFile(file) };
 }
 
 /** The application's frame among `frames` (innermost first); exported for tests. */

@@ -6,6 +6,7 @@ import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource, createRecordIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
+import { LifecycleError } from '../errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
 import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
@@ -65,7 +66,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
     if (this.shutdownPromise) {
-      finish({ code: ExportResultCode.FAILED, error: new Error('MongoLogRecordExporter is shut down') });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('MongoLogRecordExporter is shut down'),
+      });
       return;
     }
     try {

@@ -24,6 +24,7 @@ import { EmitCapture } from '../logs/emit-capture';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
+import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
 import type { MongoExporterOptions } from '../types';
 import type { SetupTelemetryOptions, Telemetry } from './types';
@@ -97,6 +98,7 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   if (settings.registerGlobalProviders) {
     if (!logs.setGlobalLoggerProvider(loggerProvider))
       log.warn('a global LoggerProvider was already registered; kept it');
+    registerApiLogsGlobal(loggerProvider); // for bridges on @opentelemetry/api-logs (winston)
     if (!metricsApi.setGlobalMeterProvider(meterProvider))
       log.warn('a global MeterProvider was already registered; kept it');
   }

@@ -159,6 +159,7 @@ function auditSection(report: Report): string {
       : barChart(
           top.map((a) => ({ label: a.acao, value: a.count })),
           'Audit events per action',
+          460,
         )
   }</section>`;
 }
@@ -174,6 +175,7 @@ function sessionChartSection(report: Report): string {
       : columnChart(
           sessions.perDay.map((p) => ({ label: p.day.slice(5), value: p.count })),
           'Sessions per day',
+          460,
         )
   }</section>`;
 }

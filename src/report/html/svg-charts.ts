@@ -21,7 +21,7 @@ export function lineChart(xLabels: readonly string[], series: readonly LineSerie
   const width = 760;
   const height = 260;
   const left = 48;
-  const right = 12;
+  const right = 40;
   const top = 12;
   const bottom = 36;
   const plotW = width - left - right;
@@ -55,8 +55,11 @@ export function lineChart(xLabels: readonly string[], series: readonly LineSerie
 }
 
 /** Vertical bars, one per label. */
-export function columnChart(items: readonly { label: string; value: number }[], title: string): string {
-  const width = 760;
+export function columnChart(
+  items: readonly { label: string; value: number }[],
+  title: string,
+  width = 760,
+): string {
   const height = 220;
   const left = 48;
   const right = 12;
@@ -85,10 +88,13 @@ export function columnChart(items: readonly { label: string; value: number }[], 
 }
 
 /** Horizontal bars with their label on the left and the value at the end. */
-export function barChart(items: readonly { label: string; value: number }[], title: string): string {
-  const width = 760;
+export function barChart(
+  items: readonly { label: string; value: number }[],
+  title: string,
+  width = 760,
+): string {
   const rowH = 22;
-  const labelW = 190;
+  const labelW = Math.min(190, Math.round(width * 0.4));
   const height = Math.max(1, items.length) * rowH + 8;
   const max = Math.max(1, ...items.map((item) => item.value));
   const plotW = width - labelW - 70;
@@ -133,11 +139,12 @@ function svg(width: number, height: number, title: string, parts: string[]): str
   );
 }
 
-/** 1, 2, 5 × 10^k at or above `value`, so that grid lines fall on round numbers. */
+/** Top of the axis: four whole grid steps of 1, 2 or 5 × 10^k, at or above `value`. */
 export function niceMax(value: number): number {
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const factor of [1, 2, 4, 5, 10]) if (factor * power >= value) return factor * power;
-  return 10 * power;
+  const rough = Math.max(1, value / 4);
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((f) => f * power).find((candidate) => candidate >= rough)!;
+  return step * 4;
 }
 
 function formatTick(value: number): string {
