@@ -132,9 +132,9 @@ describe('toBsonSafe', () => {
     expect(safe({ password: null }).value).toEqual({ password: null });
   });
 
-  it('stores a key holding NUL, which BSON cannot hold, with U+FFFD instead, and says so', () => {
+  it('stores a key holding NUL, which BSON cannot hold, percent-encoded, and says so', () => {
     const { value, report } = safe({ 'a\0b': 1, nested: { '\0': 2 } });
-    expect(value).toEqual({ 'a\uFFFDb': 1, nested: { '\uFFFD': 2 } });
+    expect(value).toEqual({ 'a%00b': 1, nested: { '%00': 2 } });
     expect(report.count).toBe(2);
     expect(() => calculateObjectSize(value as object)).not.toThrow();
   });
