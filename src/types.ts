@@ -137,6 +137,14 @@ export interface MongoExporterOptions {
    */
   beforeSend?: BeforeSend;
   /**
+   * Days to keep documents: a TTL index on `timestamp` (named `timestamp_ttl`) in each collection
+   * makes the server delete older ones (the plan's `[MONGODB] retencao_dias`). A later change
+   * updates the index (`collMod`). Unset keeps documents forever. FerretDB does not support TTL
+   * indexes: there the setting is reported through `diag` and has no effect.
+   * @default undefined (documents are kept forever)
+   */
+  retentionDays?: number;
+  /**
    * The storm guard: per machine and `erro.fingerprint`, at most `maxPerWindow` documents are
    * written one by one in a window of `windowMs` (from the first occurrence); later ones are
    * folded into one summary document (`ocorrencias`, `primeira`, `ultima`) written at the
@@ -168,6 +176,8 @@ export interface MongoExporterOptions {
 /** Options after defaults, environment variables and validation: what the code reads. */
 export interface ResolvedOptions {
   connectionString: string | undefined;
+  /** How to name the connection string in an error: the option, or the environment variable it came from. */
+  connectionStringOption: string;
   client: MongoClient | undefined;
   database: string;
   collections: CollectionNames;
@@ -181,8 +191,14 @@ export interface ResolvedOptions {
   spoolMaxBytes: number;
   retryDeadlineMs: number;
   sanitizeLimits: SanitizeLimits;
+  metricsEnabled: boolean;
+  sendMetricsOnShutdown: boolean;
+  flushTimeoutMs: number;
+  audit: AuditSwitches;
   appRoots: readonly string[];
   beforeSend: BeforeSend | undefined;
+  /** Undefined when documents are kept forever. */
+  retentionDays: number | undefined;
   /** Undefined when the guard is off. */
   stormGuard: StormGuardSettings | undefined;
   /** 0 when the trail is off. */

@@ -1,5 +1,6 @@
 import { parse } from 'ini';
 import { ConfigFileError, describeLocation } from './config-error';
+import { findDuplicateKey } from './ini-duplicates';
 import { type ConfigKey, INI_SCHEMA, type KeySpec } from './ini-schema';
 import {
   BOOLEAN_EXPECTATION,
@@ -40,6 +41,14 @@ const KNOWN_SECTIONS = Object.keys(INI_SCHEMA)
 export function parseConfigFile(file: string, text: string): ConfigFileValues {
   const values = new Map<ConfigKey, ConfiguredValue>();
   let holdsConnectionString = false;
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    throw new ConfigFileError(
+      { file, section: duplicate.section, key: duplicate.key },
+      `line ${duplicate.firstLine} and line ${duplicate.secondLine}`,
+      'each key once per section',
+    );
+  }
   for (const [sectionName, content] of Object.entries(parse(text))) {
     if (content === null || typeof content !== 'object' || Array.isArray(content)) {
       throw new ConfigFileError(
@@ -82,7 +91,8 @@ export function parseConfigFile(file: string, text: string): ConfigFileValues {
 }
 
 function readValue(spec: KeySpec, raw: unknown, location: { file: string; section: string; key: string }) {
-  const fail = (expectation: string) => new ConfigFileError(location, shownValue(raw), expectation);
+  const fail = (expectation: string, cause?: Error) =>
+    new ConfigFileError(location, shownValue(raw), expectation, { cause });
   switch (spec.kind) {
     case 'boolean': {
       const value = parseBooleanText(raw);
@@ -97,6 +107,12 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
     case 'positive-integer': {
       const value = parsePositiveIntegerText(raw);
       if (value === undefined) throw fail(POSITIVE_INTEGER_EXPECTATION);
+      return value;
+    }
+    case 'days': {
+      const value = parsePositiveIntegerText(raw);
+      if (value === undefined)
+        throw fail('a positive whole number of days, or an empty value to keep documents forever');
       return value;
     }
     case 'count': {

@@ -18,6 +18,7 @@ export type ConfigKey =
   | 'audit.sessoes'
   | 'metricsEnabled'
   | 'sendMetricsOnShutdown'
+  | 'retentionDays'
   | 'trailSize';
 
 /** How a value written in the file is read. */
@@ -25,6 +26,7 @@ export type ValueKind =
   | 'level'
   | 'boolean'
   | 'positive-integer'
+  | 'days'
   | 'count'
   | 'connection-string'
   | 'database'
@@ -53,6 +55,7 @@ export const INI_SCHEMA: Readonly<Record<string, Readonly<Record<string, KeySpec
     collection_audit: { option: 'collections.audit', kind: 'collection' },
     collection_metrics: { option: 'collections.metrics', kind: 'collection' },
     connection_timeout_ms: { option: 'connectionTimeoutMs', kind: 'positive-integer' },
+    retencao_dias: { option: 'retentionDays', kind: 'days' },
   },
   AUDIT: {
     auditar_questoes: { option: 'audit.questoes', kind: 'boolean' },

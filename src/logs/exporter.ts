@@ -3,9 +3,10 @@ import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { Delivery } from '../delivery/delivery';
 import { SanitizeReport } from '../document/bson-safe';
-import { createIdSource } from '../document/id';
+import { createIdSource, createRecordIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
+import { LifecycleError } from '../errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
 import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
@@ -38,6 +39,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly delivery: Delivery;
   private readonly stats = new StatsCounter();
   private readonly nextId = createIdSource();
+  private readonly idOf = createRecordIdSource(this.nextId);
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
@@ -64,7 +66,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
     if (this.shutdownPromise) {
-      finish({ code: ExportResultCode.FAILED, error: new Error('MongoLogRecordExporter is shut down') });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('MongoLogRecordExporter is shut down'),
+      });
       return;
     }
     try {
@@ -134,7 +139,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         continue;
       }
       const context: MappingContext = {
-        id: this.nextId(),
+        id: this.idOf(record),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,

@@ -29,6 +29,7 @@ import {
 import { customFingerprint, fingerprint } from './fingerprint';
 import { parseJsStack } from './js-stack';
 import { levelOf } from './severity';
+import { isPythonTraceback, parsePythonTraceback } from './python-traceback';
 import { topFrame } from './stack-frame';
 
 /** A document of the `errors` collection. */
@@ -185,7 +186,12 @@ function errorFingerprint(
 ): string {
   if (typeof custom === 'string' && custom !== '') return customFingerprint(custom);
   if (Array.isArray(custom) && custom.length > 0) return customFingerprint(custom.map(String));
-  const frames = stacktrace === null ? [] : parseJsStack(stacktrace);
+  const frames =
+    stacktrace === null
+      ? []
+      : isPythonTraceback(stacktrace)
+        ? parsePythonTraceback(stacktrace)
+        : parseJsStack(stacktrace);
   return fingerprint({ type, message, frames }, context.appRoots);
 }
 

@@ -2,7 +2,7 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MongoClient } from 'mongodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MongoLogRecordExporter } from '../../src/index';
 import { captureDiag } from '../support/diag';
 import { TEST_RESOURCE, captureRecords } from '../support/records';
@@ -157,18 +157,32 @@ describe('MongoLogRecordExporter against a real server', () => {
     await client.close();
   });
 
-  it('stores a repeated batch once: ids are fixed when records are mapped', async () => {
+  it('stores a repeated batch once: a record exported again keeps its _id', async () => {
     const collection = database.db.collection('dup_errors');
     const exporter = newExporter({ collections: { errors: 'dup_errors' } });
-    const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'once' }));
-    await exportOnce(exporter, records);
-    expect(await collection.countDocuments()).toBe(1);
+    const records = captureRecords((logger) => {
+      logger('x').emit({ severityNumber: 17, body: 'once' });
+      logger('x').emit({ severityNumber: 17, body: 'twice' });
+    });
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    // As a processor that retries after FAILED would: the same records, then one of them alone.
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    expect((await exportOnce(exporter, [records[1]!])).result.code).toBe(ExportResultCode.SUCCESS);
+    expect((await collection.find().toArray()).map((d) => d.erro.mensagem).sort()).toEqual(['once', 'twice']);
+    expect(exporter.getStats()).toMatchObject({ written: 5, rejected: 0, failed: 0 });
     await exporter.shutdown();
   });
 
   it('rejects bad options at construction, naming the option', () => {
     expect(() => newExporter({ connectionTimeoutMs: 0 })).toThrow(/Invalid option connectionTimeoutMs: 0/);
-    expect(() => new MongoLogRecordExporter({ database: 'x' })).toThrow(/Invalid option connectionString/);
+    // No URI anywhere: not in the options, nor in the environment (which may name the test server).
+    vi.stubEnv('MONGODB_URI', '');
+    vi.stubEnv('MONGODB_CONNECTION_STRING', '');
+    try {
+      expect(() => new MongoLogRecordExporter({ database: 'x' })).toThrow(/Invalid option connectionString/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('folds a storm beyond stormGuard.maxPerWindow into a summary written at shutdown, counted as suppressed', async () => {

@@ -174,6 +174,15 @@ describe('parseConfigFile', () => {
     }
   });
 
+  it("keeps the option's own error as cause and its expectation as a field, never parsed from text", () => {
+    const error = errorOf('[MONGODB]\nconnection_string = postgres://user:S3cr@t:x@db.example.net/');
+    expect(error.expectation).toBe('a mongodb:// or mongodb+srv:// URI');
+    expect(error.cause).toBeInstanceOf(InvalidOptionError);
+    expect((error.cause as InvalidOptionError).expectation).toBe(error.expectation);
+    expect(String((error.cause as Error).message)).not.toContain('S3cr');
+    expect(error.message).not.toContain('S3cr');
+  });
+
   it('refuses a connection string cut by an unquoted ";" or "#", and accepts it quoted', () => {
     for (const char of [';', '#']) {
       const error = errorOf(`[MONGODB]\nconnection_string = mongodb://user:pa${char}ss@db.example.net/`);
