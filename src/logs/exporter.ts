@@ -16,7 +16,7 @@ import { applyBeforeSend } from './before-send';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
-import { type ErrorDocument, type MappingContext, toErrorDocument } from './transform';
+import type { ErrorDocument, MappingContext } from './transform';
 import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('log-exporter');
@@ -100,13 +100,13 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
       if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
       const report = new SanitizeReport();
-      const mapped = toErrorDocument(record, {
+      const mapped = mapLogRecord(record, 'errors', {
         id: this.nextId(),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
         appRoots: this.options.appRoots,
-      });
+      }) as ErrorDocument;
       const { beforeSend } = this.options;
       const document = beforeSend ? applyBeforeSend(beforeSend, mapped, 'errors', log) : mapped;
       if (document) this.delivery.hold('errors', document);
