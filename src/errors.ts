@@ -40,7 +40,10 @@ export class InvalidOptionError extends MongoExporterError {
   }
 }
 
-/** Thrown by `setupTelemetry()` when called twice, and by APIs used after `shutdown()`. */
+/**
+ * Thrown by `setupTelemetry()` when called twice or after its `shutdown()`. An exporter used
+ * after its `shutdown()` reports `FAILED` with this error (`export()` never throws).
+ */
 export class LifecycleError extends MongoExporterError {
   override name = 'LifecycleError';
 }

@@ -37,6 +37,10 @@ const SHARED: KeyTable<MongoExporterOptions> = {
   appRoot: true,
   beforeSend: true,
   retentionDays: true,
+  stormGuard: true,
+  trailSize: true,
+  trailMaxAgeMs: true,
+  captureCallSite: true,
 };
 
 const LOGGING: KeyTable<LoggingOptions> = {
@@ -69,7 +73,6 @@ const OWN = {
   } satisfies KeyTable<Omit<AuditLoggerOptions, keyof MongoExporterOptions>>,
   metricsCollector: {
     meterProvider: true,
-    sessions: true,
   } satisfies KeyTable<Omit<MetricsCollectorOptions, keyof MongoExporterOptions>>,
   loadConfig: {
     options: true,

@@ -3,6 +3,7 @@ import type { MongoClient } from 'mongodb';
 import type { SanitizeLimits } from './document/bson-safe';
 import type { SecretKeyPattern } from './document/keys';
 import type { BeforeSend } from './logs/before-send';
+import type { StormGuardSettings } from './logs/storm-guard';
 
 /** The plan's level names, as stored in `nivel`. */
 export type LevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -143,6 +144,33 @@ export interface MongoExporterOptions {
    * @default undefined (documents are kept forever)
    */
   retentionDays?: number;
+  /**
+   * The storm guard: per machine and `erro.fingerprint`, at most `maxPerWindow` documents are
+   * written one by one in a window of `windowMs` (from the first occurrence); later ones are
+   * folded into one summary document (`ocorrencias`, `primeira`, `ultima`) written at the
+   * window's end or at shutdown, and counted as `suppressed`. `false` turns it off.
+   * @default { maxPerWindow: 10, windowMs: 60000 }
+   */
+  stormGuard?: Partial<StormGuardSettings> | false;
+  /**
+   * How many of the records emitted before an error, below `remoteLevel` (and audit events),
+   * are stored with it as `trilha`, oldest first. `0` turns the trail off. Captured at emit
+   * time by the package's log record processor. (`[LOGGING] tamanho_trilha`)
+   * @default 20
+   */
+  trailSize?: number;
+  /**
+   * Trail records older than this many milliseconds when the error is emitted are left out.
+   * @default undefined (no age limit)
+   */
+  trailMaxAgeMs?: number;
+  /**
+   * For an error record with neither an exception nor `code.*` attributes, capture the line
+   * that emitted it (skipping this package, the OpenTelemetry SDK and bridged logging
+   * libraries) as `code.file.path`, `code.line.number` and `code.function.name`.
+   * @default true
+   */
+  captureCallSite?: boolean;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
@@ -171,4 +199,10 @@ export interface ResolvedOptions {
   beforeSend: BeforeSend | undefined;
   /** Undefined when documents are kept forever. */
   retentionDays: number | undefined;
+  /** Undefined when the guard is off. */
+  stormGuard: StormGuardSettings | undefined;
+  /** 0 when the trail is off. */
+  trailSize: number;
+  trailMaxAgeMs: number | undefined;
+  captureCallSite: boolean;
 }

@@ -42,10 +42,11 @@ export interface Connection {
 
 /**
  * Reads the settings exactly as the library does (options, then the environment and .env,
- * then config.ini) and connects. Throws {@link CliError} with one redacted line when the
- * settings are missing or bad, or the server cannot be reached or refuses the credentials.
+ * then config.ini) and makes a client, without contacting the server: the driver connects on
+ * the first operation and reconnects by itself. Throws {@link CliError} with one redacted line
+ * when the settings are missing or bad.
  */
-export async function connect(flags: ConnectionFlags, cwd = process.cwd()): Promise<Connection> {
+export function openConnection(flags: ConnectionFlags, cwd = process.cwd()): Connection {
   let config;
   try {
     config = loadConfig({
@@ -62,19 +63,17 @@ export async function connect(flags: ConnectionFlags, cwd = process.cwd()): Prom
   const secrets = passwordOf(uri);
   const where = redactConnectionString(uri);
   const timeout = config.exporter.connectionTimeoutMs ?? 5000;
-  const client = new MongoClient(uri, {
-    serverSelectionTimeoutMS: timeout,
-    connectTimeoutMS: timeout,
-    appName: 'opentelemetry-exporter-mongodb-cli',
-  });
-  const database = config.exporter.database ?? 'mathbank_logs';
+  let client: MongoClient;
   try {
-    await client.connect();
-    await client.db(database).command({ ping: 1 });
+    client = new MongoClient(uri, {
+      serverSelectionTimeoutMS: timeout,
+      connectTimeoutMS: timeout,
+      appName: 'opentelemetry-exporter-mongodb-cli',
+    });
   } catch (error) {
-    await client.close().catch(() => undefined);
-    throw new CliError(`cannot reach MongoDB at ${where}: ${describeCliError(error, secrets)}`);
+    throw new CliError(`bad connection string ${where}: ${describeCliError(error, secrets)}`);
   }
+  const database = config.exporter.database ?? 'mathbank_logs';
   return {
     client,
     db: client.db(database),
@@ -84,6 +83,21 @@ export async function connect(flags: ConnectionFlags, cwd = process.cwd()): Prom
     secrets,
     close: () => client.close(),
   };
+}
+
+/** {@link openConnection}, then a `ping`: throws {@link CliError} when the server cannot be reached or refuses the credentials. */
+export async function connect(flags: ConnectionFlags, cwd = process.cwd()): Promise<Connection> {
+  const connection = openConnection(flags, cwd);
+  try {
+    await connection.client.connect();
+    await connection.db.command({ ping: 1 });
+  } catch (error) {
+    await connection.close().catch(() => undefined);
+    throw new CliError(
+      `cannot reach MongoDB at ${connection.where}: ${describeCliError(error, connection.secrets)}`,
+    );
+  }
+  return connection;
 }
 
 /** Runs `action` with a connection and closes it afterwards, whatever happens. */

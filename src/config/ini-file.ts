@@ -6,6 +6,7 @@ import {
   BOOLEAN_EXPECTATION,
   LEVEL_EXPECTATION,
   parseBooleanText,
+  parseCountText,
   parseLevelText,
   parsePositiveIntegerText,
   POSITIVE_INTEGER_EXPECTATION,
@@ -114,6 +115,12 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
         throw fail('a positive whole number of days, or an empty value to keep documents forever');
       return value;
     }
+    case 'count': {
+      const value = parseCountText(raw);
+      if (value === undefined) throw fail('a whole number (0 turns it off)');
+      validateAsOption(asOptions(spec.option, value), fail);
+      return value;
+    }
     case 'path':
       if (typeof raw !== 'string' || raw.trim() === '') throw fail('a file path');
       return raw.trim();
@@ -126,7 +133,7 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
   }
 }
 
-function asOptions(option: ConfigKey, value: string): MongoExporterOptions {
+function asOptions(option: ConfigKey, value: string | number): MongoExporterOptions {
   if (option.startsWith('collections.'))
     return { collections: { [option.slice('collections.'.length)]: value } };
   return { [option]: value };

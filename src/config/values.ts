@@ -28,6 +28,13 @@ export function parsePositiveIntegerText(value: unknown): number | undefined {
   return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }
 
+/** Decimal digits only, zero included: `20` or `0`. */
+export function parseCountText(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : undefined;
+}
+
 /** A level name in any common spelling, as a {@link LevelName}. */
 export function parseLevelText(value: unknown): LevelName | undefined {
   return typeof value === 'string' ? parseLevelName(value) : undefined;

@@ -2,7 +2,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError, LifecycleError } from '../errors';
 import { checkKnownKeys } from '../option-keys';
 import { formatLogLine, lineSecretMatcher } from './log-line';
 import { callOnce, failed } from '../export-result';
@@ -31,6 +31,7 @@ export interface LineConsoleLogRecordExporterOptions {
 export class LineConsoleLogRecordExporter implements LogRecordExporter {
   private readonly stream: { write(text: string): unknown };
   private readonly isSecretKey: (key: string) => boolean;
+  private isShutDown = false;
 
   constructor(options: LineConsoleLogRecordExporterOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -43,6 +44,13 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
+    if (this.isShutDown) {
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('LineConsoleLogRecordExporter is shut down'),
+      });
+      return;
+    }
     try {
       this.stream.write(records.map((record) => `${formatLogLine(record, this.isSecretKey)}\n`).join(''));
       finish({ code: ExportResultCode.SUCCESS });
@@ -54,5 +62,7 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
 
   async forceFlush(): Promise<void> {}
 
-  async shutdown(): Promise<void> {}
+  async shutdown(): Promise<void> {
+    this.isShutDown = true;
+  }
 }

@@ -4,7 +4,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError, LifecycleError } from '../errors';
 import { checkKnownKeys } from '../option-keys';
 import { describeError } from '../redact';
 import { formatLogLine, lineSecretMatcher } from './log-line';
@@ -65,7 +65,10 @@ export class FileLogRecordExporter implements LogRecordExporter {
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
     if (this.isShutDown) {
-      finish({ code: ExportResultCode.FAILED, error: new Error('FileLogRecordExporter is shut down') });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('FileLogRecordExporter is shut down'),
+      });
       return;
     }
     let text: string;

@@ -65,7 +65,8 @@ export function isInAppFile(file: string | null): boolean {
   return !/[\\/]node_modules[\\/]/.test(file);
 }
 
-function toPath(location: string): string {
+/** A `file://` URL as a path; anything else as it is. */
+export function toPath(location: string): string {
   if (!location.startsWith('file://')) return location;
   try {
     return fileURLToPath(location);

@@ -55,7 +55,26 @@ export interface ErrorDocument {
   nao_tratada?: true;
   trace_id?: string;
   span_id?: string;
+  /** The records the same process emitted before this one, below the threshold: see `trail-entries.ts`. */
+  trilha?: TrailEntry[];
 }
+
+/** One record of an error's `trilha`, oldest first: a log line, or an audit event. */
+export type TrailEntry =
+  | {
+      timestamp: Date;
+      nivel: LevelName;
+      logger_name: string;
+      mensagem: string;
+      contexto?: Record<string, unknown>;
+    }
+  | {
+      timestamp: Date;
+      acao: string;
+      entidade: string;
+      entidade_id: string;
+      detalhes: Record<string, unknown>;
+    };
 
 /** A document of the `audit` collection. */
 export interface AuditDocument {
@@ -184,7 +203,11 @@ export function hrTimeToDate(time: HrTime): Date {
  * The body as text; an empty body falls back to `exception.message`. Structured bodies are
  * made safe first (secrets redacted, cycles cut) and then written as JSON.
  */
-function messageOf(body: AnyValue | undefined, exceptionMessage: unknown, context: MappingContext): string {
+export function messageOf(
+  body: AnyValue | undefined,
+  exceptionMessage: unknown,
+  context: MappingContext,
+): string {
   let text = typeof exceptionMessage === 'string' ? exceptionMessage : '';
   if (typeof body === 'string' && body !== '') text = body;
   else if (typeof body === 'number' || typeof body === 'boolean') text = String(body);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program';
+import { createProgram, runCli } from '../../src/cli/program';
 import { COMMANDS } from '../../src/cli/commands';
 import { captureOutput } from './support/output';
 
@@ -43,5 +43,10 @@ describe('CLI program', () => {
     );
     expect(output.err().trim().split('\n')).toHaveLength(1);
     expect(output.out()).toBe('');
+  });
+
+  it('dashboard listens on loopback unless --host says otherwise', () => {
+    const dashboard = createProgram(captureOutput(), '0').commands.find((c) => c.name() === 'dashboard')!;
+    expect(dashboard.options.find((o) => o.long === '--host')?.defaultValue).toBe('127.0.0.1');
   });
 });

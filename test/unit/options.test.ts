@@ -74,4 +74,33 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ connectionString: URI }, {}).appRoots).toEqual([expect.any(String)]);
     expect(() => resolveOptions({ connectionString: URI, appRoot: ' ' }, {})).toThrow(/appRoot/);
   });
+
+  it('resolves stormGuard: defaults, partial settings, false for off, and errors naming the key', () => {
+    expect(resolveOptions({ connectionString: URI }, {}).stormGuard).toEqual({
+      maxPerWindow: 10,
+      windowMs: 60_000,
+    });
+    expect(resolveOptions({ connectionString: URI, stormGuard: { windowMs: 5000 } }, {}).stormGuard).toEqual({
+      maxPerWindow: 10,
+      windowMs: 5000,
+    });
+    expect(resolveOptions({ connectionString: URI, stormGuard: false }, {}).stormGuard).toBeUndefined();
+    expect(() => resolveOptions({ connectionString: URI, stormGuard: { maxPerWindow: 0 } }, {})).toThrow(
+      /stormGuard\.maxPerWindow/,
+    );
+    expect(() => resolveOptions({ connectionString: URI, stormGuard: { window: 1 } as never }, {})).toThrow(
+      /stormGuard\.window/,
+    );
+    expect(() => resolveOptions({ connectionString: URI, stormGuard: true as never }, {})).toThrow(
+      /stormGuard/,
+    );
+  });
+
+  it('accepts a beforeSend function and rejects anything else', () => {
+    const hook = () => null;
+    expect(resolveOptions({ connectionString: URI, beforeSend: hook }, {}).beforeSend).toBe(hook);
+    expect(() => resolveOptions({ connectionString: URI, beforeSend: 'x' as never }, {})).toThrow(
+      /beforeSend/,
+    );
+  });
 });

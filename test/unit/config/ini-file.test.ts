@@ -51,6 +51,13 @@ function errorOf(text: string): ConfigFileError {
 }
 
 describe('parseConfigFile', () => {
+  it('reads [LOGGING] tamanho_trilha as trailSize, 0 included, and rejects other values naming the key', () => {
+    expect(valuesOf('[LOGGING]\ntamanho_trilha = 30')).toEqual({ trailSize: 30 });
+    expect(valuesOf('[LOGGING]\ntamanho_trilha = 0')).toEqual({ trailSize: 0 });
+    expect(errorOf('[LOGGING]\ntamanho_trilha = -1').message).toContain('tamanho_trilha');
+    expect(errorOf('[LOGGING]\ntamanho_trilha = 500').message).toContain('tamanho_trilha');
+  });
+
   it("reads every key of the plan's file into the package's option names", () => {
     const parsed = parseConfigFile(FILE, PLAN_FILE);
     expect(valuesOf(PLAN_FILE)).toEqual({

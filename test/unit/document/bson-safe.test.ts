@@ -16,10 +16,10 @@ describe('toBsonSafe', () => {
     expect(report.count).toBe(0);
   });
 
-  it('encodes keys with dots and a leading dollar', () => {
+  it('nests dotted keys without a report, and encodes a leading dollar with one', () => {
     const { value, report } = safe({ 'a.b': 1, $where: 2, x$y: 3 });
-    expect(value).toEqual({ 'a\uFF0Eb': 1, '\uFF04where': 2, x$y: 3 });
-    expect(report.count).toBe(2);
+    expect(value).toEqual({ a: { b: 1 }, '%24where': 2, x$y: 3 });
+    expect(report.changes).toEqual(['$where: key stored as "%24where"']);
   });
 
   it('cuts circular references and excessive depth', () => {
@@ -55,7 +55,7 @@ describe('toBsonSafe', () => {
         ['k.1', 1],
         [2, 'v'],
       ]),
-      { 'k\uFF0E1': 1, '2': 'v' },
+      { k: { 1: 1 }, '2': 'v' },
     ],
     ['Float32Array', new Float32Array([1.5, 2]), [1.5, 2]],
     ['RegExp', /a+/g, '/a+/g'],

@@ -212,7 +212,7 @@ describe('toErrorDocument', () => {
     expect(document.erro.mensagem).toBe(expected);
   });
 
-  it('encodes dotted attribute keys in contexto instead of nesting them', () => {
+  it('stores dotted attribute keys in contexto as nested fields, queryable as written', () => {
     const document = mapOne((logger) =>
       logger('app').emit({
         severityNumber: 17,
@@ -220,7 +220,7 @@ describe('toErrorDocument', () => {
         attributes: { 'http.route': '/q/:id', 'user.id': 'u1' },
       }),
     );
-    expect(document.contexto).toEqual({ 'http\uFF0Eroute': '/q/:id', 'user\uFF0Eid': 'u1' });
+    expect(document.contexto).toEqual({ http: { route: '/q/:id' }, user: { id: 'u1' } });
   });
 
   it('marks records of unhandled errors with nao_tratada', () => {
