@@ -60,3 +60,4 @@ export {
   LineConsoleLogRecordExporter,
   type LineConsoleLogRecordExporterOptions,
 } from './logs/console-exporter';
+export { MongoBatchLogRecordProcessor } from './logs/batch-processor';

@@ -62,11 +62,12 @@ export function resolveOptions(
   if (connectionString !== undefined) validateConnectionString(connectionString);
 
   const database = validateDatabaseName(options.database ?? nonEmpty(env[ENV.database]) ?? DEFAULTS.database);
+  const collections = resolveCollections(options.collections);
   return {
     connectionString,
     client,
     database,
-    collections: resolveCollections(options.collections),
+    collections,
     remoteSeverity: parseSeverity('remoteLevel', options.remoteLevel ?? DEFAULTS.remoteLevel),
     connectionTimeoutMs: positiveInteger(
       'connectionTimeoutMs',
@@ -74,7 +75,7 @@ export function resolveOptions(
     ),
     createIndexes: booleanOption('createIndexes', options.createIndexes ?? DEFAULTS.createIndexes),
     secrets: passwordOf(connectionString),
-    spoolDir: resolveSpoolDir(options.spoolDir, connectionString, client, database),
+    spoolDir: resolveSpoolDir(options.spoolDir, connectionString, client, database, collections),
     spoolMaxBytes: positiveInteger('spoolMaxBytes', options.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes),
     retryDeadlineMs: positiveInteger('retryDeadlineMs', options.retryDeadlineMs ?? DEFAULTS.retryDeadlineMs),
     sanitizeLimits: resolveSanitizeLimits(options),
@@ -86,9 +87,10 @@ function resolveSpoolDir(
   connectionString: string | undefined,
   client: MongoExporterOptions['client'],
   database: string,
+  collections: CollectionNames,
 ): string | undefined {
   if (value === false) return undefined;
-  if (value === undefined) return defaultSpoolDir(connectionString, client, database);
+  if (value === undefined) return defaultSpoolDir(connectionString, client, database, collections);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
 }

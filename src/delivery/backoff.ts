@@ -34,16 +34,23 @@ export function sleep(ms: number): Promise<void> {
  */
 export async function retryUntil<T>(
   attempt: () => Promise<T>,
-  options: { deadline: number; isTransient: (error: unknown) => boolean; onRetry: (error: unknown) => void },
+  options: {
+    deadline: number;
+    isTransient: (error: unknown) => boolean;
+    onRetry: (error: unknown) => void;
+    /** The wait between attempts; a plain timer by default. */
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<T> {
+  const wait = options.sleep ?? sleep;
   for (let tries = 0; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      const wait = backoffDelay(tries, 100, 2000);
-      if (!options.isTransient(error) || Date.now() + wait >= options.deadline) throw error;
+      const delay = backoffDelay(tries, 100, 2000);
+      if (!options.isTransient(error) || Date.now() + delay >= options.deadline) throw error;
       options.onRetry(error);
-      await sleep(wait);
+      await wait(delay);
     }
   }
 }

@@ -11,8 +11,8 @@ import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
 import { booleanOption, DEFAULTS, resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
-import { Delivery } from '../delivery/delivery';
-import { MongoWriter } from '../storage/mongo-writer';
+import { acquireDestination, type DestinationLease } from '../delivery/destination';
+import { ABORT } from '../internal-symbols';
 import type { MongoExporterOptions } from '../types';
 import { SessionAccumulator } from './accumulator';
 import { LatestDocumentQueue } from './latest-document-queue';
@@ -45,8 +45,7 @@ interface SessionState {
 export class MongoMetricExporter implements PushMetricExporter, SessionListener {
   private readonly enabled: boolean;
   private readonly sendOnShutdown: boolean;
-  private readonly writer: MongoWriter;
-  private readonly delivery: Delivery;
+  private readonly destination: DestinationLease;
   private readonly sessions: SessionRegistry;
   private readonly stats = new StatsCounter();
   private readonly queue = new LatestDocumentQueue<SessionDocument>((documents) => this.write(documents));
@@ -68,8 +67,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
       'sendMetricsOnShutdown',
       options.sendMetricsOnShutdown ?? DEFAULTS.sendMetricsOnShutdown,
     );
-    this.writer = new MongoWriter(resolved);
-    this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...resolved });
+    this.destination = acquireDestination(resolved, ['metrics'], this.stats);
     this.sessions = sessions;
     if (this.enabled) {
       sessions.attach(this);
@@ -79,7 +77,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
 
   /** Whether the last contact with the server succeeded. */
   get isConnected(): boolean {
-    return this.writer.isConnected;
+    return this.destination.writer.isConnected;
   }
 
   /** What the exporter has done so far: `written` counts document writes, `filtered` points ignored while disabled. */
@@ -100,7 +98,9 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
     }
     try {
       if (!this.enabled) {
-        this.stats.add('filtered', countPoints(metrics));
+        const points = countPoints(metrics);
+        this.stats.add('accepted', points);
+        this.stats.add('filtered', points);
         finish(SUCCESS);
         return;
       }
@@ -149,8 +149,12 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
       }
     }
     await this.forceFlush();
-    await this.delivery.close();
-    await this.writer.close();
+    await this.destination.release();
+  }
+
+  /** Bounded shutdown ran out of time: what is in flight goes to the spool now. */
+  [ABORT](): void {
+    this.destination.abort();
   }
 
   /** Adds an export's points to the current session and queues its document. */
@@ -200,7 +204,8 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
    * the delivery layer (retries, then the disk spool; replayed in order, so the latest state wins).
    */
   private async write(documents: SessionDocument[]): Promise<ExportResult> {
-    const result = await this.delivery.deliver('metrics', 'upsert', documents);
+    this.stats.add('accepted', documents.length);
+    const result = await this.destination.delivery.deliver('metrics', 'upsert', documents, this.stats);
     return result.code === 'failed' ? { code: ExportResultCode.FAILED, error: result.error } : SUCCESS;
   }
 

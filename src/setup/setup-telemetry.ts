@@ -16,6 +16,7 @@ import { LevelFilterProcessor } from '../logs/level-filter';
 import { componentLogger } from '../diag';
 import { InvalidOptionError, LifecycleError } from '../errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
+import { BATCH_PROCESSOR_DEFAULTS, MongoBatchLogRecordProcessor } from '../logs/batch-processor';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
 import { booleanOption, DEFAULTS, positiveInteger } from '../options';
@@ -23,7 +24,9 @@ import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
-import type { SetupTelemetryOptions, Telemetry } from './types';
+import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
+import { ABORT } from '../internal-symbols';
+import { sumStats, zeroStats } from '../stats';
 
 const log = componentLogger('setup');
 
@@ -43,8 +46,7 @@ export const SETUP_DEFAULTS = Object.freeze({
   shutdownOnExit: true,
   shutdownTimeoutMs: 5000,
   metricExportIntervalMs: 60_000,
-  // The SDK's default (2048) drops records in bursts; this bounds memory at ~10k records.
-  maxQueueSize: 10_000,
+  maxQueueSize: BATCH_PROCESSOR_DEFAULTS.maxQueueSize,
 });
 
 /**
@@ -75,11 +77,14 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   const resource = buildResource(options);
 
   const logExporter = remote ? new MongoLogRecordExporter(exporterOptions) : undefined;
+  let logProcessor: MongoBatchLogRecordProcessor | undefined;
   const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
-    processors.push(
-      new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
-    );
+    logProcessor = new MongoBatchLogRecordProcessor({
+      exporter: logExporter,
+      maxQueueSize: settings.maxQueueSize,
+    });
+    processors.push(logProcessor);
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
 
@@ -87,16 +92,16 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     'metricsEnabled',
     exporterOptions.metricsEnabled ?? DEFAULTS.metricsEnabled,
   );
-  const readers =
-    remote && metricsEnabled
-      ? [
-          new PeriodicExportingMetricReader({
-            exporter: new MongoMetricExporter(exporterOptions),
-            exportIntervalMillis: settings.metricExportIntervalMs,
-            exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
-          }),
-        ]
-      : [];
+  const metricExporter = remote && metricsEnabled ? new MongoMetricExporter(exporterOptions) : undefined;
+  const readers = metricExporter
+    ? [
+        new PeriodicExportingMetricReader({
+          exporter: metricExporter,
+          exportIntervalMillis: settings.metricExportIntervalMs,
+          exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
+        }),
+      ]
+    : [];
   const meterProvider = new MeterProvider({ resource, readers });
 
   if (settings.registerGlobalProviders) {
@@ -121,7 +126,7 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     shutdownPromise ??= (async () => {
       uninstallHooks();
       audit.sessaoEncerrada(Math.floor((Date.now() - sessionStart) / 1000));
-      await withTimeout(
+      const finished = await withTimeout(
         (async () => {
           await metrics.endSession();
           errors.uninstall();
@@ -129,6 +134,9 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
         })(),
         settings.shutdownTimeoutMs,
       );
+      // Out of time: what is still in flight goes to the spool now, and nothing is left
+      // running (no timer, socket or retry) to keep the process alive.
+      if (!finished) for (const part of [logProcessor, metricExporter]) part?.[ABORT]();
       lifecycle.state = 'shut down';
     })();
     return shutdownPromise;
@@ -144,6 +152,13 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     remoteEnabled: remote,
     forceFlush: async () => {
       await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    getStats: (pipeline?: TelemetryPipeline) => {
+      const logs = logProcessor?.getStats() ?? zeroStats();
+      const metricStats = metricExporter?.getStats() ?? zeroStats();
+      if (pipeline === 'logs') return logs;
+      if (pipeline === 'metrics') return metricStats;
+      return sumStats([logs, metricStats]);
     },
     shutdown,
   };
@@ -168,6 +183,7 @@ function resolveSetup(options: SetupTelemetryOptions) {
       'metricExportIntervalMs',
       options.metricExportIntervalMs ?? SETUP_DEFAULTS.metricExportIntervalMs,
     ),
+    maxQueueSize: positiveInteger('maxQueueSize', options.maxQueueSize ?? SETUP_DEFAULTS.maxQueueSize),
   };
 }
 

@@ -34,6 +34,7 @@ const EXPECTED_EXPORTS = [
   'LineConsoleLogRecordExporter',
   'STATS_METRIC_NAME',
   'setupTelemetry',
+  'MongoBatchLogRecordProcessor',
 ];
 
 describe('public API', () => {
