@@ -63,21 +63,36 @@ export class Pause {
   private readonly background: boolean;
   private wakeUp: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** A wake() with nobody waiting: the next wait ends at once (it would otherwise be lost). */
+  private woken = false;
 
   constructor(options: { background: boolean }) {
     this.background = options.background;
   }
 
   wait(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.wakeUp = resolve;
-      this.timer = setTimeout(resolve, ms);
+      this.timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, ms);
       if (this.background) this.timer.unref();
     });
   }
 
   wake(): void {
     clearTimeout(this.timer);
-    this.wakeUp?.();
+    if (this.wakeUp) {
+      const wakeUp = this.wakeUp;
+      this.wakeUp = undefined;
+      wakeUp();
+    } else {
+      this.woken = true;
+    }
   }
 }
