@@ -240,7 +240,7 @@ export class Delivery {
     this.closeRequested = true;
     if (!this.spool || this.writer.isDown) this.closing = true;
     this.pause.wake();
-    const work = Promise.allSettled([this.draining, ...[...this.inFlight].map(() => this.idle())]);
+    const work = Promise.allSettled([this.draining, this.idle()]);
     const deadline = new Pause({ background: false });
     await Promise.race([work, deadline.wait(timeoutMs)]);
     deadline.wake();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Collection } from 'mongodb';
 import type { ExporterStats } from '../../src/index';
 
 const APP = join(import.meta.dirname, '..', 'fixtures', 'telemetry-app.ts');
@@ -36,7 +37,7 @@ export function runTelemetryApp(
       onStdout?.(child, stdout);
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 580_000);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       const exitedAt = Date.now();
@@ -70,4 +71,20 @@ export function spoolFiles(dir: string): { segments: string[]; claims: string[] 
     segments: names.filter((name) => name.endsWith('.ejsonl')),
     claims: names.filter((name) => name.includes('.replay-')),
   };
+}
+
+/**
+ * The error documents the app stored with `label`, and how many distinct records (`contexto.i`)
+ * they are: equal counts mean each record is stored once. One projected query: `distinct` on
+ * 100,000 documents takes minutes on the local server.
+ */
+export async function storedOnce(
+  errors: Collection,
+  label: string,
+): Promise<{ documents: number; distinct: number }> {
+  const rows = await errors
+    .find({ 'contexto.label': label }, { projection: { _id: 0, 'contexto.i': 1 } })
+    .toArray();
+  const seen = new Set(rows.map((row) => (row.contexto as { i: number }).i));
+  return { documents: rows.length, distinct: seen.size };
 }
