@@ -16,9 +16,10 @@ import { LevelFilterProcessor } from '../logs/level-filter';
 import { componentLogger } from '../diag';
 import { InvalidOptionError, LifecycleError } from '../errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
+import { MongoBatchLogRecordProcessor } from '../logs/batch-processor';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { DEFAULTS, resolveOptions, resolveSetupOptions, SETUP_DEFAULTS } from '../options';
+import { DEFAULTS, resolveOptions, resolveSetupOptions } from '../options';
 import { telemetryOptionsOf } from '../option-keys';
 import { EmitCapture } from '../logs/emit-capture';
 import { ErrorReporter } from '../reporter/error-reporter';
@@ -27,7 +28,9 @@ import { machineResourceDetector } from '../resource/detector';
 import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
 import type { MongoExporterOptions } from '../types';
-import type { SetupTelemetryOptions, Telemetry } from './types';
+import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
+import { ABORT } from '../internal-symbols';
+import { sumStats, zeroStats } from '../stats';
 
 const log = componentLogger('setup');
 
@@ -72,27 +75,30 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   const resource = buildResource(options);
 
   const logExporter = remote ? new MongoLogRecordExporter(exporterOptions) : undefined;
+  let logProcessor: MongoBatchLogRecordProcessor | undefined;
   const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
     // First, so that the trail and call site are captured before any exporter sees the record.
     processors.unshift(emitCapture(exporterOptions));
-    processors.push(
-      new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
-    );
+    logProcessor = new MongoBatchLogRecordProcessor({
+      exporter: logExporter,
+      maxQueueSize: settings.maxQueueSize,
+    });
+    processors.push(logProcessor);
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
 
   const metricsEnabled = exporterOptions.metricsEnabled ?? DEFAULTS.metricsEnabled;
-  const readers =
-    remote && metricsEnabled
-      ? [
-          new PeriodicExportingMetricReader({
-            exporter: new MongoMetricExporter(exporterOptions),
-            exportIntervalMillis: settings.metricExportIntervalMs,
-            exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
-          }),
-        ]
-      : [];
+  const metricExporter = remote && metricsEnabled ? new MongoMetricExporter(exporterOptions) : undefined;
+  const readers = metricExporter
+    ? [
+        new PeriodicExportingMetricReader({
+          exporter: metricExporter,
+          exportIntervalMillis: settings.metricExportIntervalMs,
+          exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
+        }),
+      ]
+    : [];
   const meterProvider = new MeterProvider({ resource, readers });
 
   if (settings.registerGlobalProviders) {
@@ -118,7 +124,7 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     shutdownPromise ??= (async () => {
       uninstallHooks();
       audit.sessaoEncerrada(Math.floor((Date.now() - sessionStart) / 1000));
-      await withTimeout(
+      const finished = await withTimeout(
         (async () => {
           await metrics.endSession();
           errors.uninstall();
@@ -126,6 +132,9 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
         })(),
         settings.shutdownTimeoutMs,
       );
+      // Out of time: what is still in flight goes to the spool now, and nothing is left
+      // running (no timer, socket or retry) to keep the process alive.
+      if (!finished) for (const part of [logProcessor, metricExporter]) part?.[ABORT]();
       lifecycle.state = 'shut down';
     })();
     return shutdownPromise;
@@ -141,6 +150,13 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     remoteEnabled: remote,
     forceFlush: async () => {
       await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    getStats: (pipeline?: TelemetryPipeline) => {
+      const logs = logProcessor?.getStats() ?? zeroStats();
+      const metricStats = metricExporter?.getStats() ?? zeroStats();
+      if (pipeline === 'logs') return logs;
+      if (pipeline === 'metrics') return metricStats;
+      return sumStats([logs, metricStats]);
     },
     shutdown,
   };

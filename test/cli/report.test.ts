@@ -170,8 +170,8 @@ describe('report over a fleet seeded through the package', () => {
     expect(
       await runCli(['report', '--connection-string', database.uri, '--database', database.name], tty, '0'),
     ).toBe(0);
-    expect(tty.err()).toContain('reading error groups…');
-    expect(tty.out()).not.toContain('reading error groups');
+    expect(tty.err()).toContain('reading error documents…');
+    expect(tty.out()).not.toContain('reading error documents');
   });
 
   it('refuses a bad --since or --entity in one line, exit code 1', async () => {
