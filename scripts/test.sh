@@ -6,6 +6,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/node.sh
 ensure_node_modules
 [ -n "${MONGODB_URI:-}" ] || bash scripts/mongo-server.sh install
+# The browser test opens the report in Debian's chromium (headless, network blocked).
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get install -y chromium >/dev/null 2>&1 || { $sudo apt-get update && $sudo apt-get install -y chromium; }
+fi
 npx tsc --noEmit
 npx tsdown --log-level warn >/dev/null
 npx vitest run "$@"

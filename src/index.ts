@@ -62,3 +62,4 @@ export {
   LineConsoleLogRecordExporter,
   type LineConsoleLogRecordExporterOptions,
 } from './logs/console-exporter';
+export type { BeforeSend } from './logs/before-send';

@@ -34,6 +34,13 @@ const SHARED: KeyTable<MongoExporterOptions> = {
   retryDeadlineMs: true,
   redactKeys: true,
   maxStringLength: true,
+  appRoot: true,
+  beforeSend: true,
+  retentionDays: true,
+  stormGuard: true,
+  trailSize: true,
+  trailMaxAgeMs: true,
+  captureCallSite: true,
 };
 
 const LOGGING: KeyTable<LoggingOptions> = {
@@ -122,12 +129,9 @@ export function checkKeys(owner: string, options: object, known: readonly string
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const value = (options as Record<string, unknown>)[key];
-    throw new InvalidOptionError(
-      `${prefix}${key}`,
-      summarise(value),
-      `a key of the ${owner} options`,
-      closestKey(key, known),
-    );
+    throw new InvalidOptionError(`${prefix}${key}`, summarise(value), `a key of the ${owner} options`, {
+      suggestion: closestKey(key, known),
+    });
   }
 }
 

@@ -1,11 +1,15 @@
+import { resolve as resolvePath } from 'node:path';
 import type { LoggerProvider, SeverityNumber } from '@opentelemetry/api';
 import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './document/bson-safe';
 import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './errors';
+import { defaultAppRoot } from './logs/app-root';
+import type { BeforeSend } from './logs/before-send';
+import type { StormGuardSettings } from './logs/storm-guard';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { checkKeys, checkKnownKeys, type OptionsOwner } from './option-keys';
-import { passwordOf, redactConnectionString } from './redact';
+import { passwordOf, redactConnectionStringValue } from './redact';
 import { connectionStringProblem } from './storage/connection-string';
 import type { SetupTelemetryOptions } from './setup/types';
 import type {
@@ -35,6 +39,9 @@ export const DEFAULTS = Object.freeze({
   retryDeadlineMs: 10_000,
   maxStringLength: DEFAULT_SANITIZE_LIMITS.maxStringLength,
   redactKeys: DEFAULT_SECRET_KEYS,
+  stormGuard: Object.freeze({ maxPerWindow: 10, windowMs: 60_000 }) as Readonly<StormGuardSettings>,
+  trailSize: 20,
+  captureCallSite: true,
 });
 
 /** Defaults of `setupTelemetry()`'s own options. */
@@ -55,6 +62,8 @@ export const LOGGING_DEFAULTS = Object.freeze({
   fileLevel: false as LevelName | false,
   logFile: 'logs/mathbank.log',
 });
+/** The largest trail: Sentry keeps up to 100 breadcrumbs. */
+export const MAX_TRAIL_SIZE = 100;
 
 /** Environment variables read when an option is not given. */
 export const ENV = Object.freeze({
@@ -117,6 +126,19 @@ export function resolveOptions(
     ),
     flushTimeoutMs: positiveInteger('flushTimeoutMs', options.flushTimeoutMs ?? DEFAULTS.flushTimeoutMs),
     audit: resolveAuditSwitches(options.audit),
+    appRoots: [resolveAppRoot(options.appRoot)],
+    beforeSend: resolveBeforeSend(options.beforeSend),
+    retentionDays:
+      options.retentionDays === undefined
+        ? undefined
+        : positiveInteger('retentionDays', options.retentionDays),
+    stormGuard: resolveStormGuard(options.stormGuard),
+    trailSize: resolveTrailSize(options.trailSize),
+    trailMaxAgeMs:
+      options.trailMaxAgeMs === undefined
+        ? undefined
+        : positiveInteger('trailMaxAgeMs', options.trailMaxAgeMs),
+    captureCallSite: booleanOption('captureCallSite', options.captureCallSite ?? DEFAULTS.captureCallSite),
   };
 }
 
@@ -207,6 +229,45 @@ function resolveSpoolDir(
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
 }
 
+function resolveTrailSize(value: unknown): number {
+  const size = value ?? DEFAULTS.trailSize;
+  if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 0 && size <= MAX_TRAIL_SIZE)
+    return size;
+  throw new InvalidOptionError('trailSize', value, `a whole number from 0 (off) to ${MAX_TRAIL_SIZE}`);
+}
+
+function resolveStormGuard(value: unknown): StormGuardSettings | undefined {
+  if (value === false) return undefined;
+  if (value === undefined) return { ...DEFAULTS.stormGuard };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidOptionError('stormGuard', value, 'false, or an object like { maxPerWindow, windowMs }');
+  }
+  const given = value as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in DEFAULTS.stormGuard)) {
+      throw new InvalidOptionError(`stormGuard.${key}`, given[key], 'one of the keys maxPerWindow, windowMs');
+    }
+  }
+  return {
+    maxPerWindow: positiveInteger(
+      'stormGuard.maxPerWindow',
+      given.maxPerWindow ?? DEFAULTS.stormGuard.maxPerWindow,
+    ),
+    windowMs: positiveInteger('stormGuard.windowMs', given.windowMs ?? DEFAULTS.stormGuard.windowMs),
+  };
+}
+
+function resolveBeforeSend(value: unknown): BeforeSend | undefined {
+  if (value === undefined || typeof value === 'function') return value as BeforeSend | undefined;
+  throw new InvalidOptionError('beforeSend', value, 'a function (document, kind) => document | null');
+}
+
+function resolveAppRoot(value: unknown): string {
+  if (value === undefined) return defaultAppRoot();
+  if (typeof value === 'string' && value.trim() !== '') return resolvePath(value);
+  throw new InvalidOptionError('appRoot', value, "a folder path (the application's root)");
+}
+
 function resolveSanitizeLimits(options: MongoExporterOptions): SanitizeLimits {
   const maxStringLength = options.maxStringLength ?? DEFAULTS.maxStringLength;
   if (!Number.isSafeInteger(maxStringLength) || maxStringLength < 64) {
@@ -251,12 +312,17 @@ export function booleanOption(option: string, value: unknown): boolean {
 
 function validateConnectionString(value: unknown, option: string): void {
   if (typeof value !== 'string' || !/^mongodb(\+srv)?:\/\/\S+$/i.test(value.trim())) {
-    const shown = typeof value === 'string' ? redactConnectionString(value) : value;
+    const shown = typeof value === 'string' ? redactConnectionStringValue(value) : value;
     throw new InvalidOptionError(option, shown, 'a mongodb:// or mongodb+srv:// URI');
   }
   const problem = connectionStringProblem(value.trim());
   if (problem !== undefined) {
-    throw new InvalidOptionError(option, redactConnectionString(value), `a valid MongoDB URI (${problem})`);
+    throw new InvalidOptionError(
+      option,
+      redactConnectionStringValue(value),
+      `a valid MongoDB URI (${problem.message})`,
+      { cause: problem.cause },
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import {
   BOOLEAN_EXPECTATION,
   LEVEL_EXPECTATION,
   parseBooleanText,
+  parseCountText,
   parseLevelText,
   parsePositiveIntegerText,
   POSITIVE_INTEGER_EXPECTATION,
@@ -90,7 +91,8 @@ export function parseConfigFile(file: string, text: string): ConfigFileValues {
 }
 
 function readValue(spec: KeySpec, raw: unknown, location: { file: string; section: string; key: string }) {
-  const fail = (expectation: string) => new ConfigFileError(location, shownValue(raw), expectation);
+  const fail = (expectation: string, cause?: Error) =>
+    new ConfigFileError(location, shownValue(raw), expectation, { cause });
   switch (spec.kind) {
     case 'boolean': {
       const value = parseBooleanText(raw);
@@ -107,6 +109,18 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
       if (value === undefined) throw fail(POSITIVE_INTEGER_EXPECTATION);
       return value;
     }
+    case 'days': {
+      const value = parsePositiveIntegerText(raw);
+      if (value === undefined)
+        throw fail('a positive whole number of days, or an empty value to keep documents forever');
+      return value;
+    }
+    case 'count': {
+      const value = parseCountText(raw);
+      if (value === undefined) throw fail('a whole number (0 turns it off)');
+      validateAsOption(asOptions(spec.option, value), fail);
+      return value;
+    }
     case 'path':
       if (typeof raw !== 'string' || raw.trim() === '') throw fail('a file path');
       return raw.trim();
@@ -119,7 +133,7 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
   }
 }
 
-function asOptions(option: ConfigKey, value: string): MongoExporterOptions {
+function asOptions(option: ConfigKey, value: string | number): MongoExporterOptions {
   if (option.startsWith('collections.'))
     return { collections: { [option.slice('collections.'.length)]: value } };
   return { [option]: value };

@@ -17,11 +17,21 @@ export type ConfigKey =
   | 'audit.exportacoes'
   | 'audit.sessoes'
   | 'metricsEnabled'
-  | 'sendMetricsOnShutdown';
+  | 'sendMetricsOnShutdown'
+  | 'retentionDays'
+  | 'trailSize';
 
 /** How a value written in the file is read. */
 export type ValueKind =
-  'level' | 'boolean' | 'positive-integer' | 'connection-string' | 'database' | 'collection' | 'path';
+  | 'level'
+  | 'boolean'
+  | 'positive-integer'
+  | 'days'
+  | 'count'
+  | 'connection-string'
+  | 'database'
+  | 'collection'
+  | 'path';
 
 export interface KeySpec {
   option: ConfigKey;
@@ -36,6 +46,7 @@ export const INI_SCHEMA: Readonly<Record<string, Readonly<Record<string, KeySpec
     nivel_remoto: { option: 'remoteLevel', kind: 'level' },
     remote_logging_enabled: { option: 'remoteLoggingEnabled', kind: 'boolean' },
     arquivo_log: { option: 'logFile', kind: 'path' },
+    tamanho_trilha: { option: 'trailSize', kind: 'count' },
   },
   MONGODB: {
     connection_string: { option: 'connectionString', kind: 'connection-string' },
@@ -44,6 +55,7 @@ export const INI_SCHEMA: Readonly<Record<string, Readonly<Record<string, KeySpec
     collection_audit: { option: 'collections.audit', kind: 'collection' },
     collection_metrics: { option: 'collections.metrics', kind: 'collection' },
     connection_timeout_ms: { option: 'connectionTimeoutMs', kind: 'positive-integer' },
+    retencao_dias: { option: 'retentionDays', kind: 'days' },
   },
   AUDIT: {
     auditar_questoes: { option: 'audit.questoes', kind: 'boolean' },

@@ -42,6 +42,9 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
   const options: TelemetryOptions = args.options ?? {};
   if (options === null || typeof options !== 'object')
     throw new InvalidOptionError('options', options, 'an object');
+  // A mistake in the code wins over one in a file: it is the one the developer can see.
+  validateExplicitOptions(options);
+  const explicit = explicitValues(options);
 
   const configPath = locateFile('configFile', args.configFile, cwd, 'config.ini');
   const envPath = locateFile('envFile', args.envFile, cwd, '.env');
@@ -53,8 +56,6 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     : undefined;
   const environment = readEnvironment(args.env ?? process.env, envFile);
 
-  validateExplicitOptions(options);
-  const explicit = explicitValues(options);
   const sources: Record<string, string> = {};
   const pick = <T>(key: ConfigKey, fallback: T): T => {
     const chosen =
@@ -75,6 +76,8 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     audit: pickGroup<AuditSwitches>('audit', DEFAULTS.audit, pick),
     metricsEnabled: pick('metricsEnabled', DEFAULTS.metricsEnabled),
     sendMetricsOnShutdown: pick('sendMetricsOnShutdown', DEFAULTS.sendMetricsOnShutdown),
+    retentionDays: pick<number | undefined>('retentionDays', undefined),
+    trailSize: pick('trailSize', DEFAULTS.trailSize),
   });
   if (exporter.connectionString === undefined) delete sources.connectionString;
 
@@ -141,6 +144,8 @@ function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredVal
     'remoteLevel',
     'metricsEnabled',
     'sendMetricsOnShutdown',
+    'retentionDays',
+    'trailSize',
   ] as const) {
     set(key, options[key]);
   }
@@ -196,7 +201,7 @@ function readText(option: string, path: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new InvalidOptionError(option, path, `a readable file (reading failed: ${code})`);
+    throw new InvalidOptionError(option, path, `a readable file (reading failed: ${code})`, { cause: error });
   }
 }
 

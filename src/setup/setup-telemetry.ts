@@ -18,13 +18,15 @@ import { InvalidOptionError, LifecycleError } from '../errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { DEFAULTS, resolveSetupOptions, SETUP_DEFAULTS } from '../options';
+import { DEFAULTS, resolveOptions, resolveSetupOptions, SETUP_DEFAULTS } from '../options';
 import { telemetryOptionsOf } from '../option-keys';
+import { EmitCapture } from '../logs/emit-capture';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
 import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
+import type { MongoExporterOptions } from '../types';
 import type { SetupTelemetryOptions, Telemetry } from './types';
 
 const log = componentLogger('setup');
@@ -72,6 +74,8 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   const logExporter = remote ? new MongoLogRecordExporter(exporterOptions) : undefined;
   const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
+    // First, so that the trail and call site are captured before any exporter sees the record.
+    processors.unshift(emitCapture(exporterOptions));
     processors.push(
       new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
     );
@@ -140,6 +144,11 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     },
     shutdown,
   };
+}
+
+/** The trail and call-site capture, with the same options as the exporter. */
+function emitCapture(options: MongoExporterOptions): EmitCapture {
+  return new EmitCapture(resolveOptions({ ...options, spoolDir: false }));
 }
 
 /** The plan's console and file logging, each behind its own level filter; both off unless configured. */

@@ -1,9 +1,11 @@
 import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb';
 import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
-import { describeError, redactConnectionString } from '../redact';
+import { describeError, redactConnectionStringValue } from '../redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
+import { ensureCollectionIndexes } from './ensure-indexes';
 import { INDEXES } from './indexes';
+import { applyRetention, RetentionUnsupportedError } from './retention';
 import { failedIndexes, isTransient } from './write-errors';
 
 export type CollectionKind = keyof CollectionNames;
@@ -100,6 +102,19 @@ export class MongoWriter {
     }
   }
 
+  /** Whether the server answers a `ping` now (the gateway's readiness). Never throws. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.ready();
+      await this.client.db(this.options.database).command({ ping: 1 });
+      this.connected = true;
+      return true;
+    } catch {
+      this.connected = false;
+      return false;
+    }
+  }
+
   /** Closes the client if this writer created it; a client given by the application is left open. */
   async close(): Promise<void> {
     this.client.removeListener('serverHeartbeatFailed', this.onHeartbeatFailed);
@@ -155,8 +170,9 @@ export class MongoWriter {
     if (!this.options.createIndexes) return Promise.resolve();
     let ready = this.indexesReady.get(kind);
     if (!ready) {
-      ready = this.collection(kind)
-        .createIndexes([...INDEXES[kind]])
+      const db = this.client.db(this.options.database);
+      ready = ensureCollectionIndexes(db, this.options.collections[kind], INDEXES[kind])
+        .then(() => this.ensureRetention(kind))
         .then(
           () => undefined,
           (error: unknown) => {
@@ -174,6 +190,19 @@ export class MongoWriter {
       this.indexesReady.set(kind, ready);
     }
     return ready;
+  }
+
+  /** The `retentionDays` TTL index; a server without TTL indexes (FerretDB) is reported once, not retried. */
+  private async ensureRetention(kind: CollectionKind): Promise<void> {
+    const days = this.options.retentionDays;
+    if (days === undefined) return;
+    const name = this.options.collections[kind];
+    try {
+      await applyRetention(this.client.db(this.options.database), name, days);
+    } catch (error) {
+      if (!(error instanceof RetentionUnsupportedError)) throw error;
+      log.warn(`retentionDays: ${error.message}`);
+    }
   }
 }
 
@@ -194,8 +223,9 @@ function createClient(options: ResolvedOptions): MongoClient {
   } catch (error) {
     throw new InvalidOptionError(
       options.connectionStringOption,
-      redactConnectionString(options.connectionString),
+      redactConnectionStringValue(options.connectionString),
       `a valid MongoDB URI (${describeError(error, options.secrets)})`,
+      { cause: error },
     );
   }
 }

@@ -1,4 +1,4 @@
-import { DiagLogLevel, SeverityNumber } from '@opentelemetry/api';
+import { DiagLogLevel, logs, SeverityNumber } from '@opentelemetry/api';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { AuditLogger, type AuditLoggerOptions } from '../../../src/audit/audit-logger';
@@ -305,7 +305,7 @@ describe('AuditLogger.log', () => {
     expect(diagOutput.text()).toContain('timestamp: not a valid date');
   });
 
-  it('gets its logger once, from the global provider by default', () => {
+  it('gets its logger once, from the provider it is given', () => {
     let calls = 0;
     const provider = new LoggerProvider({});
     const counting = {
@@ -319,7 +319,25 @@ describe('AuditLogger.log', () => {
     audit.tagCriada('a', 'b');
     audit.forUser('u').tagCriada('a', 'b');
     expect(calls).toBe(1);
-    expect(new AuditLogger().tagCriada('t', 'n')).toBe(true);
+  });
+
+  it('emits through the global provider by default, also one registered after it was made', () => {
+    const made = new AuditLogger();
+    const records: ReadableLogRecord[] = [];
+    const provider = new LoggerProvider({
+      processors: [
+        { onEmit: (r) => void records.push(r), forceFlush: async () => {}, shutdown: async () => {} },
+      ],
+    });
+    logs.setGlobalLoggerProvider(provider);
+    try {
+      made.tagCriada('t1', 'n1');
+      new AuditLogger().tagCriada('t2', 'n2');
+    } finally {
+      logs.disable();
+    }
+    expect(records.map((r) => r.instrumentationScope.name)).toEqual([AUDIT_LOGGER_NAME, AUDIT_LOGGER_NAME]);
+    expect(records.map((r) => documentOf(r).document.entidade_id)).toEqual(['t1', 't2']);
   });
 });
 

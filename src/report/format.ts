@@ -1,0 +1,34 @@
+/** Formatting shared by the text and HTML reports. */
+
+export function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** `2026-11-29 19:55 UTC` */
+export function formatTime(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `45 s`, `5 min 3 s`, `2 h 10 min` */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** `1.0.0, 1.1.0` or `1.0.0 … 2.3.1 (7)` when there are many. */
+export function formatVersions(versions: readonly string[]): string {
+  if (versions.length <= 3) return versions.join(', ') || '-';
+  return `${versions[0]} … ${versions.at(-1)} (${versions.length})`;
+}
+
+export function formatLocation(sample: {
+  arquivo: string | null;
+  linha: number | null;
+  funcao: string | null;
+}): string {
+  if (!sample.arquivo) return sample.funcao ? `in ${sample.funcao}` : '';
+  const where = sample.linha === null ? sample.arquivo : `${sample.arquivo}:${sample.linha}`;
+  return sample.funcao ? `${where} (${sample.funcao})` : where;
+}

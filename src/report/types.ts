@@ -1,0 +1,113 @@
+/** The time span a report covers, and the one before it (same length) for "new" groups. */
+export interface ReportWindow {
+  from: Date;
+  to: Date;
+  /** Start of the previous window, which ends at `from`. */
+  previousFrom: Date;
+  /** How the window was asked for: `24h`, `7d`, or a date. */
+  label: string;
+}
+
+/** How an error group is identified: its fingerprint, or type and message for documents without one. */
+export type GroupKey = { fingerprint: string } | { tipo: string | null; mensagem: string | null };
+
+export interface ErrorSample {
+  mensagem: string | null;
+  arquivo: string | null;
+  linha: number | null;
+  funcao: string | null;
+}
+
+export interface ErrorGroup {
+  key: GroupKey;
+  /** Short stable id of the group, for charts and links. */
+  id: string;
+  tipo: string | null;
+  /** Occurrences: documents, with storm-guard summary documents counting their `ocorrencias`. */
+  occurrences: number;
+  documents: number;
+  machines: number;
+  versions: string[];
+  firstSeen: Date;
+  lastSeen: Date;
+  sample: ErrorSample | undefined;
+}
+
+export interface VersionNovelty {
+  version: string;
+  previousVersion: string;
+  /** Ids of the groups with errors in `version` and none in `previousVersion`. */
+  groups: string[];
+}
+
+export interface ErrorTimeline {
+  bucketMs: number;
+  /** Start of each bucket. */
+  starts: Date[];
+  series: { group: string; label: string; counts: number[] }[];
+  /** The documents read for the chart hit the limit: later buckets may be short. */
+  truncated: boolean;
+}
+
+export interface ErrorSection {
+  occurrences: number;
+  documents: number;
+  groups: ErrorGroup[];
+  /** Groups beyond the limit were left out of `groups`. */
+  truncated: boolean;
+  /** Ids of groups with occurrences in this window and none in the previous one. */
+  newGroups: string[];
+  newInVersion: VersionNovelty[];
+  timeline: ErrorTimeline;
+}
+
+export interface AuditEvent {
+  timestamp: Date;
+  acao: string;
+  entidade: string | null;
+  entidade_id: string | null;
+  usuario_id: string | null;
+  maquina_id: string | null;
+  detalhes: Record<string, unknown>;
+}
+
+export interface AuditHistory {
+  filter: { entidade?: string; entidade_id?: string; usuario_id?: string };
+  events: AuditEvent[];
+  truncated: boolean;
+}
+
+export interface AuditSection {
+  events: number;
+  actions: { acao: string; count: number }[];
+  history: AuditHistory | undefined;
+}
+
+export interface TimingSummary {
+  name: string;
+  count: number;
+  min_ms: number;
+  max_ms: number;
+  avg_ms: number;
+}
+
+export interface SessionSection {
+  sessions: number;
+  /** Per UTC day of `sessao.inicio`, oldest first. */
+  perDay: { day: string; count: number }[];
+  durationSeconds: { median: number; p95: number; max: number } | undefined;
+  counters: { name: string; total: number }[];
+  timings: TimingSummary[];
+  truncated: boolean;
+}
+
+export interface Report {
+  generatedAt: Date;
+  database: string;
+  window: ReportWindow;
+  /** Nothing at all in the window: no error, audit event or session. */
+  empty: boolean;
+  errors: ErrorSection;
+  audit: AuditSection;
+  sessions: SessionSection;
+}

@@ -1,0 +1,105 @@
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Dashboard, startDashboard } from '../../src/report/dashboard-server';
+import type { Report } from '../../src/report/types';
+import { eventually } from '../support/database';
+import { ControlledServer, describeWithPrivateServer } from '../support/server';
+import { seedFleet } from './support/seed-fleet';
+
+// Commands a read-only user may run; anything else would be a write or an admin command.
+const READ_COMMANDS = new Set([
+  'aggregate',
+  'find',
+  'getMore',
+  'killCursors',
+  'ping',
+  'hello',
+  'isMaster',
+  'endSessions',
+]);
+
+describeWithPrivateServer('dashboard server', () => {
+  const server = new ControlledServer('dashboard');
+  let client: MongoClient;
+  let dashboard: Dashboard;
+  const commands = new Set<string>();
+
+  beforeAll(async () => {
+    const uri = server.start();
+    const seedClient = new MongoClient(uri);
+    await seedFleet(uri, seedClient.db('fleet'));
+    await seedClient.close();
+    client = new MongoClient(uri, { serverSelectionTimeoutMS: 1000, monitorCommands: true });
+    client.on('commandStarted', (event) => commands.add(event.commandName));
+    dashboard = await startDashboard({
+      db: client.db('fleet'),
+      collections: { errors: 'errors', audit: 'audit', metrics: 'metrics' },
+      since: '24h',
+      host: '127.0.0.1',
+      port: 0,
+      refreshSeconds: 1,
+      maxTimeMS: 5000,
+      secrets: [],
+    });
+  });
+  afterAll(async () => {
+    await dashboard?.close();
+    await client?.close();
+    server.destroy();
+  });
+
+  it('listens on the address it is given and serves the report page', async () => {
+    expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const response = await fetch(dashboard.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await response.text();
+    expect(html).toContain('<span class="tipo">TypeError</span>');
+    expect(html.match(/<svg class="chart"/g)).toHaveLength(3);
+    expect(html).toContain('refreshed every 1 s');
+  });
+
+  it('serves the same report as JSON, and refuses writes and unknown paths', async () => {
+    const json = (await (await fetch(new URL('report.json', dashboard.url))).json()) as {
+      report: Report;
+      error: unknown;
+    };
+    expect(json.error).toBeNull();
+    expect(json.report.errors.groups[0]).toMatchObject({ tipo: 'TypeError', occurrences: 56, machines: 3 });
+    expect((await fetch(dashboard.url, { method: 'POST', body: 'x' })).status).toBe(405);
+    expect((await fetch(new URL('admin', dashboard.url))).status).toBe(404);
+  });
+
+  it('only ever sends read commands to the database', async () => {
+    await eventually(async () => commands.size > 0, 'some commands were sent');
+    expect([...commands].filter((name) => !READ_COMMANDS.has(name))).toEqual([]);
+  });
+
+  it('shows an error banner over the last report while the database is down, and recovers when it is back', async () => {
+    server.stop();
+    let html = '';
+    await eventually(
+      async () => {
+        html = await (await fetch(dashboard.url)).text();
+        return html.includes('id="banner"');
+      },
+      'the banner appears',
+      20_000,
+    );
+    expect(html).toMatch(
+      /The database does not answer since .* UTC: MongoServerSelectionError: .*Showing the report of .*; retrying every 1 s\./,
+    );
+    expect(html).toContain('<span class="tipo">TypeError</span>');
+    const json = (await (await fetch(new URL('report.json', dashboard.url))).json()) as {
+      error: { message: string };
+    };
+    expect(json.error.message).toContain('MongoServerSelectionError');
+
+    server.start();
+    await eventually(
+      async () => !(await (await fetch(dashboard.url)).text()).includes('id="banner"'),
+      'the banner goes away',
+      30_000,
+    );
+  });
+});

@@ -1,0 +1,207 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program';
+import type { Report } from '../../src/report/types';
+import { useTestDatabase } from '../support/database';
+import { captureOutput } from './support/output';
+import {
+  G1_MESSAGE,
+  G2_MESSAGE,
+  MACHINES,
+  seedFleet,
+  type SeededFleet,
+  STORM_OCCURRENCES,
+} from './support/seed-fleet';
+
+const database = useTestDatabase('cli_report');
+let fleet: SeededFleet;
+
+beforeAll(async () => {
+  fleet = await seedFleet(database.uri, database.db);
+});
+
+async function report(...args: string[]) {
+  const output = captureOutput();
+  const code = await runCli(
+    ['report', '--connection-string', database.uri, '--database', database.name, ...args],
+    output,
+    '0.0.0',
+  );
+  return { code, out: output.out(), err: output.err() };
+}
+
+async function jsonReport(...args: string[]): Promise<Report> {
+  const result = await report('--json', ...args);
+  expect(result.code).toBe(0);
+  expect(result.err).toBe('');
+  return JSON.parse(result.out) as Report;
+}
+
+const byTipo = (data: Report, tipo: string) => data.errors.groups.find((group) => group.tipo === tipo)!;
+
+describe('report over a fleet seeded through the package', () => {
+  it('error groups of the last 24 h: occurrences (a storm summary counts its ocorrencias), machines, versions, first/last seen, sample', async () => {
+    const data = await jsonReport();
+    expect(data.empty).toBe(false);
+    expect(
+      data.errors.groups.map((group) => [group.tipo, group.occurrences, group.documents, group.machines]),
+    ).toEqual([
+      ['TypeError', 6 + STORM_OCCURRENCES, 7, 3],
+      ['RangeError', 2, 2, 1],
+      ['SyntaxError', 1, 1, 1],
+    ]);
+    expect(data.errors.occurrences).toBe(6 + STORM_OCCURRENCES + 2 + 1);
+    expect(data.errors.documents).toBe(10);
+    const g1 = byTipo(data, 'TypeError');
+    expect(g1.versions).toEqual(['1.0.0', '1.1.0']);
+    // First seen: 3 h ago (the reports); last seen: the summary's `ultima`, 90 min ago.
+    expect(new Date(g1.firstSeen).getTime()).toBe(fleet.now.getTime() - 3 * 3_600_000);
+    expect(new Date(g1.lastSeen).getTime()).toBe(fleet.now.getTime() - 90 * 60_000);
+    expect(g1.sample).toMatchObject({
+      mensagem: G1_MESSAGE,
+      funcao: 'abrirQuestao',
+      linha: expect.any(Number),
+    });
+    expect(g1.sample?.arquivo).toMatch(/seed-fleet\.ts$/);
+    expect(byTipo(data, 'RangeError').versions).toEqual(['1.1.0']);
+  });
+
+  it('new since the previous window: groups first seen now, and groups 1.1.0 has that 1.0.0 had not', async () => {
+    const data = await jsonReport();
+    const g2 = byTipo(data, 'RangeError');
+    // G1 and G3 occurred 30 h ago (previous window), G2 never before.
+    expect(data.errors.newGroups).toEqual([g2.id]);
+    expect(data.errors.newInVersion).toEqual([
+      { version: '1.1.0', previousVersion: '1.0.0', groups: [g2.id] },
+    ]);
+    const text = (await report()).out;
+    expect(text).toContain(
+      '1 error group(s) first seen in this window:\n    RangeError: pagina 12 fora do intervalo 1-10  (2)',
+    );
+    expect(text).toContain(
+      'version 1.1.0 has 1 error group(s) that 1.0.0 did not:\n    RangeError: ' + G2_MESSAGE,
+    );
+  });
+
+  it('a wider window has the previous-window occurrences too, and then every group is new', async () => {
+    const data = await jsonReport('--since', '7d');
+    expect(byTipo(data, 'TypeError').occurrences).toBe(7 + STORM_OCCURRENCES);
+    expect(byTipo(data, 'SyntaxError')).toMatchObject({ occurrences: 2, machines: 2 });
+    expect(data.errors.newGroups).toHaveLength(3);
+  });
+
+  it('audit events per action, most frequent first', async () => {
+    const data = await jsonReport();
+    expect(data.audit.events).toBe(6);
+    expect(data.audit.actions).toEqual([
+      { acao: 'questao.criada', count: 2 },
+      { acao: 'lista.criada', count: 1 },
+      { acao: 'lista.exportada', count: 1 },
+      { acao: 'questao.editada', count: 1 },
+      { acao: 'questao.inativada', count: 1 },
+    ]);
+    expect(data.audit.history).toBeUndefined();
+  });
+
+  it('--entity lists one entity’s history oldest first, across users and machines; --user one user’s', async () => {
+    const entity = await jsonReport('--entity', 'questao:q-101');
+    expect(entity.audit.history?.events.map((e) => [e.acao, e.usuario_id, e.maquina_id])).toEqual([
+      ['questao.criada', 'ana', MACHINES[0].id],
+      ['questao.editada', 'ana', MACHINES[0].id],
+      ['questao.inativada', 'bruno', MACHINES[1].id],
+    ]);
+    expect(entity.audit.history?.events[2]?.detalhes).toEqual({ motivo: 'duplicada' });
+    const user = await jsonReport('--user', 'bruno');
+    expect(user.audit.history?.events.map((e) => [e.acao, e.entidade_id])).toEqual([
+      ['questao.criada', 'q-102'],
+      ['questao.inativada', 'q-101'],
+    ]);
+    const text = (await report('--entity', 'questao:q-101')).out;
+    expect(text).toMatch(
+      /HISTORY of questao:q-101 \(oldest first\): 3 events\n.*questao\.criada {2}questao:q-101 {2}user ana/,
+    );
+  });
+
+  it('sessions over 7 days: per day, median and p95 duration, counter totals, timings merged with a weighted average', async () => {
+    const data = await jsonReport('--since', '7d');
+    const days = fleet.sessionStarts.map((start) => start.toISOString().slice(0, 10));
+    const perDay = new Map<string, number>();
+    for (const day of days) perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    expect(data.sessions.sessions).toBe(5);
+    expect(data.sessions.perDay).toEqual(
+      [...perDay.entries()].sort().map(([day, count]) => ({ day, count })),
+    );
+    // Durations 60, 120, 300, 600, 3600 s: median 300, p95 (nearest rank) 3600.
+    expect(data.sessions.durationSeconds).toEqual({ median: 300, p95: 3600, max: 3600 });
+    expect(data.sessions.counters).toEqual([{ name: 'questoes_criadas', total: 1 + 2 + 3 + 4 + 5 }]);
+    // 10, 20, 30, 40, 50, 60, 70 ms across five sessions: count 7, average 40.
+    expect(data.sessions.timings).toEqual([
+      { name: 'criar_questao', count: 7, min_ms: 10, max_ms: 70, avg_ms: 40 },
+    ]);
+    const text = (await report('--since', '7d')).out;
+    expect(text).toContain('SESSIONS: 5\n  duration: median 5 min 0 s, p95 1 h 0 min, longest 1 h 0 min');
+    expect(text).toMatch(/criar_questao +7 +10\.00 +40\.00 +70\.00/);
+    expect(text).toMatch(/questoes_criadas +15/);
+  });
+
+  it('the text report lists the groups with their numbers, type, message and location', async () => {
+    const { code, out, err } = await report();
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    expect(out).toMatch(/^Report of test_cli_report_\w+, since 24h: /);
+    expect(out).toContain(`ERRORS: ${6 + STORM_OCCURRENCES + 3} occurrences (10 documents)`);
+    expect(out).toMatch(new RegExp(`^ +1 +${6 + STORM_OCCURRENCES} +3 +1\\.0\\.0, 1\\.1\\.0 `, 'm'));
+    expect(out).toContain(`TypeError: ${G1_MESSAGE}`);
+    expect(out).toMatch(/at .*seed-fleet\.ts:\d+ \(abrirQuestao\)/);
+    expect(out).toMatch(/AUDIT: 6 events\n {2}questao\.criada +2\n/);
+  });
+
+  it('charts data: occurrences per time bucket of the top groups add up to their occurrences', async () => {
+    const data = await jsonReport();
+    const series = data.errors.timeline.series;
+    expect(series.map((s) => s.label.split(':')[0])).toEqual(['TypeError', 'RangeError', 'SyntaxError']);
+    for (const [index, s] of series.entries()) {
+      expect(s.counts.reduce((a, b) => a + b, 0)).toBe(data.errors.groups[index]!.occurrences);
+    }
+  });
+
+  it('shows no progress when stderr is not a terminal, and progress on a terminal', async () => {
+    expect((await report()).err).toBe('');
+    const tty = captureOutput({ tty: true });
+    expect(
+      await runCli(['report', '--connection-string', database.uri, '--database', database.name], tty, '0'),
+    ).toBe(0);
+    expect(tty.err()).toContain('reading error documents…');
+    expect(tty.out()).not.toContain('reading error documents');
+  });
+
+  it('refuses a bad --since or --entity in one line, exit code 1', async () => {
+    const since = await report('--since', 'yesterday');
+    expect(since.code).toBe(1);
+    expect(since.err).toBe(
+      'opentelemetry-exporter-mongodb: --since "yesterday": expected a duration such as 24h, 7d, 30m, 2w, or a date such as 2026-11-01\n',
+    );
+    const entity = await report('--entity', 'q-101');
+    expect(entity.code).toBe(1);
+    expect(entity.err).toContain('--entity "q-101": expected entity:id, such as questao:q-101');
+  });
+});
+
+describe('report on an empty database', () => {
+  it('says there is nothing to report, with exit code 0, in text and JSON', async () => {
+    const args = ['report', '--connection-string', database.uri, '--database', `${database.name}_empty`];
+    const text = captureOutput();
+    expect(await runCli(args, text, '0')).toBe(0);
+    expect(text.out()).toContain(
+      'Nothing to report: no errors, audit events or sessions were stored in this window.',
+    );
+    const json = captureOutput();
+    expect(await runCli([...args, '--json'], json, '0')).toBe(0);
+    const data = JSON.parse(json.out()) as Report;
+    expect(data).toMatchObject({
+      empty: true,
+      errors: { groups: [], occurrences: 0 },
+      audit: { events: 0 },
+      sessions: { sessions: 0 },
+    });
+  });
+});
