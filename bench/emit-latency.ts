@@ -2,7 +2,7 @@
 // audit shortcut and MetricsCollector.increment(), with the database up and unreachable,
 // against a no-op logger. Each call is timed alone with process.hrtime.bigint().
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/emit-latency.ts [--records N] [--quick]
-import { type Logger, logs, type LogRecord } from '@opentelemetry/api';
+import { type Logger, logs, type LogRecord, SeverityNumber } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +26,7 @@ import {
   temporaryDir,
   unreachableUri,
 } from './support.ts';
+import { loadInternals } from './internals.ts';
 
 const args = parseArgs('Emit cost per call', { records: 100_000, quickRecords: 20_000 });
 const CALLS = args.records;
@@ -33,6 +34,8 @@ const WARM_UP = Math.min(20_000, CALLS);
 const BURST = 100; // calls between two event-loop turns: exports and retries run in between, as in an application
 const PREBUILT = 1024;
 const RETRY_DEADLINE_MS = 2000;
+const { EmitCapture } = (await loadInternals()).emitCapture;
+const { resolveOptions } = (await loadInternals()).options;
 const upUri = benchUri();
 const downUri = await unreachableUri();
 const runId = Date.now().toString(36);
@@ -68,7 +71,7 @@ interface Pipeline {
 }
 
 /** The setup an application would have: SDK-default batch processor, periodic metric reader. */
-function pipeline(state: 'up' | 'down'): Pipeline {
+function pipeline(state: 'up' | 'down', capture?: 'capture'): Pipeline {
   const spool = temporaryDir(`latency-${state}`);
   const options = {
     connectionString: state === 'up' ? upUri : downUri,
@@ -79,9 +82,11 @@ function pipeline(state: 'up' | 'down'): Pipeline {
     retryDeadlineMs: RETRY_DEADLINE_MS,
   };
   const exporter = new MongoLogRecordExporter(options);
+  const batch = new BatchLogRecordProcessor({ exporter });
   const loggerProvider = new LoggerProvider({
     resource: BENCH_RESOURCE,
-    processors: [new BatchLogRecordProcessor({ exporter })],
+    // With capture: the trail and call-site capture first, as setupTelemetry() wires it.
+    processors: capture ? [new EmitCapture(resolveOptions({ ...options, spoolDir: false })), batch] : [batch],
   });
   const meterProvider = new MeterProvider({
     resource: BENCH_RESOURCE,
@@ -155,8 +160,49 @@ for (const state of ['up', 'down'] as const) {
   }
 }
 
+// The same calls with the trail and call-site capture on, side by side with it off, in turns
+// (off, on, off, on) so that both see the same machine; database up.
+const captureCalls = {
+  'logger.emit(info record)': (p: Pipeline) => (i: number) =>
+    p.logger.emit({ severityNumber: SeverityNumber.INFO, body: `passo ${i}`, attributes: { passo: i } }),
+  'logger.emit(error record, exception)': calls['logger.emit(error record)'],
+  'logger.emit(error record, no location)': (p: Pipeline) => (i: number) =>
+    p.logger.emit({ severityNumber: SeverityNumber.ERROR, body: `falha ao salvar ${i}`, attributes: { i } }),
+};
+const captureRows: string[][] = [];
+for (const [name, make] of Object.entries(captureCalls)) {
+  const p50 = { off: [] as number[], on: [] as number[] };
+  const p99 = { off: [] as number[], on: [] as number[] };
+  for (let round = 0; round < 2; round++) {
+    for (const mode of ['off', 'on'] as const) {
+      const p = pipeline('up', mode === 'on' ? 'capture' : undefined);
+      const { all } = await measure(make(p));
+      p50[mode].push(percentile(all, 0.5));
+      p99[mode].push(percentile(all, 0.99));
+      await p.shutdown();
+    }
+  }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  captureRows.push([
+    name,
+    fixed(mean(p50.off) / 1000),
+    fixed(mean(p50.on) / 1000),
+    `${fixed(mean(p50.on) / mean(p50.off))}×`,
+    fixed(mean(p99.off) / 1000),
+    fixed(mean(p99.on) / 1000),
+    `${fixed(mean(p99.on) / mean(p99.off))}×`,
+  ]);
+  note(`latency: ${name} with and without capture done`);
+}
+
 printTable(
   `Cost per call in µs (${integer(CALLS)} timed calls after ${integer(WARM_UP)} warm-up calls; ${BURST} calls per event-loop turn, the batch processor's exports run between turns)`,
   ['call', 'database', 'p50', 'p99', 'p99.9', 'max', 'p99 within a turn', 'p50 of first call after a turn'],
   rows,
+);
+
+printTable(
+  `Emit cost in µs with the trail (20 records) and call-site capture on, next to off (database up; mean of 2 alternating runs of ${integer(CALLS)} calls each)`,
+  ['call', 'p50 off', 'p50 on', 'p50 on/off', 'p99 off', 'p99 on', 'p99 on/off'],
+  captureRows,
 );

@@ -24,18 +24,31 @@ registerHooks({
 
 /** The internal modules the benchmarks use. */
 export async function loadInternals() {
-  const [transform, metricsTransform, accumulator, bsonSafe, resourceFields, id, indexes, shrink, mapRecord] =
-    await Promise.all([
-      import('../src/logs/transform.ts'),
-      import('../src/metrics/transform.ts'),
-      import('../src/metrics/accumulator.ts'),
-      import('../src/document/bson-safe.ts'),
-      import('../src/document/resource-fields.ts'),
-      import('../src/document/id.ts'),
-      import('../src/storage/indexes.ts'),
-      import('../src/document/shrink.ts'),
-      import('../src/logs/map-record.ts'),
-    ]);
+  const [
+    transform,
+    metricsTransform,
+    accumulator,
+    bsonSafe,
+    resourceFields,
+    id,
+    indexes,
+    shrink,
+    mapRecord,
+    emitCapture,
+    options,
+  ] = await Promise.all([
+    import('../src/logs/transform.ts'),
+    import('../src/metrics/transform.ts'),
+    import('../src/metrics/accumulator.ts'),
+    import('../src/document/bson-safe.ts'),
+    import('../src/document/resource-fields.ts'),
+    import('../src/document/id.ts'),
+    import('../src/storage/indexes.ts'),
+    import('../src/document/shrink.ts'),
+    import('../src/logs/map-record.ts'),
+    import('../src/logs/emit-capture.ts'),
+    import('../src/options.ts'),
+  ]);
   return {
     transform,
     metricsTransform,
@@ -46,6 +59,8 @@ export async function loadInternals() {
     indexes,
     shrink,
     mapRecord,
+    emitCapture,
+    options,
   };
 }
 

@@ -12,15 +12,38 @@ export class InvalidOptionError extends MongoExporterError {
 
   readonly option: string;
   readonly value: unknown;
+  /** What a valid value looks like, as the message says it after "expected". */
+  readonly expectation: string;
+  /** For an unknown or misspelt key: the closest valid key. */
+  readonly suggestion: string | undefined;
 
-  constructor(option: string, value: unknown, expectation: string) {
-    super(`Invalid option ${option}: ${describeValue(value)}; expected ${expectation}`);
+  /**
+   * `options.cause`: the error that made the value invalid, such as the driver's parse error;
+   * `options.suggestion`: for an unknown key, the closest valid one.
+   */
+  constructor(
+    option: string,
+    value: unknown,
+    expectation: string,
+    options?: ErrorOptions & { suggestion?: string | undefined },
+  ) {
+    const suggestion = options?.suggestion;
+    super(
+      `Invalid option ${option}: ${describeValue(value)}; expected ${expectation}` +
+        (suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.option = option;
     this.value = value;
+    this.expectation = expectation;
+    this.suggestion = suggestion;
   }
 }
 
-/** Thrown by `setupTelemetry()` when called twice, and by APIs used after `shutdown()`. */
+/**
+ * Thrown by `setupTelemetry()` when called twice or after its `shutdown()`. An exporter used
+ * after its `shutdown()` reports `FAILED` with this error (`export()` never throws).
+ */
 export class LifecycleError extends MongoExporterError {
   override name = 'LifecycleError';
 }

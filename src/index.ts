@@ -1,4 +1,5 @@
 export { setupTelemetry } from './setup/setup-telemetry';
+export { registerApiLogsGlobal } from './setup/api-logs-global';
 export type { SetupTelemetryOptions, Telemetry } from './setup/types';
 export { MongoLogRecordExporter } from './logs/exporter';
 export { machineResourceDetector } from './resource/detector';
@@ -33,6 +34,7 @@ export type {
   AttributedValue,
   AttributedTiming,
   AttributedHistogram,
+  MetricFields,
 } from './metrics/transform';
 export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
 export type { ErrorDocument, AuditDocument } from './logs/transform';
@@ -60,3 +62,4 @@ export {
   LineConsoleLogRecordExporter,
   type LineConsoleLogRecordExporterOptions,
 } from './logs/console-exporter';
+export type { BeforeSend } from './logs/before-send';

@@ -18,6 +18,12 @@ export interface ExporterStats {
   replayed: number;
   /** Documents lost because the spool was full (oldest first) or a spool line was unreadable. */
   dropped: number;
+  /**
+   * Error occurrences the storm guard folded into a summary document instead of writing them
+   * one by one; each summary's `ocorrencias` says how many it stands for (the summary itself
+   * counts as `written`).
+   */
+  suppressed: number;
 }
 
 export type StatName = keyof ExporterStats;
@@ -34,6 +40,7 @@ export function zeroStats(): ExporterStats {
     spooled: 0,
     replayed: 0,
     dropped: 0,
+    suppressed: 0,
   };
 }
 

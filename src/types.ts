@@ -2,6 +2,8 @@ import type { SeverityNumber } from '@opentelemetry/api';
 import type { MongoClient } from 'mongodb';
 import type { SanitizeLimits } from './document/bson-safe';
 import type { SecretKeyPattern } from './document/keys';
+import type { BeforeSend } from './logs/before-send';
+import type { StormGuardSettings } from './logs/storm-guard';
 
 /** The plan's level names, as stored in `nivel`. */
 export type LevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
@@ -121,6 +123,20 @@ export interface MongoExporterOptions {
    */
   maxStringLength?: number;
   /**
+   * The application's folder: stack-frame paths are taken relative to it for
+   * `erro.fingerprint`, so the same bug groups together wherever the app is installed.
+   * @default the folder of the nearest named package.json above the entry script, else the working directory
+   */
+  appRoot?: string;
+  /**
+   * Receives each `errors` and `audit` document before it is written, to change it (return
+   * it) or drop it (return `null`, counted as `filtered`). It gets its own copy; if it throws,
+   * diag reports it and the original document is written. Storm-guard summaries are built
+   * from documents that already went through it.
+   * @default undefined (every document is written as mapped)
+   */
+  beforeSend?: BeforeSend;
+  /**
    * Days to keep documents: a TTL index on `timestamp` (named `timestamp_ttl`) in each collection
    * makes the server delete older ones (the plan's `[MONGODB] retencao_dias`). A later change
    * updates the index (`collMod`). Unset keeps documents forever. FerretDB does not support TTL
@@ -128,11 +144,40 @@ export interface MongoExporterOptions {
    * @default undefined (documents are kept forever)
    */
   retentionDays?: number;
+  /**
+   * The storm guard: per machine and `erro.fingerprint`, at most `maxPerWindow` documents are
+   * written one by one in a window of `windowMs` (from the first occurrence); later ones are
+   * folded into one summary document (`ocorrencias`, `primeira`, `ultima`) written at the
+   * window's end or at shutdown, and counted as `suppressed`. `false` turns it off.
+   * @default { maxPerWindow: 10, windowMs: 60000 }
+   */
+  stormGuard?: Partial<StormGuardSettings> | false;
+  /**
+   * How many of the records emitted before an error, below `remoteLevel` (and audit events),
+   * are stored with it as `trilha`, oldest first. `0` turns the trail off. Captured at emit
+   * time by the package's log record processor. (`[LOGGING] tamanho_trilha`)
+   * @default 20
+   */
+  trailSize?: number;
+  /**
+   * Trail records older than this many milliseconds when the error is emitted are left out.
+   * @default undefined (no age limit)
+   */
+  trailMaxAgeMs?: number;
+  /**
+   * For an error record with neither an exception nor `code.*` attributes, capture the line
+   * that emitted it (skipping this package, the OpenTelemetry SDK and bridged logging
+   * libraries) as `code.file.path`, `code.line.number` and `code.function.name`.
+   * @default true
+   */
+  captureCallSite?: boolean;
 }
 
 /** Options after defaults, environment variables and validation: what the code reads. */
 export interface ResolvedOptions {
   connectionString: string | undefined;
+  /** How to name the connection string in an error: the option, or the environment variable it came from. */
+  connectionStringOption: string;
   client: MongoClient | undefined;
   database: string;
   collections: CollectionNames;
@@ -146,6 +191,18 @@ export interface ResolvedOptions {
   spoolMaxBytes: number;
   retryDeadlineMs: number;
   sanitizeLimits: SanitizeLimits;
+  metricsEnabled: boolean;
+  sendMetricsOnShutdown: boolean;
+  flushTimeoutMs: number;
+  audit: AuditSwitches;
+  appRoots: readonly string[];
+  beforeSend: BeforeSend | undefined;
   /** Undefined when documents are kept forever. */
   retentionDays: number | undefined;
+  /** Undefined when the guard is off. */
+  stormGuard: StormGuardSettings | undefined;
+  /** 0 when the trail is off. */
+  trailSize: number;
+  trailMaxAgeMs: number | undefined;
+  captureCallSite: boolean;
 }

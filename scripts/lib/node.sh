@@ -27,13 +27,11 @@ if [ "$(node_major)" -lt 24 ]; then
   hash -r
 fi
 
-# Installs dependencies when the lock file changed since the last install. `npm install`
-# rather than `npm ci`: it installs the locked versions too, and `npm ci` refuses this lock
-# because a build tool's dependency (yuku) names optional platform packages npm cannot lock.
+# Installs the locked dependencies (`npm ci`) when the lock file changed since the last install.
 ensure_node_modules() {
   local stamp="$project_root/node_modules/.install-stamp"
   if [ ! -f "$stamp" ] || [ "$project_root/package-lock.json" -nt "$stamp" ]; then
-    (cd "$project_root" && npm install --no-audit --no-fund --loglevel=error) >&2 || return 1
+    (cd "$project_root" && npm ci --no-audit --no-fund --loglevel=error) >&2 || return 1
     touch "$stamp"
   fi
 }

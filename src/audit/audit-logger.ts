@@ -1,7 +1,6 @@
 import { type Attributes, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
 import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
 import {
   ATTR_AUDIT_DETAILS,
   ATTR_AUDIT_ENTITY,
@@ -13,7 +12,8 @@ import type { AuditSwitches } from '../types';
 import { toSafeAttributes } from '../document/attribute-values';
 import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId } from './event';
 import { auditEvents } from './shortcuts';
-import { type ActionGroups, auditGroupOf, resolveActionGroups, resolveAuditSwitches } from './switches';
+import { loggerProviderOption, resolvePartOptions } from '../options';
+import { type ActionGroups, auditGroupOf, resolveActionGroups } from './switches';
 
 const diagLog = componentLogger('audit');
 
@@ -74,19 +74,10 @@ export class AuditLogger {
   private userId: string | undefined;
 
   constructor(options: AuditLoggerOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidOptionError('options', options, 'an object');
-    }
-    const provider = options.loggerProvider ?? logs.getLoggerProvider();
-    if (typeof provider !== 'object' || provider === null || typeof provider.getLogger !== 'function') {
-      throw new InvalidOptionError(
-        'loggerProvider',
-        '[not a LoggerProvider]',
-        'an OpenTelemetry LoggerProvider',
-      );
-    }
+    const resolved = resolvePartOptions('AuditLogger', options);
+    const provider = loggerProviderOption(options.loggerProvider) ?? logs.getLoggerProvider();
     this.core = {
-      switches: resolveAuditSwitches(options.audit),
+      switches: resolved.audit,
       actionGroups: resolveActionGroups(options.actionGroups),
       logger: provider.getLogger(AUDIT_LOGGER_NAME, undefined),
       stats: { emitted: 0, switchedOff: 0, failed: 0, sanitized: 0 },

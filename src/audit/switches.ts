@@ -1,5 +1,7 @@
 import { InvalidOptionError } from '../errors';
 import { DEFAULTS } from '../options';
+
+export { resolveAuditSwitches } from '../options';
 import type { AuditSwitches } from '../types';
 
 /** A group of audit actions that one `[AUDIT]` switch turns on or off. */
@@ -28,24 +30,6 @@ export function auditGroupOf(action: string, actionGroups?: ActionGroups): Audit
   if (action === 'lista.exportada') return 'exportacoes';
   const prefix = action.slice(0, action.indexOf('.') + 1);
   return PREFIX_GROUPS[prefix];
-}
-
-/** The `audit` option with defaults filled in; throws {@link InvalidOptionError} on a bad key or value. */
-export function resolveAuditSwitches(value: unknown): AuditSwitches {
-  const switches: AuditSwitches = { ...DEFAULTS.audit };
-  if (value === undefined) return switches;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidOptionError('audit', value, `an object like { ${GROUPS.join(', ')} }`);
-  }
-  for (const [key, enabled] of Object.entries(value)) {
-    if (!isGroup(key)) {
-      throw new InvalidOptionError(`audit.${key}`, enabled, `one of the keys ${GROUPS.join(', ')}`);
-    }
-    if (enabled === undefined) continue;
-    if (typeof enabled !== 'boolean') throw new InvalidOptionError(`audit.${key}`, enabled, 'true or false');
-    switches[key] = enabled;
-  }
-  return switches;
 }
 
 /** The `actionGroups` option, validated and copied (later changes to the caller's object do not leak in). */

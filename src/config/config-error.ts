@@ -18,8 +18,9 @@ export class ConfigFileError extends InvalidOptionError {
     location: { file: string; section?: string | undefined; key?: string | undefined },
     value: unknown,
     expectation: string,
+    options?: ErrorOptions,
   ) {
-    super(describeLocation(location), value, expectation);
+    super(describeLocation(location), value, expectation, options);
     this.file = location.file;
     this.section = location.section;
     this.key = location.key;

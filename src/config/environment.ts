@@ -63,11 +63,11 @@ function lookup(name: string, env: NodeJS.ProcessEnv, envFile: EnvFile | undefin
 }
 
 function check(variable: Variable, partial: { connectionString?: string; database?: string }): void {
-  validateAsOption(partial, (expectation) => {
+  validateAsOption(partial, (expectation, cause) => {
     const shown = shownValue(variable.value);
     if (variable.file)
-      return new ConfigFileError({ file: variable.file, key: variable.name }, shown, expectation);
-    return new InvalidOptionError(`${variable.name} (environment variable)`, shown, expectation);
+      return new ConfigFileError({ file: variable.file, key: variable.name }, shown, expectation, { cause });
+    return new InvalidOptionError(`${variable.name} (environment variable)`, shown, expectation, { cause });
   });
 }
 

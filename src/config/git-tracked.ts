@@ -29,12 +29,24 @@ export function isTrackedByGit(file: string): boolean {
   }
 }
 
-/** The warning for a secret-holding file that git tracks: what is wrong and what to do. */
-export function trackedSecretWarning(file: string): string {
+/**
+ * The warning for a file that git tracks and that holds a connection string: what is wrong
+ * and what to do. With a password, the password is exposed and must be changed; without one,
+ * only the servers (and user name) are, and the string is still per-installation configuration.
+ */
+export function trackedSecretWarning(file: string, hasPassword: boolean): string {
+  const move =
+    `Move the connection string to the MONGODB_CONNECTION_STRING environment variable or an ` +
+    `untracked .env file, and run "git rm --cached ${basename(file)}"`;
+  if (hasPassword) {
+    return (
+      `${file} holds a MongoDB connection string and is tracked by git, so everyone with the ` +
+      `repository can read the password. ${move}, then change the password.`
+    );
+  }
   return (
-    `${file} holds a MongoDB connection string and is tracked by git, so everyone with the ` +
-    `repository can read the password. Move the connection string to the MONGODB_CONNECTION_STRING ` +
-    `environment variable or an untracked .env file, run "git rm --cached ${basename(file)}", ` +
-    `and change the password.`
+    `${file} holds a MongoDB connection string and is tracked by git. It has no password, so there ` +
+    `is no password to change, but everyone with the repository sees the server addresses and user ` +
+    `name, and every checkout sends to the same server. ${move}.`
   );
 }

@@ -1,10 +1,12 @@
 import { parse } from 'ini';
 import { ConfigFileError, describeLocation } from './config-error';
+import { findDuplicateKey } from './ini-duplicates';
 import { type ConfigKey, INI_SCHEMA, type KeySpec } from './ini-schema';
 import {
   BOOLEAN_EXPECTATION,
   LEVEL_EXPECTATION,
   parseBooleanText,
+  parseCountText,
   parseLevelText,
   parsePositiveIntegerText,
   POSITIVE_INTEGER_EXPECTATION,
@@ -39,6 +41,14 @@ const KNOWN_SECTIONS = Object.keys(INI_SCHEMA)
 export function parseConfigFile(file: string, text: string): ConfigFileValues {
   const values = new Map<ConfigKey, ConfiguredValue>();
   let holdsConnectionString = false;
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) {
+    throw new ConfigFileError(
+      { file, section: duplicate.section, key: duplicate.key },
+      `line ${duplicate.firstLine} and line ${duplicate.secondLine}`,
+      'each key once per section',
+    );
+  }
   for (const [sectionName, content] of Object.entries(parse(text))) {
     if (content === null || typeof content !== 'object' || Array.isArray(content)) {
       throw new ConfigFileError(
@@ -81,7 +91,8 @@ export function parseConfigFile(file: string, text: string): ConfigFileValues {
 }
 
 function readValue(spec: KeySpec, raw: unknown, location: { file: string; section: string; key: string }) {
-  const fail = (expectation: string) => new ConfigFileError(location, shownValue(raw), expectation);
+  const fail = (expectation: string, cause?: Error) =>
+    new ConfigFileError(location, shownValue(raw), expectation, { cause });
   switch (spec.kind) {
     case 'boolean': {
       const value = parseBooleanText(raw);
@@ -104,6 +115,12 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
         throw fail('a positive whole number of days, or an empty value to keep documents forever');
       return value;
     }
+    case 'count': {
+      const value = parseCountText(raw);
+      if (value === undefined) throw fail('a whole number (0 turns it off)');
+      validateAsOption(asOptions(spec.option, value), fail);
+      return value;
+    }
     case 'path':
       if (typeof raw !== 'string' || raw.trim() === '') throw fail('a file path');
       return raw.trim();
@@ -116,7 +133,7 @@ function readValue(spec: KeySpec, raw: unknown, location: { file: string; sectio
   }
 }
 
-function asOptions(option: ConfigKey, value: string): MongoExporterOptions {
+function asOptions(option: ConfigKey, value: string | number): MongoExporterOptions {
   if (option.startsWith('collections.'))
     return { collections: { [option.slice('collections.'.length)]: value } };
   return { [option]: value };

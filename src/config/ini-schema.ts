@@ -18,7 +18,8 @@ export type ConfigKey =
   | 'audit.sessoes'
   | 'metricsEnabled'
   | 'sendMetricsOnShutdown'
-  | 'retentionDays';
+  | 'retentionDays'
+  | 'trailSize';
 
 /** How a value written in the file is read. */
 export type ValueKind =
@@ -26,6 +27,7 @@ export type ValueKind =
   | 'boolean'
   | 'positive-integer'
   | 'days'
+  | 'count'
   | 'connection-string'
   | 'database'
   | 'collection'
@@ -44,6 +46,7 @@ export const INI_SCHEMA: Readonly<Record<string, Readonly<Record<string, KeySpec
     nivel_remoto: { option: 'remoteLevel', kind: 'level' },
     remote_logging_enabled: { option: 'remoteLoggingEnabled', kind: 'boolean' },
     arquivo_log: { option: 'logFile', kind: 'path' },
+    tamanho_trilha: { option: 'trailSize', kind: 'count' },
   },
   MONGODB: {
     connection_string: { option: 'connectionString', kind: 'connection-string' },

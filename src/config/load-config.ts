@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
 import { parseLevelName } from '../logs/severity';
-import { resolveAuditSwitches } from '../audit/switches';
-import { booleanOption, DEFAULTS, resolveOptions } from '../options';
+import { checkKnownKeys } from '../option-keys';
+import { booleanOption, DEFAULTS, ENV, LOGGING_DEFAULTS, resolveOptions } from '../options';
+import { passwordOf } from '../redact';
 import type { AuditSwitches, CollectionNames, LevelName, MongoExporterOptions } from '../types';
 import { type EnvFile, parseEnvFile, readEnvironment } from './environment';
 import { isTrackedByGit, trackedSecretWarning } from './git-tracked';
@@ -13,14 +14,6 @@ import type { ConfigKey } from './ini-schema';
 import type { LoadConfigOptions, LoggingOptions, TelemetryConfig, TelemetryOptions } from './types';
 
 const log = componentLogger('config');
-
-/** Defaults of the keys that are not exporter options (those are in `DEFAULTS`). */
-export const LOGGING_DEFAULTS = Object.freeze({
-  remoteLoggingEnabled: true,
-  consoleLevel: false as LevelName | false,
-  fileLevel: false as LevelName | false,
-  logFile: 'logs/mathbank.log',
-});
 
 export const MISSING_CONNECTION_STRING_WARNING =
   'No MongoDB connection string: set MONGODB_CONNECTION_STRING (or MONGODB_URI) in the environment or a .env ' +
@@ -44,10 +37,14 @@ const LOGGING_KEYS: readonly (keyof LoggingOptions)[] = [
 export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
   if (args === null || typeof args !== 'object')
     throw new InvalidOptionError('loadConfig', args, 'an object');
+  checkKnownKeys('loadConfig', args);
   const cwd = resolve(args.cwd ?? process.cwd());
   const options: TelemetryOptions = args.options ?? {};
   if (options === null || typeof options !== 'object')
     throw new InvalidOptionError('options', options, 'an object');
+  // A mistake in the code wins over one in a file: it is the one the developer can see.
+  validateExplicitOptions(options);
+  const explicit = explicitValues(options);
 
   const configPath = locateFile('configFile', args.configFile, cwd, 'config.ini');
   const envPath = locateFile('envFile', args.envFile, cwd, '.env');
@@ -59,8 +56,6 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     : undefined;
   const environment = readEnvironment(args.env ?? process.env, envFile);
 
-  validateExplicitOptions(options);
-  const explicit = explicitValues(options);
   const sources: Record<string, string> = {};
   const pick = <T>(key: ConfigKey, fallback: T): T => {
     const chosen =
@@ -82,6 +77,7 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
     metricsEnabled: pick('metricsEnabled', DEFAULTS.metricsEnabled),
     sendMetricsOnShutdown: pick('sendMetricsOnShutdown', DEFAULTS.sendMetricsOnShutdown),
     retentionDays: pick<number | undefined>('retentionDays', undefined),
+    trailSize: pick('trailSize', DEFAULTS.trailSize),
   });
   if (exporter.connectionString === undefined) delete sources.connectionString;
 
@@ -93,10 +89,12 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
   const warnings: string[] = [];
   if (switchedOn && !hasDestination) warnings.push(MISSING_CONNECTION_STRING_WARNING);
   if (fileValues?.holdsConnectionString && isTrackedByGit(fileValues.file)) {
-    warnings.push(trackedSecretWarning(fileValues.file));
+    const uri = fileValues.values.get('connectionString')?.value;
+    warnings.push(trackedSecretWarning(fileValues.file, passwordOf(String(uri)).length > 0));
   }
   if (envFile && environment.envFileHoldsConnectionString && isTrackedByGit(envFile.file)) {
-    warnings.push(trackedSecretWarning(envFile.file));
+    const uri = ENV.connectionString.map((name) => envFile.variables[name]).find(Boolean);
+    warnings.push(trackedSecretWarning(envFile.file, passwordOf(uri).length > 0));
   }
   for (const warning of warnings) log.warn(warning);
 
@@ -120,12 +118,8 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
 
 /** Explicit options are checked by the code that will use them, before anything is merged. */
 function validateExplicitOptions(options: TelemetryOptions): void {
+  checkKnownKeys('loadConfig() options', options);
   resolveOptions({ ...withoutLoggingKeys(options), spoolDir: options.spoolDir ?? false }, {});
-  if (options.audit !== undefined) resolveAuditSwitches(options.audit);
-  if (options.metricsEnabled !== undefined) booleanOption('metricsEnabled', options.metricsEnabled);
-  if (options.sendMetricsOnShutdown !== undefined) {
-    booleanOption('sendMetricsOnShutdown', options.sendMetricsOnShutdown);
-  }
   if (options.remoteLoggingEnabled !== undefined) {
     booleanOption('remoteLoggingEnabled', options.remoteLoggingEnabled);
   }
@@ -151,6 +145,7 @@ function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredVal
     'metricsEnabled',
     'sendMetricsOnShutdown',
     'retentionDays',
+    'trailSize',
   ] as const) {
     set(key, options[key]);
   }
@@ -206,7 +201,7 @@ function readText(option: string, path: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new InvalidOptionError(option, path, `a readable file (reading failed: ${code})`);
+    throw new InvalidOptionError(option, path, `a readable file (reading failed: ${code})`, { cause: error });
   }
 }
 

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors';
 import { parseLevelName } from '../logs/severity';
 import { resolveOptions } from '../options';
-import { redactConnectionString } from '../redact';
+import { redactConnectionStringValue } from '../redact';
 import type { LevelName, MongoExporterOptions } from '../types';
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
@@ -28,39 +28,37 @@ export function parsePositiveIntegerText(value: unknown): number | undefined {
   return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }
 
+/** Decimal digits only, zero included: `20` or `0`. */
+export function parseCountText(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\s*\d+\s*$/.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : undefined;
+}
+
 /** A level name in any common spelling, as a {@link LevelName}. */
 export function parseLevelText(value: unknown): LevelName | undefined {
   return typeof value === 'string' ? parseLevelName(value) : undefined;
 }
 
-/**
- * A value as it may be shown in an error: connection-string passwords replaced. A
- * malformed URI with an `@` keeps only what follows the last `@`, since it may hold credentials.
- */
+/** A value as it may be shown in an error: see {@link redactConnectionStringValue}. */
 export function shownValue(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const redacted = redactConnectionString(value);
-  if (redacted !== value || !value.includes('@')) return redacted;
-  return `****@${value.slice(value.lastIndexOf('@') + 1)}`;
+  return typeof value === 'string' ? redactConnectionStringValue(value) : value;
 }
 
 /**
  * Checks a value with the exporters' own validation (`resolveOptions`), so that a file or
  * an environment variable accepts exactly what the option accepts. On failure, `fail`
- * receives what was expected and returns the error to throw.
+ * receives what was expected and the option's own error (to keep as `cause`), and returns
+ * the error to throw.
  */
-export function validateAsOption(partial: MongoExporterOptions, fail: (expectation: string) => Error): void {
+export function validateAsOption(
+  partial: MongoExporterOptions,
+  fail: (expectation: string, cause: InvalidOptionError) => Error,
+): void {
   try {
     resolveOptions({ ...partial, spoolDir: false }, {});
   } catch (error) {
-    if (error instanceof InvalidOptionError) throw fail(expectationOf(error));
+    if (error instanceof InvalidOptionError) throw fail(error.expectation, error);
     throw error;
   }
-}
-
-// InvalidOptionError's message ends with "; expected <expectation>".
-function expectationOf(error: InvalidOptionError): string {
-  const marker = '; expected ';
-  const at = error.message.lastIndexOf(marker);
-  return at >= 0 ? error.message.slice(at + marker.length) : error.message;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
+import { hostsOf } from '../redact';
 
 const APP_FOLDER = 'opentelemetry-exporter-mongodb';
 
@@ -37,6 +38,5 @@ function serversOf(connectionString: string | undefined, client: MongoClient | u
     const hosts = (client.options?.hosts ?? []).map((host) => host.toString());
     return hosts.join(',') || 'client';
   }
-  const match = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]*)/i.exec(connectionString ?? '');
-  return match?.[1] ?? 'unknown';
+  return hostsOf(connectionString ?? '') ?? 'unknown';
 }

@@ -1,4 +1,5 @@
 import { redactConnectionString } from '../redact';
+import { fieldPath, placeByName } from './field-path';
 import { DEFAULT_SECRET_KEYS, encodeKey, secretKeyMatcher } from './keys';
 
 export const REDACTED_VALUE = '[REDACTED]';
@@ -51,7 +52,8 @@ export class SanitizeReport {
 }
 
 /**
- * A copy of `value` that MongoDB can store as it is: keys encoded (see `encodeKey`),
+ * A copy of `value` that MongoDB can store as it is: dotted names nested, other keys encoded
+ * where needed (see `fieldPath` and `encodeKey`),
  * secrets redacted (values under secret-looking keys, connection-string passwords), cycles, excessive depth, functions, symbols, `undefined`, BigInt,
  * Map/Set, typed arrays, non-finite numbers, invalid dates, lone surrogates and very
  * long strings replaced by storable equivalents. Every change is noted in `report`.
@@ -212,20 +214,37 @@ function sanitizeEntries(
   limits: SanitizeLimits,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
+  let dotted: [string, unknown][] | undefined;
   for (const [rawKey, item] of entries) {
-    const { key, secret } = keyFacts(rawKey, limits);
+    const { key, secret, nested } = keyFacts(rawKey, limits);
     report.bytesSeen += 3 * key.length + 2;
-    if (key !== rawKey) report.note(path ? `${path}.${rawKey}` : rawKey, `key stored as "${key}"`);
+    const where = path ? `${path}.${rawKey}` : rawKey;
+    let value: unknown;
     if (secret && item !== undefined && item !== null) {
-      result[key] = REDACTED_VALUE;
-      continue;
-    }
-    if (item === undefined) {
+      value = REDACTED_VALUE;
+    } else if (item === undefined) {
       // An absent value: omitted, as JSON does, rather than stored as null.
-      report.note(path ? `${path}.${rawKey}` : rawKey, 'undefined value omitted');
+      report.note(where, 'undefined value omitted');
       continue;
+    } else {
+      value = child(item, rawKey);
     }
-    result[key] = child(item, rawKey);
+    // Dotted names are placed once every plain key is, so that the result is the same in any order.
+    if (nested) (dotted ??= []).push([rawKey, value]);
+    else {
+      if (key !== rawKey) report.note(where, `key stored as "${key}"`);
+      result[key] = value;
+    }
+  }
+  // In name order, a prefix (`a.b`) comes before the names it could hold (`a.b.c`).
+  for (const [rawKey, value] of dotted?.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) ?? []) {
+    const flat = placeByName(result, rawKey.toWellFormed(), value, isPlainObject);
+    if (flat !== undefined) {
+      report.note(
+        path ? `${path}.${rawKey}` : rawKey,
+        `key stored as "${flat}" (its path holds another value)`,
+      );
+    }
   }
   return result;
 }
@@ -233,25 +252,40 @@ function sanitizeEntries(
 interface KeyFacts {
   key: string;
   secret: boolean;
+  /** A dotted name, stored as nested fields (see `fieldPath`). */
+  nested: boolean;
 }
 
 // Records repeat the same attribute keys: their encoding and secret check are computed once
 // per matcher. Bounded, so that keys made of data (ids as keys) cannot grow it for ever.
 const KEY_CACHE_LIMIT = 2048;
 const keyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
+const attributeKeyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
 
 function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
-  let cache = keyCaches.get(limits.isSecretKey);
-  if (!cache) keyCaches.set(limits.isSecretKey, (cache = new Map()));
+  const caches = limits.attributeValues ? attributeKeyCaches : keyCaches;
+  let cache = caches.get(limits.isSecretKey);
+  if (!cache) caches.set(limits.isSecretKey, (cache = new Map()));
   let facts = cache.get(rawKey);
   if (!facts) {
-    let key = encodeKey(rawKey);
-    if (!key.isWellFormed()) key = key.toWellFormed();
-    facts = { key, secret: limits.isSecretKey(rawKey) };
+    facts = limits.attributeValues
+      ? // Attribute values keep their names: the MongoDB exporter encodes them when it stores them.
+        { key: rawKey.toWellFormed(), secret: limits.isSecretKey(rawKey), nested: false }
+      : {
+          key: encodeKey(rawKey.toWellFormed()),
+          secret: limits.isSecretKey(rawKey),
+          nested: fieldPath(rawKey) !== undefined,
+        };
     if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
     cache.set(rawKey, facts);
   }
   return facts;
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function safeString(value: string, path: string, report: SanitizeReport, limits: SanitizeLimits): string {

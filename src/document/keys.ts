@@ -1,29 +1,27 @@
 /**
- * Field-name encoding. FerretDB and MongoDB before 5.0 reject keys that contain `.` or
- * start with `$`; newer MongoDB stores them but dot notation cannot query them, and
- * OpenTelemetry names are full of dots (`http.route`). Such characters
- * become their full-width look-alikes, as MongoDB's own documentation once advised:
- * `.` → `．` (U+FF0E), a leading `$` → `＄` (U+FF04). `http.route` is stored as
- * `http．route`: one flat key, never a nested object. NUL, which BSON cannot hold
- * in a key, becomes U+FFFD.
+ * Field-name encoding, for the keys that cannot be stored as they are. Dotted names are
+ * stored as nested fields (see `fieldPath`); what remains is percent-encoded, reversibly:
+ * a leading `$` (which MongoDB reads as an operator) → `%24`, NUL (which BSON cannot hold in
+ * a key) → `%00`, a `.` in a name that cannot be nested → `%2E`, and a `%` that is followed
+ * by two hex digits → `%25`, so that `decodeKey(encodeKey(key)) === key` for every key.
+ * A key with none of these is stored unchanged.
  */
-export const ENCODED_DOT = '\uFF0E';
-export const ENCODED_DOLLAR = '\uFF04';
-
-const NEEDS_ENCODING = /[.\0]|^\$/;
+const NEEDS_ENCODING = /[.\0]|^\$|%[0-9A-Fa-f]{2}/;
 
 export function encodeKey(key: string): string {
   if (!NEEDS_ENCODING.test(key)) return key;
-  let encoded = key.replaceAll('.', ENCODED_DOT).replaceAll('\0', '\uFFFD');
-  if (encoded.startsWith('$')) encoded = ENCODED_DOLLAR + encoded.slice(1);
+  let encoded = key
+    .replace(/%(?=[0-9A-Fa-f]{2})/g, '%25')
+    .replaceAll('\0', '%00')
+    .replaceAll('.', '%2E');
+  if (encoded.startsWith('$')) encoded = '%24' + encoded.slice(1);
   return encoded;
 }
 
 /** The original key of an encoded one, for readers of stored documents. */
 export function decodeKey(key: string): string {
-  let decoded = key.replaceAll(ENCODED_DOT, '.');
-  if (decoded.startsWith(ENCODED_DOLLAR)) decoded = '$' + decoded.slice(1);
-  return decoded;
+  if (!key.includes('%')) return key;
+  return key.replace(/%([0-9A-Fa-f]{2})/g, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** A key pattern matched against attribute and detail keys whose values are replaced by `[REDACTED]`. */

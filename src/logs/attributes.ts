@@ -21,6 +21,12 @@ const LEGACY_CODE_COLUMN = 'code.column';
  */
 export const ATTR_LOG_RECORD_UID = 'log.record.uid';
 
+/**
+ * An application's own group key for an error (a string, or an array of strings): replaces
+ * the computed `erro.fingerprint`, hashed to the same short hex form.
+ */
+export const ATTR_ERROR_FINGERPRINT = 'error.fingerprint';
+
 /** Set to true by the error reporter's process hooks: stored as `nao_tratada: true`. */
 export const ATTR_EXCEPTION_UNHANDLED = 'exception.unhandled';
 
@@ -42,6 +48,7 @@ export const ERROR_FIELD_KEYS: ReadonlySet<string> = new Set([
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_UNHANDLED,
   ATTR_LOG_RECORD_UID,
+  ATTR_ERROR_FINGERPRINT,
   ...CODE_FILE_KEYS,
   ...CODE_LINE_KEYS,
   ...CODE_FUNCTION_KEYS,

@@ -2,6 +2,8 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
+import { InvalidOptionError, LifecycleError } from '../errors';
+import { checkKnownKeys } from '../option-keys';
 import { formatLogLine, lineSecretMatcher } from './log-line';
 import { callOnce, failed } from '../export-result';
 
@@ -29,14 +31,26 @@ export interface LineConsoleLogRecordExporterOptions {
 export class LineConsoleLogRecordExporter implements LogRecordExporter {
   private readonly stream: { write(text: string): unknown };
   private readonly isSecretKey: (key: string) => boolean;
+  private isShutDown = false;
 
   constructor(options: LineConsoleLogRecordExporterOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidOptionError('options', options, 'an object');
+    }
+    checkKnownKeys('LineConsoleLogRecordExporter', options);
     this.stream = options.stream ?? process.stdout;
     this.isSecretKey = lineSecretMatcher(options.redactKeys);
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
+    if (this.isShutDown) {
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('LineConsoleLogRecordExporter is shut down'),
+      });
+      return;
+    }
     try {
       this.stream.write(records.map((record) => `${formatLogLine(record, this.isSecretKey)}\n`).join(''));
       finish({ code: ExportResultCode.SUCCESS });
@@ -48,5 +62,7 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
 
   async forceFlush(): Promise<void> {}
 
-  async shutdown(): Promise<void> {}
+  async shutdown(): Promise<void> {
+    this.isShutDown = true;
+  }
 }

@@ -3,17 +3,20 @@ import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { Delivery } from '../delivery/delivery';
 import { SanitizeReport } from '../document/bson-safe';
-import { createIdSource } from '../document/id';
+import { createIdSource, createRecordIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
+import { LifecycleError } from '../errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
 import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
+import { applyBeforeSend } from './before-send';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
-import { type MappingContext, toErrorDocument } from './transform';
+import { StormGuard, type StormGuardSinks } from './storm-guard';
+import type { ErrorDocument, MappingContext } from './transform';
 import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('log-exporter');
@@ -36,14 +39,17 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly delivery: Delivery;
   private readonly stats = new StatsCounter();
   private readonly nextId = createIdSource();
+  private readonly idOf = createRecordIdSource(this.nextId);
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
+  private readonly stormGuard: StormGuard | undefined;
 
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
     this.writer = new MongoWriter(this.options);
     this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...this.options });
+    this.stormGuard = this.options.stormGuard && new StormGuard(this.options.stormGuard, this.stormSinks());
     registerCrashSink(this);
   }
 
@@ -60,7 +66,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
     if (this.shutdownPromise) {
-      finish({ code: ExportResultCode.FAILED, error: new Error('MongoLogRecordExporter is shut down') });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('MongoLogRecordExporter is shut down'),
+      });
       return;
     }
     try {
@@ -91,13 +100,16 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
       if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
       const report = new SanitizeReport();
-      const document = toErrorDocument(record, {
+      const mapped = mapLogRecord(record, 'errors', {
         id: this.nextId(),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
-      });
-      this.delivery.hold('errors', document);
+        appRoots: this.options.appRoots,
+      }) as ErrorDocument;
+      const { beforeSend } = this.options;
+      const document = beforeSend ? applyBeforeSend(beforeSend, mapped, 'errors', log) : mapped;
+      if (document) this.delivery.hold('errors', document);
     } catch (error) {
       log.error('cannot keep the crash record for the exit spool', error);
     }
@@ -106,6 +118,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   shutdown(): Promise<void> {
     unregisterCrashSink(this);
     this.shutdownPromise ??= this.forceFlush()
+      .then(() => {
+        this.stormGuard?.close();
+        return this.forceFlush();
+      })
       .then(() => this.delivery.close())
       .then(() => this.writer.close());
     return this.shutdownPromise;
@@ -123,14 +139,21 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         continue;
       }
       const context: MappingContext = {
-        id: this.nextId(),
+        id: this.idOf(record),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
+        appRoots: this.options.appRoots,
       };
       try {
-        const document = mapLogRecord(record, route, context);
-        batch[route].push(document);
+        const mapped = mapLogRecord(record, route, context);
+        const document = this.options.beforeSend
+          ? applyBeforeSend(this.options.beforeSend, mapped, route, log)
+          : mapped;
+        if (!document) filtered++;
+        else if (route === 'audit' || !this.stormGuard || this.stormGuard.admit(document as ErrorDocument))
+          batch[route].push(document);
+        else this.stats.add('suppressed', 1);
       } catch (error) {
         // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
         this.stats.add('failed', 1);
@@ -143,6 +166,22 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       log.warn(`made ${report.count} value(s) storable: ${report.toString()}`);
     }
     return batch;
+  }
+
+  /** Summaries go out as their own insert, tracked like an export so that shutdown waits for them. */
+  private stormSinks(): StormGuardSinks {
+    return {
+      summary: (document) => {
+        const write = this.write({ errors: [document], audit: [] }).then(
+          () => undefined,
+          (error: unknown) => log.error('cannot write a storm summary', error),
+        );
+        this.inFlight.add(write);
+        void write.finally(() => this.inFlight.delete(write));
+      },
+      pending: (document) => this.delivery.hold('errors', document),
+      failed: (error) => log.error('cannot write a storm summary', error),
+    };
   }
 
   private async write(batch: MappedBatch): Promise<ExportResult> {

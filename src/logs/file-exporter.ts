@@ -4,7 +4,8 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError, LifecycleError } from '../errors';
+import { checkKnownKeys } from '../option-keys';
 import { describeError } from '../redact';
 import { formatLogLine, lineSecretMatcher } from './log-line';
 import { callOnce, failed } from '../export-result';
@@ -48,6 +49,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
     if (options === null || typeof options !== 'object') {
       throw new InvalidOptionError('options', options, 'an object like { path }');
     }
+    checkKnownKeys('FileLogRecordExporter', options);
     if (typeof options.path !== 'string' || options.path.trim() === '') {
       throw new InvalidOptionError('path', options.path, 'a file path');
     }
@@ -63,7 +65,10 @@ export class FileLogRecordExporter implements LogRecordExporter {
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
     if (this.isShutDown) {
-      finish({ code: ExportResultCode.FAILED, error: new Error('FileLogRecordExporter is shut down') });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('FileLogRecordExporter is shut down'),
+      });
       return;
     }
     let text: string;

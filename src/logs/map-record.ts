@@ -7,6 +7,8 @@ import {
   toAuditDocument,
   toErrorDocument,
 } from './transform';
+import { trailOf } from './trail';
+import { toTrailEntries } from './trail-entries';
 
 // The resource part and the fixed keys of a document stay far below this margin.
 const MAYBE_OVERSIZED_BYTES = MAX_DOCUMENT_BYTES - 256 * 1024;
@@ -23,6 +25,8 @@ export function mapLogRecord(
 ): ErrorDocument | AuditDocument {
   const bytesBefore = context.report.bytesSeen;
   const document = route === 'audit' ? toAuditDocument(record, context) : toErrorDocument(record, context);
+  const trail = route === 'errors' ? trailOf(record) : undefined;
+  if (trail && trail.length > 0) (document as ErrorDocument).trilha = toTrailEntries(trail, context);
   if (context.report.bytesSeen - bytesBefore > MAYBE_OVERSIZED_BYTES) {
     const cut = shrinkToFit(document as unknown as Record<string, unknown>);
     if (cut > 0) context.report.note(document._id, `document over 16 MB: ${cut} value(s) truncated to fit`);

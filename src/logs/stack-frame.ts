@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { isPythonTraceback, parsePythonTraceback } from './python-traceback';
 
 /** Where an error was thrown: the top frame of a V8 stack trace. */
 export interface StackFrame {
@@ -10,8 +11,15 @@ export interface StackFrame {
 // "    at [async ][new ]fn (file:line:col)" or "    at file:line:col"
 const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.+?):(\d+):\d+\)?\s*$/;
 
-/** The first frame of `stack` that names a file and line, or undefined. */
+/**
+ * The first frame of `stack` that names a file and line, or undefined. A Python traceback
+ * (received through the gateway) gives its last frame: where the exception was raised.
+ */
 export function topFrame(stack: string): StackFrame | undefined {
+  if (isPythonTraceback(stack)) {
+    const frame = parsePythonTraceback(stack)[0];
+    return frame && { file: frame.file, line: frame.line, func: frame.function };
+  }
   let start = 0;
   while (start < stack.length) {
     const end = stack.indexOf('\n', start);

@@ -13,6 +13,7 @@ import {
   ATTR_AUDIT_DETAILS,
   ATTR_AUDIT_ENTITY,
   ATTR_AUDIT_ENTITY_ID,
+  ATTR_ERROR_FINGERPRINT,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
@@ -25,7 +26,10 @@ import {
   CODE_LINE_KEYS,
   ERROR_FIELD_KEYS,
 } from './attributes';
+import { customFingerprint, fingerprint } from './fingerprint';
+import { parseJsStack } from './js-stack';
 import { levelOf } from './severity';
+import { isPythonTraceback, parsePythonTraceback } from './python-traceback';
 import { topFrame } from './stack-frame';
 
 /** A document of the `errors` collection. */
@@ -43,13 +47,34 @@ export interface ErrorDocument {
     arquivo: string | null;
     linha: number | null;
     funcao: string | null;
+    /** The group key: see `docs/document-schema.md`. */
+    fingerprint: string;
   };
   contexto: Record<string, unknown>;
   ambiente: Readonly<EnvironmentInfo>;
   nao_tratada?: true;
   trace_id?: string;
   span_id?: string;
+  /** The records the same process emitted before this one, below the threshold: see `trail-entries.ts`. */
+  trilha?: TrailEntry[];
 }
+
+/** One record of an error's `trilha`, oldest first: a log line, or an audit event. */
+export type TrailEntry =
+  | {
+      timestamp: Date;
+      nivel: LevelName;
+      logger_name: string;
+      mensagem: string;
+      contexto?: Record<string, unknown>;
+    }
+  | {
+      timestamp: Date;
+      acao: string;
+      entidade: string;
+      entidade_id: string;
+      detalhes: Record<string, unknown>;
+    };
 
 /** A document of the `audit` collection. */
 export interface AuditDocument {
@@ -72,6 +97,8 @@ export interface MappingContext {
   fields: ResourceFields;
   report: SanitizeReport;
   limits: SanitizeLimits;
+  /** Folders stack-frame paths are made relative to for the fingerprint. */
+  appRoots?: readonly string[];
 }
 
 export function toErrorDocument(record: ReadableLogRecord, context: MappingContext): ErrorDocument {
@@ -80,6 +107,8 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
   const frame = stacktrace ? topFrame(stacktrace) : undefined;
   const lineAttribute = firstOf(attributes, CODE_LINE_KEYS);
   const uid = attributes[ATTR_LOG_RECORD_UID];
+  const tipo = safeText(stringOrNull(attributes[ATTR_EXCEPTION_TYPE]), context, 'erro.tipo');
+  const mensagem = messageOf(record.body, attributes[ATTR_EXCEPTION_MESSAGE], context);
   const document: ErrorDocument = {
     _id: typeof uid === 'string' && uid.length > 0 && uid.length <= 128 ? uid : context.id,
     timestamp: hrTimeToDate(record.hrTime),
@@ -88,8 +117,8 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
     app_version: context.fields.app_version,
     logger_name: record.instrumentationScope.name,
     erro: {
-      tipo: safeText(stringOrNull(attributes[ATTR_EXCEPTION_TYPE]), context, 'erro.tipo'),
-      mensagem: messageOf(record.body, attributes[ATTR_EXCEPTION_MESSAGE], context),
+      tipo,
+      mensagem,
       stacktrace:
         stacktrace === null
           ? null
@@ -105,6 +134,7 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
         context,
         'erro.funcao',
       ),
+      fingerprint: errorFingerprint(attributes[ATTR_ERROR_FINGERPRINT], tipo, mensagem, stacktrace, context),
     },
     contexto: toBsonSafeObject(
       omit(attributes, ERROR_FIELD_KEYS),
@@ -146,6 +176,25 @@ export function toAuditDocument(record: ReadableLogRecord, context: MappingConte
   return document;
 }
 
+/** The application's own key (`error.fingerprint`) if it set one, else the computed one. */
+function errorFingerprint(
+  custom: unknown,
+  type: string | null,
+  message: string,
+  stacktrace: string | null,
+  context: MappingContext,
+): string {
+  if (typeof custom === 'string' && custom !== '') return customFingerprint(custom);
+  if (Array.isArray(custom) && custom.length > 0) return customFingerprint(custom.map(String));
+  const frames =
+    stacktrace === null
+      ? []
+      : isPythonTraceback(stacktrace)
+        ? parsePythonTraceback(stacktrace)
+        : parseJsStack(stacktrace);
+  return fingerprint({ type, message, frames }, context.appRoots);
+}
+
 export function hrTimeToDate(time: HrTime): Date {
   return new Date(time[0] * 1000 + Math.floor(time[1] / 1e6));
 }
@@ -154,7 +203,11 @@ export function hrTimeToDate(time: HrTime): Date {
  * The body as text; an empty body falls back to `exception.message`. Structured bodies are
  * made safe first (secrets redacted, cycles cut) and then written as JSON.
  */
-function messageOf(body: AnyValue | undefined, exceptionMessage: unknown, context: MappingContext): string {
+export function messageOf(
+  body: AnyValue | undefined,
+  exceptionMessage: unknown,
+  context: MappingContext,
+): string {
   let text = typeof exceptionMessage === 'string' ? exceptionMessage : '';
   if (typeof body === 'string' && body !== '') text = body;
   else if (typeof body === 'number' || typeof body === 'boolean') text = String(body);

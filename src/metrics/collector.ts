@@ -1,8 +1,8 @@
 import { type Counter, type Histogram, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
 import { componentLogger } from '../diag';
-import { booleanOption, DEFAULTS } from '../options';
+import { resolvePartOptions } from '../options';
 import type { MongoExporterOptions } from '../types';
-import { processSessions, type SessionRegistry } from './session';
+import { currentSessionRegistry, type SessionRegistry } from './session';
 
 const log = componentLogger('metrics-collector');
 
@@ -16,8 +16,6 @@ export interface MetricsCollectorOptions extends Pick<MongoExporterOptions, 'met
    * @default metrics.getMeterProvider(), read at each call (a provider registered later is picked up)
    */
   meterProvider?: MeterProvider;
-  /** The session registry to drive; the process's own by default (tests pass their own). */
-  sessions?: SessionRegistry;
 }
 
 /** A MeterProvider that may be flushed: the SDK's is, the API's no-op is not. */
@@ -45,9 +43,9 @@ export class MetricsCollector {
   private dropped = 0;
 
   constructor(options: MetricsCollectorOptions = {}) {
-    this.enabled = booleanOption('metricsEnabled', options.metricsEnabled ?? DEFAULTS.metricsEnabled);
+    this.enabled = resolvePartOptions('MetricsCollector', options).metricsEnabled;
     this.givenProvider = options.meterProvider;
-    this.sessions = options.sessions ?? processSessions;
+    this.sessions = currentSessionRegistry();
   }
 
   /** The running session's id (the `_id` of its document), if one is running. */

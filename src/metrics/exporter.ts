@@ -9,14 +9,20 @@ import type {
 import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
-import { booleanOption, DEFAULTS, resolveOptions } from '../options';
+import { LifecycleError } from '../errors';
+import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
 import { Delivery } from '../delivery/delivery';
 import { MongoWriter } from '../storage/mongo-writer';
 import type { MongoExporterOptions } from '../types';
 import { SessionAccumulator } from './accumulator';
 import { LatestDocumentQueue } from './latest-document-queue';
-import { type MetricsSession, processSessions, type SessionListener, type SessionRegistry } from './session';
+import {
+  currentSessionRegistry,
+  type MetricsSession,
+  type SessionListener,
+  type SessionRegistry,
+} from './session';
 import { sessionTemporality } from './temporality';
 import { type SessionDocument, toSessionDocument } from './transform';
 import { callOnce, failed } from '../export-result';
@@ -42,7 +48,7 @@ interface SessionState {
  * `export()` never throws and calls back exactly once; `forceFlush()` waits for the writes
  * in flight; `shutdown()` flushes, then closes the client if the exporter made it.
  */
-export class MongoMetricExporter implements PushMetricExporter, SessionListener {
+export class MongoMetricExporter implements PushMetricExporter {
   private readonly enabled: boolean;
   private readonly sendOnShutdown: boolean;
   private readonly writer: MongoWriter;
@@ -57,22 +63,17 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
   private resource: Resource | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
-  /**
-   * Reads `metricsEnabled` and `sendMetricsOnShutdown` besides the connection options.
-   * `sessions` is the session registry to follow; the process's own by default.
-   */
-  constructor(options: MongoExporterOptions = {}, sessions: SessionRegistry = processSessions) {
-    const resolved = resolveOptions(options);
-    this.enabled = booleanOption('metricsEnabled', options.metricsEnabled ?? DEFAULTS.metricsEnabled);
-    this.sendOnShutdown = booleanOption(
-      'sendMetricsOnShutdown',
-      options.sendMetricsOnShutdown ?? DEFAULTS.sendMetricsOnShutdown,
-    );
+  /** Reads `metricsEnabled` and `sendMetricsOnShutdown` besides the connection options. */
+  constructor(options: MongoExporterOptions = {}) {
+    const sessions = currentSessionRegistry();
+    const resolved = resolveOptions(options, process.env, 'MongoMetricExporter');
+    this.enabled = resolved.metricsEnabled;
+    this.sendOnShutdown = resolved.sendMetricsOnShutdown;
     this.writer = new MongoWriter(resolved);
     this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...resolved });
     this.sessions = sessions;
     if (this.enabled) {
-      sessions.attach(this);
+      sessions.attach(this.sessionListener);
       sessions.current(); // an implicit session begins now unless one is running
     }
   }
@@ -95,7 +96,10 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     const finish = callOnce(resultCallback, log);
     if (this.shutdownPromise) {
-      finish({ code: ExportResultCode.FAILED, error: new Error('MongoMetricExporter is shut down') });
+      finish({
+        code: ExportResultCode.FAILED,
+        error: new LifecycleError('MongoMetricExporter is shut down'),
+      });
       return;
     }
     try {
@@ -116,8 +120,13 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
     }
   }
 
-  /** Writes the final document of `session` (called by the session registry when it ends). */
-  finishSession(session: MetricsSession): Promise<boolean> {
+  /** What the session registry calls when a session ends; kept out of the public type. */
+  private readonly sessionListener: SessionListener = {
+    finishSession: (session) => this.finishSession(session),
+  };
+
+  /** Writes the final document of `session`. */
+  private finishSession(session: MetricsSession): Promise<boolean> {
     if (this.state?.session === session) return this.retire(this.state);
     if (this.retired?.session === session) return this.retired.result;
     // An explicit session that never reached an export still gets its (empty) document, as in the plan.
@@ -137,7 +146,7 @@ export class MongoMetricExporter implements PushMetricExporter, SessionListener 
 
   private async close(): Promise<void> {
     if (this.enabled) {
-      this.sessions.detach(this);
+      this.sessions.detach(this.sessionListener);
       const session = this.state?.session ?? this.sessions.peek();
       if (session) {
         if (this.sendOnShutdown) {

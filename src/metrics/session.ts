@@ -112,3 +112,28 @@ function newSession(startedAt: Date, explicit: boolean): MetricsSession {
 
 /** The registry shared by every collector and exporter of this process (a desktop app: one session at a time). */
 export const processSessions = new SessionRegistry();
+
+let scoped: SessionRegistry | undefined;
+
+/**
+ * The registry a collector or exporter made now follows: the process's own, unless it is
+ * made inside {@link withSessionRegistry}. Not part of the public API.
+ */
+export function currentSessionRegistry(): SessionRegistry {
+  return scoped ?? processSessions;
+}
+
+/**
+ * Runs `make` so that the collectors and exporters it constructs follow `registry` instead of
+ * the process's own: lets tests run several independent "processes" side by side without a
+ * parameter in the public constructors. Not part of the public API.
+ */
+export function withSessionRegistry<T>(registry: SessionRegistry, make: () => T): T {
+  const previous = scoped;
+  scoped = registry;
+  try {
+    return make();
+  } finally {
+    scoped = previous;
+  }
+}

@@ -1,4 +1,5 @@
 import { DEFAULT_SANITIZE_LIMITS, type SanitizeReport, toBsonSafeObject } from '../document/bson-safe';
+import { fieldPath, locate } from '../document/field-path';
 import { encodeKey } from '../document/keys';
 import type { ResourceFields } from '../document/resource-fields';
 import { attributesKey, type HistogramTotals, type Series } from './accumulator';
@@ -38,7 +39,8 @@ export type AttributedHistogram = { atributos: Record<string, unknown> } & Histo
  * A document of the `metrics` collection: one per usage session. The plan's keys come
  * first; the `*_por_atributo`, `medidores`, `contadores_bidirecionais` and `histogramas`
  * keys hold what the plan had no place for and appear only when not empty.
- * Metric names are keys encoded with `encodeKey` (`http.requests` → `http．requests`).
+ * A dotted metric name is a nested path (`contadores.http.requests`), by the rule of
+ * `fieldPath`; a name whose path is taken is stored flat under `encodeKey(name)`.
  */
 export interface SessionDocument {
   _id: string;
@@ -47,16 +49,21 @@ export interface SessionDocument {
   app_version: string;
   tipo: 'SESSAO';
   sessao: { inicio: Date; fim: Date; duracao_segundos: number; ativa: boolean };
-  contadores: Record<string, number | null>;
-  timings: Record<string, TimingStats>;
-  contadores_por_atributo?: Record<string, AttributedValue[]>;
-  timings_por_atributo?: Record<string, AttributedTiming[]>;
-  medidores?: Record<string, number | null>;
-  medidores_por_atributo?: Record<string, AttributedValue[]>;
-  contadores_bidirecionais?: Record<string, number | null>;
-  contadores_bidirecionais_por_atributo?: Record<string, AttributedValue[]>;
-  histogramas?: Record<string, HistogramStats>;
-  histogramas_por_atributo?: Record<string, AttributedHistogram[]>;
+  contadores: MetricFields<number | null>;
+  timings: MetricFields<TimingStats>;
+  contadores_por_atributo?: MetricFields<AttributedValue[]>;
+  timings_por_atributo?: MetricFields<AttributedTiming[]>;
+  medidores?: MetricFields<number | null>;
+  medidores_por_atributo?: MetricFields<AttributedValue[]>;
+  contadores_bidirecionais?: MetricFields<number | null>;
+  contadores_bidirecionais_por_atributo?: MetricFields<AttributedValue[]>;
+  histogramas?: MetricFields<HistogramStats>;
+  histogramas_por_atributo?: MetricFields<AttributedHistogram[]>;
+}
+
+/** Values by metric name: `http.requests` is the nested field `http` → `requests`. */
+export interface MetricFields<T> {
+  [name: string]: T | MetricFields<T>;
 }
 
 /** The session part of the mapping's input. */
@@ -104,8 +111,9 @@ export function toSessionDocument(input: SessionMappingInput): SessionDocument {
     timings: {},
   };
   const sorted = [...input.series].sort(bySeriesOrder);
+  const slots = new MetricSlots();
   for (const series of sorted) {
-    const name = encodeKey(series.name);
+    const name = series.name;
     const attributed = Object.keys(series.attributes).length > 0;
     const path = (section: string) => `${section}.${name}`;
     const atributos = () =>
@@ -115,37 +123,74 @@ export function toSessionDocument(input: SessionMappingInput): SessionDocument {
       if (!series.histogram) continue;
       if (series.timing) {
         const stats = timingStats(series.histogram, report, path('timings'));
-        if (!attributed) document.timings[name] = stats;
-        else listIn(document, 'timings_por_atributo', name).push({ atributos: atributos(), ...stats });
+        if (!attributed) slots.set(document.timings, name, stats);
+        else
+          slots.list((document.timings_por_atributo ??= {}), name).push({ atributos: atributos(), ...stats });
       } else {
         const stats = histogramStats(series, series.histogram, report, path('histogramas'));
-        if (!attributed) (document.histogramas ??= {})[name] = stats;
-        else listIn(document, 'histogramas_por_atributo', name).push({ atributos: atributos(), ...stats });
+        if (!attributed) slots.set((document.histogramas ??= {}), name, stats);
+        else
+          slots
+            .list((document.histogramas_por_atributo ??= {}), name)
+            .push({ atributos: atributos(), ...stats });
       }
       continue;
     }
     const section: Section = SECTION_OF[series.kind];
     const valor = finiteOrNull(series.value, report, path(section));
-    if (!attributed) (document[section] ??= {})[name] = valor;
-    else listIn(document, `${section}_por_atributo`, name).push({ atributos: atributos(), valor });
+    if (!attributed) slots.set((document[section] ??= {}), name, valor);
+    else
+      slots.list((document[`${section}_por_atributo`] ??= {}), name).push({ atributos: atributos(), valor });
   }
   return document;
 }
 
-type ListSection =
-  | 'contadores_por_atributo'
-  | 'timings_por_atributo'
-  | 'medidores_por_atributo'
-  | 'contadores_bidirecionais_por_atributo'
-  | 'histogramas_por_atributo';
+/**
+ * Puts values at their metric name's path. Only the objects made here are extended by a
+ * longer name; a value (a number, a stats object, a list) is never. Series come sorted by
+ * name, so `a` is placed before `a.b` and the outcome does not depend on the SDK's order.
+ */
+class MetricSlots {
+  private readonly containers = new WeakSet<object>();
+  private readonly lists = new WeakSet<object>();
+  private readonly isContainer = (value: unknown) =>
+    typeof value === 'object' && value !== null && this.containers.has(value);
+  private readonly create = () => {
+    const created = {};
+    this.containers.add(created);
+    return created;
+  };
 
-function listIn<K extends ListSection>(
-  document: SessionDocument,
-  section: K,
-  name: string,
-): NonNullable<SessionDocument[K]>[string] {
-  const lists = (document[section] ??= {}) as Record<string, unknown[]>;
-  return (lists[name] ??= []) as NonNullable<SessionDocument[K]>[string];
+  set<T>(fields: MetricFields<T>, name: string, value: T): void {
+    const slot = this.slot(fields, name);
+    if (slot.parent[slot.key] === undefined) slot.parent[slot.key] = value;
+    else (fields as Record<string, unknown>)[encodeKey(name)] = value;
+  }
+
+  /** The list of `name`'s attributed series, made on first use. */
+  list<T>(fields: MetricFields<T[]>, name: string): T[] {
+    const slot = this.slot(fields, name);
+    const existing = slot.parent[slot.key];
+    if (existing === undefined || (Array.isArray(existing) && this.lists.has(existing))) {
+      return (existing as T[] | undefined) ?? this.newList(slot.parent, slot.key);
+    }
+    const flat = fields as Record<string, unknown>;
+    return (flat[encodeKey(name)] as T[] | undefined) ?? this.newList(flat, encodeKey(name));
+  }
+
+  private newList<T>(parent: Record<string, unknown>, key: string): T[] {
+    const list: T[] = [];
+    this.lists.add(list);
+    parent[key] = list;
+    return list;
+  }
+
+  private slot(fields: object, name: string) {
+    const target = fields as Record<string, unknown>;
+    const segments = fieldPath(name);
+    const nested = segments && locate(target, segments, this.isContainer, this.create);
+    return nested ?? { parent: target, key: encodeKey(name) };
+  }
 }
 
 function timingStats(totals: HistogramTotals, report: SanitizeReport, path: string): TimingStats {

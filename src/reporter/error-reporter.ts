@@ -13,7 +13,7 @@ import {
 import { toSafeAttributes } from '../document/attribute-values';
 import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
-import { DEFAULTS, positiveInteger } from '../options';
+import { loggerProviderOption, resolvePartOptions } from '../options';
 import { describeError } from '../redact';
 import type { MongoExporterOptions } from '../types';
 import { ProcessHooks, type UncaughtOrigin } from './global-handlers';
@@ -66,30 +66,15 @@ export class ErrorReporter {
   private hooks: ProcessHooks | undefined;
 
   constructor(options: ErrorReporterOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidOptionError('options', options, 'an object');
-    }
-    const provider = options.loggerProvider;
-    if (
-      provider !== undefined &&
-      (provider === null || typeof provider !== 'object' || typeof provider.getLogger !== 'function')
-    ) {
-      throw new InvalidOptionError(
-        'loggerProvider',
-        '[not a LoggerProvider]',
-        'an OpenTelemetry LoggerProvider',
-      );
-    }
+    const resolved = resolvePartOptions('ErrorReporter', options);
+    const provider = loggerProviderOption(options.loggerProvider);
     const loggerName = options.loggerName ?? ERROR_REPORTER_LOGGER_NAME;
     if (typeof loggerName !== 'string' || loggerName.trim() === '') {
       throw new InvalidOptionError('loggerName', loggerName, 'a non-empty string');
     }
     this.explicitProvider = provider;
     this.loggerName = loggerName;
-    this.flushTimeoutMs = positiveInteger(
-      'flushTimeoutMs',
-      options.flushTimeoutMs ?? DEFAULTS.flushTimeoutMs,
-    );
+    this.flushTimeoutMs = resolved.flushTimeoutMs;
   }
 
   /** Whether this reporter's process hooks are installed. */

@@ -18,11 +18,15 @@ import { InvalidOptionError, LifecycleError } from '../errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { booleanOption, DEFAULTS, positiveInteger } from '../options';
+import { DEFAULTS, resolveOptions, resolveSetupOptions, SETUP_DEFAULTS } from '../options';
+import { telemetryOptionsOf } from '../option-keys';
+import { EmitCapture } from '../logs/emit-capture';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
+import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
+import type { MongoExporterOptions } from '../types';
 import type { SetupTelemetryOptions, Telemetry } from './types';
 
 const log = componentLogger('setup');
@@ -36,16 +40,6 @@ const lifecycle = ((globalThis as Record<symbol, unknown>)[
 ] ??= {
   state: 'idle',
 }) as Lifecycle;
-
-export const SETUP_DEFAULTS = Object.freeze({
-  installGlobalHandlers: true,
-  registerGlobalProviders: true,
-  shutdownOnExit: true,
-  shutdownTimeoutMs: 5000,
-  metricExportIntervalMs: 60_000,
-  // The SDK's default (2048) drops records in bursts; this bounds memory at ~10k records.
-  maxQueueSize: 10_000,
-});
 
 /**
  * One call for applications without OpenTelemetry: a LoggerProvider exporting to MongoDB
@@ -64,9 +58,12 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
         : 'setupTelemetry() was called after shutdown(): telemetry cannot be set up twice in one process',
     );
   }
-  const settings = resolveSetup(options);
-  const { configFile, envFile, ...explicit } = options;
-  const config = loadConfig({ options: explicit, configFile, envFile });
+  const settings = resolveSetupOptions(options);
+  const config = loadConfig({
+    options: telemetryOptionsOf(options),
+    configFile: options.configFile,
+    envFile: options.envFile,
+  });
   // Warnings that must not go unseen (no connection string, a secret in a tracked file):
   // diag is silent by default, so they are also Node process warnings.
   for (const warning of config.warnings) process.emitWarning(warning, { code: 'OTEL_MONGODB_CONFIG' });
@@ -77,16 +74,15 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   const logExporter = remote ? new MongoLogRecordExporter(exporterOptions) : undefined;
   const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
+    // First, so that the trail and call site are captured before any exporter sees the record.
+    processors.unshift(emitCapture(exporterOptions));
     processors.push(
       new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
     );
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
 
-  const metricsEnabled = booleanOption(
-    'metricsEnabled',
-    exporterOptions.metricsEnabled ?? DEFAULTS.metricsEnabled,
-  );
+  const metricsEnabled = exporterOptions.metricsEnabled ?? DEFAULTS.metricsEnabled;
   const readers =
     remote && metricsEnabled
       ? [
@@ -102,6 +98,7 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   if (settings.registerGlobalProviders) {
     if (!logs.setGlobalLoggerProvider(loggerProvider))
       log.warn('a global LoggerProvider was already registered; kept it');
+    registerApiLogsGlobal(loggerProvider); // for bridges on @opentelemetry/api-logs (winston)
     if (!metricsApi.setGlobalMeterProvider(meterProvider))
       log.warn('a global MeterProvider was already registered; kept it');
   }
@@ -149,26 +146,9 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   };
 }
 
-function resolveSetup(options: SetupTelemetryOptions) {
-  return {
-    installGlobalHandlers: booleanOption(
-      'installGlobalHandlers',
-      options.installGlobalHandlers ?? SETUP_DEFAULTS.installGlobalHandlers,
-    ),
-    registerGlobalProviders: booleanOption(
-      'registerGlobalProviders',
-      options.registerGlobalProviders ?? SETUP_DEFAULTS.registerGlobalProviders,
-    ),
-    shutdownOnExit: booleanOption('shutdownOnExit', options.shutdownOnExit ?? SETUP_DEFAULTS.shutdownOnExit),
-    shutdownTimeoutMs: positiveInteger(
-      'shutdownTimeoutMs',
-      options.shutdownTimeoutMs ?? SETUP_DEFAULTS.shutdownTimeoutMs,
-    ),
-    metricExportIntervalMs: positiveInteger(
-      'metricExportIntervalMs',
-      options.metricExportIntervalMs ?? SETUP_DEFAULTS.metricExportIntervalMs,
-    ),
-  };
+/** The trail and call-site capture, with the same options as the exporter. */
+function emitCapture(options: MongoExporterOptions): EmitCapture {
+  return new EmitCapture(resolveOptions({ ...options, spoolDir: false }));
 }
 
 /** The plan's console and file logging, each behind its own level filter; both off unless configured. */

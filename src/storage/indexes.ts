@@ -1,7 +1,7 @@
 import type { IndexDescription } from 'mongodb';
 import type { CollectionNames } from '../types';
 
-/** The plan's indexes, per collection kind. */
+/** The plan's indexes, plus the fingerprint's, per collection kind. */
 export const INDEXES: Readonly<Record<keyof CollectionNames, readonly IndexDescription[]>> = {
   errors: [
     { key: { timestamp: -1 } },

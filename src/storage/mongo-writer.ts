@@ -1,7 +1,7 @@
 import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb';
 import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
-import { describeError, redactConnectionString } from '../redact';
+import { describeError, redactConnectionStringValue } from '../redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
 import { ensureCollectionIndexes } from './ensure-indexes';
 import { INDEXES } from './indexes';
@@ -99,6 +99,19 @@ export class MongoWriter {
       return { written: documents.length, rejected: 0 };
     } catch (error) {
       throw this.noteFailure(error);
+    }
+  }
+
+  /** Whether the server answers a `ping` now (the gateway's readiness). Never throws. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.ready();
+      await this.client.db(this.options.database).command({ ping: 1 });
+      this.connected = true;
+      return true;
+    } catch {
+      this.connected = false;
+      return false;
     }
   }
 
@@ -209,9 +222,10 @@ function createClient(options: ResolvedOptions): MongoClient {
     });
   } catch (error) {
     throw new InvalidOptionError(
-      'connectionString',
-      redactConnectionString(options.connectionString),
+      options.connectionStringOption,
+      redactConnectionStringValue(options.connectionString),
       `a valid MongoDB URI (${describeError(error, options.secrets)})`,
+      { cause: error },
     );
   }
 }

@@ -1,9 +1,9 @@
 import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from '../../src/report/dashboard-server';
 import type { Report } from '../../src/report/types';
 import { eventually } from '../support/database';
-import { ControlledServer, usingExternalServer } from '../support/server';
+import { ControlledServer, describeWithPrivateServer } from '../support/server';
 import { seedFleet } from './support/seed-fleet';
 
 // Commands a read-only user may run; anything else would be a write or an admin command.
@@ -18,7 +18,7 @@ const READ_COMMANDS = new Set([
   'endSessions',
 ]);
 
-describe.skipIf(usingExternalServer)('dashboard server', () => {
+describeWithPrivateServer('dashboard server', () => {
   const server = new ControlledServer('dashboard');
   let client: MongoClient;
   let dashboard: Dashboard;

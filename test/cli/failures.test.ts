@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program';
 import { closedPort } from '../support/network';
-import { ControlledServer, usingExternalServer } from '../support/server';
+import { ControlledServer, describeWithPrivateServer } from '../support/server';
 import { captureOutput } from './support/output';
 
 const PASSWORD = 'S3cret-Pw!x';
@@ -12,7 +12,7 @@ async function run(args: string[]) {
   return { code, out: output.out(), err: output.err() };
 }
 
-describe.skipIf(usingExternalServer)('report and indexes against a server that refuses or is gone', () => {
+describeWithPrivateServer('report and indexes against a server that refuses or is gone', () => {
   const server = new ControlledServer('cli-auth', { user: 'ana', password: PASSWORD });
   let uriWithWrongPassword: string;
 

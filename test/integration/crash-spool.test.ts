@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Document, MongoClient } from 'mongodb';
-import { describe, expect, it } from 'vitest';
-import { ControlledServer, usingExternalServer } from '../support/server';
+import { expect, it } from 'vitest';
+import { ControlledServer, describeWithPrivateServer } from '../support/server';
 
 const run = promisify(execFile);
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
@@ -65,7 +65,7 @@ async function crashWhileDownThenRestart(
   }
 }
 
-describe.skipIf(usingExternalServer)('a crash while the database is down', () => {
+describeWithPrivateServer('a crash while the database is down', () => {
   it('keeps the crash record in the spool and stores it once the server and the application are back', async () => {
     const { crashed, restarted, spoolFilesAfterCrash, stored } = await crashWhileDownThenRestart(
       'crash',

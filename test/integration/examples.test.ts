@@ -185,10 +185,10 @@ describe('the examples of the audit, error and metrics pages', () => {
       timings: {
         salvar_questao: { count: 3 },
         exportar_pdf: { count: 1 },
-        'db\uFF0Equery\uFF0Eduration': { count: 1 },
+        db: { query: { duration: { count: 1 } } },
       },
       contadores_por_atributo: {
-        'http\uFF0Erequests': [{ atributos: { 'http\uFF0Eroute': '/questoes' }, valor: 2 }],
+        http: { requests: [{ atributos: { http: { route: '/questoes' } }, valor: 2 }] },
       },
     });
   });

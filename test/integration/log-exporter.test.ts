@@ -2,7 +2,7 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MongoClient } from 'mongodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MongoLogRecordExporter } from '../../src/index';
 import { captureDiag } from '../support/diag';
 import { TEST_RESOURCE, captureRecords } from '../support/records';
@@ -47,7 +47,9 @@ function exportOnce(
 describe('MongoLogRecordExporter against a real server', () => {
   it('stores every record emitted through a BatchLogRecordProcessor, with BSON dates and ints', async () => {
     const collection = database.db.collection('errors');
-    const exporter = newExporter();
+    // 5000 records of one fingerprint: the storm guard would fold them (its own tests are in
+    // storm.test.ts); here every record must reach the server as its own document.
+    const exporter = newExporter({ stormGuard: false });
     const { provider, logger } = pipeline(exporter);
     const count = 5000;
     const started = performance.now();
@@ -75,13 +77,18 @@ describe('MongoLogRecordExporter against a real server', () => {
     await provider.shutdown();
   });
 
-  it('creates the plan indexes on errors', async () => {
+  it('creates the plan indexes and the fingerprint index on errors', async () => {
     const exporter = newExporter();
     const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'x' }));
     expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
     const keys = (await database.db.collection('errors').listIndexes().toArray()).map((index) => index.key);
     expect(keys).toEqual(
-      expect.arrayContaining([{ timestamp: -1 }, { maquina_id: 1, timestamp: -1 }, { 'erro.tipo': 1 }]),
+      expect.arrayContaining([
+        { timestamp: -1 },
+        { maquina_id: 1, timestamp: -1 },
+        { 'erro.tipo': 1 },
+        { 'erro.fingerprint': 1, timestamp: -1 },
+      ]),
     );
     await exporter.shutdown();
   });
@@ -150,17 +157,51 @@ describe('MongoLogRecordExporter against a real server', () => {
     await client.close();
   });
 
-  it('stores a repeated batch once: ids are fixed when records are mapped', async () => {
+  it('stores a repeated batch once: a record exported again keeps its _id', async () => {
     const collection = database.db.collection('dup_errors');
     const exporter = newExporter({ collections: { errors: 'dup_errors' } });
-    const records = captureRecords((logger) => logger('x').emit({ severityNumber: 17, body: 'once' }));
-    await exportOnce(exporter, records);
-    expect(await collection.countDocuments()).toBe(1);
+    const records = captureRecords((logger) => {
+      logger('x').emit({ severityNumber: 17, body: 'once' });
+      logger('x').emit({ severityNumber: 17, body: 'twice' });
+    });
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    // As a processor that retries after FAILED would: the same records, then one of them alone.
+    expect((await exportOnce(exporter, records)).result.code).toBe(ExportResultCode.SUCCESS);
+    expect((await exportOnce(exporter, [records[1]!])).result.code).toBe(ExportResultCode.SUCCESS);
+    expect((await collection.find().toArray()).map((d) => d.erro.mensagem).sort()).toEqual(['once', 'twice']);
+    expect(exporter.getStats()).toMatchObject({ written: 5, rejected: 0, failed: 0 });
     await exporter.shutdown();
   });
 
   it('rejects bad options at construction, naming the option', () => {
     expect(() => newExporter({ connectionTimeoutMs: 0 })).toThrow(/Invalid option connectionTimeoutMs: 0/);
-    expect(() => new MongoLogRecordExporter({ database: 'x' })).toThrow(/Invalid option connectionString/);
+    // No URI anywhere: not in the options, nor in the environment (which may name the test server).
+    vi.stubEnv('MONGODB_URI', '');
+    vi.stubEnv('MONGODB_CONNECTION_STRING', '');
+    try {
+      expect(() => new MongoLogRecordExporter({ database: 'x' })).toThrow(/Invalid option connectionString/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('folds a storm beyond stormGuard.maxPerWindow into a summary written at shutdown, counted as suppressed', async () => {
+    const collection = database.db.collection('guarded_errors');
+    const exporter = newExporter({
+      collections: { errors: 'guarded_errors' },
+      stormGuard: { maxPerWindow: 2 },
+    });
+    const { provider, logger } = pipeline(exporter);
+    for (let i = 0; i < 5; i++)
+      logger.emit({ severityNumber: SeverityNumber.ERROR, body: `pedido ${i} falhou` });
+    logger.emit({ severityNumber: SeverityNumber.ERROR, body: 'outro erro' });
+    await provider.shutdown();
+
+    const documents = await collection.find().sort({ timestamp: 1, _id: 1 }).toArray();
+    const summary = documents.find((document) => document.ocorrencias !== undefined);
+    expect(documents.filter((document) => document.erro.mensagem.startsWith('pedido'))).toHaveLength(3);
+    expect(summary).toMatchObject({ ocorrencias: 3, erro: { mensagem: 'pedido 4 falhou' } });
+    expect(documents.filter((document) => document.erro.mensagem === 'outro erro')).toHaveLength(1);
+    expect(exporter.getStats()).toMatchObject({ written: 4, suppressed: 3, failed: 0 });
   });
 });

@@ -6,7 +6,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector, MongoMetricExporter } from '../../src/index';
-import { SessionRegistry } from '../../src/metrics/session';
+import { SessionRegistry, withSessionRegistry } from '../../src/metrics/session';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../fixtures/metrics-reader';
 import { eventually, useTestDatabase } from '../support/database';
 import { captureDiag } from '../support/diag';
@@ -20,14 +20,15 @@ function newExporter(
   sessions: SessionRegistry,
   options: ConstructorParameters<typeof MongoMetricExporter>[0] = {},
 ) {
-  return new MongoMetricExporter(
-    {
-      connectionString: database.uri,
-      database: database.name,
-      collections: { metrics: collection },
-      ...options,
-    },
+  return withSessionRegistry(
     sessions,
+    () =>
+      new MongoMetricExporter({
+        connectionString: database.uri,
+        database: database.name,
+        collections: { metrics: collection },
+        ...options,
+      }),
   );
 }
 
@@ -39,7 +40,10 @@ function application(exporter: MongoMetricExporter, sessions: SessionRegistry, i
     exportTimeoutMillis: Math.min(intervalMs, 10_000),
   });
   const provider = new MeterProvider({ resource: METRICS_TEST_RESOURCE, readers: [reader] });
-  return { provider, collector: new MetricsCollector({ meterProvider: provider, sessions }) };
+  return {
+    provider,
+    collector: withSessionRegistry(sessions, () => new MetricsCollector({ meterProvider: provider })),
+  };
 }
 
 function exportOnce(exporter: MongoMetricExporter, metrics: Parameters<MongoMetricExporter['export']>[0]) {
@@ -120,9 +124,9 @@ describe('MongoMetricExporter against a real server', () => {
     const documents = await collection.find().toArray();
     expect(documents).toHaveLength(1);
     expect(documents[0]?._id).toBe(sessions.peek()?.id);
-    expect(documents[0]?.contadores).toEqual({ 'http\uFF0Erequests': 2 });
+    expect(documents[0]?.contadores).toEqual({ http: { requests: 2 } });
     expect(documents[0]?.contadores_por_atributo).toEqual({
-      'http\uFF0Erequests': [{ atributos: { 'http\uFF0Eroute': '/questoes' }, valor: 5 }],
+      http: { requests: [{ atributos: { http: { route: '/questoes' } }, valor: 5 }] },
     });
     expect(exporter.getStats()).toMatchObject({ written: 2, failed: 0 });
     await exporter.shutdown();
@@ -219,14 +223,15 @@ describe('MongoMetricExporter against a real server', () => {
   it('reports FAILED once when the server is unreachable, without the password, and calls back once', async () => {
     const port = await closedPort();
     const sessions = new SessionRegistry();
-    const exporter = new MongoMetricExporter(
-      {
-        connectionString: `mongodb://metrics:Sup3rSecretPw@127.0.0.1:${port}/`,
-        connectionTimeoutMs: 500,
-        retryDeadlineMs: 1500,
-        spoolDir: false,
-      },
+    const exporter = withSessionRegistry(
       sessions,
+      () =>
+        new MongoMetricExporter({
+          connectionString: `mongodb://metrics:Sup3rSecretPw@127.0.0.1:${port}/`,
+          connectionTimeoutMs: 500,
+          retryDeadlineMs: 1500,
+          spoolDir: false,
+        }),
     );
     const pipeline = meterPipeline();
     pipeline.meter.createCounter('x').add(1);
@@ -247,9 +252,14 @@ describe('MongoMetricExporter against a real server', () => {
   it('does not close a client it was given', async () => {
     const client = new MongoClient(database.uri);
     const sessions = new SessionRegistry();
-    const exporter = new MongoMetricExporter(
-      { client, database: database.name, collections: { metrics: 'given_client' } },
+    const exporter = withSessionRegistry(
       sessions,
+      () =>
+        new MongoMetricExporter({
+          client,
+          database: database.name,
+          collections: { metrics: 'given_client' },
+        }),
     );
     const pipeline = meterPipeline();
     pipeline.meter.createCounter('x').add(1);

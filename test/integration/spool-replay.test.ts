@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { describe, expect, it } from 'vitest';
-import { ControlledServer, usingExternalServer } from '../support/server';
+import { expect, it } from 'vitest';
+import { ControlledServer, describeWithPrivateServer } from '../support/server';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'spool-writer.ts');
@@ -18,7 +18,7 @@ async function writer(count: number, label: string, env: Record<string, string>)
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
-describe.skipIf(usingExternalServer)('spool replay at the next start', () => {
+describeWithPrivateServer('spool replay at the next start', () => {
   it('replays what a process spooled while the server was down, exactly once, from a second process', async () => {
     const server = new ControlledServer('replay');
     const spoolRoot = mkdtempSync(join(tmpdir(), 'spool-replay-'));

@@ -1,10 +1,10 @@
 import { MongoClient } from 'mongodb';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { resolveOptions } from '../../src/options';
 import { MongoWriter } from '../../src/storage/mongo-writer';
-import { ControlledServer, usingExternalServer } from '../support/server';
+import { ControlledServer, describeWithPrivateServer } from '../support/server';
 
-describe.skipIf(usingExternalServer)('MongoWriter when the server is down at the first contact', () => {
+describeWithPrivateServer('MongoWriter when the server is down at the first contact', () => {
   it.each(['insert', 'upsert'] as const)(
     'recovers for %s once the server is back (driver 7 keeps such a client closed)',
     async (operation) => {

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe } from 'vitest';
 
 /**
  * A FerretDB instance of its own that a test may stop and restart (same port and data).
- * Only with the project's local server: with MONGODB_URI set these tests are skipped,
- * since an external server cannot be stopped from here.
+ * Private to the test, also when the suite runs against an external server (MONGODB_URI),
+ * which a test cannot stop.
  */
 export class ControlledServer {
   readonly name: string;
@@ -37,5 +40,26 @@ export class ControlledServer {
   }
 }
 
-/** True when tests run against an external server (MONGODB_URI), which tests cannot stop. */
-export const usingExternalServer = Boolean(process.env.MONGODB_URI);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * Why a private server cannot be started here, or undefined when it can. Without
+ * MONGODB_URI `npm test` builds FerretDB first; with it, FerretDB may be absent.
+ */
+function privateServerUnavailable(): string | undefined {
+  const script = readFileSync(join(ROOT, 'scripts', 'mongo-server.sh'), 'utf8');
+  const version = /^FERRETDB_VERSION=(\S+)$/m.exec(script)?.[1] ?? '';
+  if (existsSync(join(ROOT, '.tools', 'ferretdb', version, 'ferretdb'))) return undefined;
+  return `needs a server it can stop: run "bash scripts/mongo-server.sh install" to build FerretDB ${version}`;
+}
+
+const unavailable = privateServerUnavailable();
+
+/**
+ * `describe` for tests that stop and restart a {@link ControlledServer}: skipped, with the
+ * reason in its name, when no private server can be started.
+ */
+export function describeWithPrivateServer(name: string, tests: () => void): void {
+  if (unavailable) describe.skip(`${name} [skipped: ${unavailable}]`, tests);
+  else describe(name, tests);
+}

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors';
 import { DEFAULTS, resolveOptions } from '../../src/options';
@@ -64,5 +65,42 @@ describe('resolveOptions', () => {
       resolveOptions({ connectionString: URI, remoteLevel: 'warn' as LevelName }, {}).remoteSeverity,
     ).toBe(13);
     expect(resolveOptions({ connectionString: URI, remoteLevel: 9 }, {}).remoteSeverity).toBe(9);
+  });
+
+  it('resolves appRoot to an absolute folder, and rejects an empty one naming the option', () => {
+    expect(resolveOptions({ connectionString: URI, appRoot: 'relative/app' }, {}).appRoots).toEqual([
+      resolve('relative/app'),
+    ]);
+    expect(resolveOptions({ connectionString: URI }, {}).appRoots).toEqual([expect.any(String)]);
+    expect(() => resolveOptions({ connectionString: URI, appRoot: ' ' }, {})).toThrow(/appRoot/);
+  });
+
+  it('resolves stormGuard: defaults, partial settings, false for off, and errors naming the key', () => {
+    expect(resolveOptions({ connectionString: URI }, {}).stormGuard).toEqual({
+      maxPerWindow: 10,
+      windowMs: 60_000,
+    });
+    expect(resolveOptions({ connectionString: URI, stormGuard: { windowMs: 5000 } }, {}).stormGuard).toEqual({
+      maxPerWindow: 10,
+      windowMs: 5000,
+    });
+    expect(resolveOptions({ connectionString: URI, stormGuard: false }, {}).stormGuard).toBeUndefined();
+    expect(() => resolveOptions({ connectionString: URI, stormGuard: { maxPerWindow: 0 } }, {})).toThrow(
+      /stormGuard\.maxPerWindow/,
+    );
+    expect(() => resolveOptions({ connectionString: URI, stormGuard: { window: 1 } as never }, {})).toThrow(
+      /stormGuard\.window/,
+    );
+    expect(() => resolveOptions({ connectionString: URI, stormGuard: true as never }, {})).toThrow(
+      /stormGuard/,
+    );
+  });
+
+  it('accepts a beforeSend function and rejects anything else', () => {
+    const hook = () => null;
+    expect(resolveOptions({ connectionString: URI, beforeSend: hook }, {}).beforeSend).toBe(hook);
+    expect(() => resolveOptions({ connectionString: URI, beforeSend: 'x' as never }, {})).toThrow(
+      /beforeSend/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as api from '../../src/index';
 
 // The package's public surface. A change here is a change users see: update the
@@ -34,10 +34,20 @@ const EXPECTED_EXPORTS = [
   'LineConsoleLogRecordExporter',
   'STATS_METRIC_NAME',
   'setupTelemetry',
+  'registerApiLogsGlobal',
 ];
 
 describe('public API', () => {
   it('exports exactly the listed names, and no default export', () => {
     expect(Object.keys(api).sort()).toEqual([...EXPECTED_EXPORTS].sort());
+  });
+
+  it('takes no internal type in a public constructor or options type (type-checked by tsc)', () => {
+    expectTypeOf<ConstructorParameters<typeof api.MongoMetricExporter>>().toEqualTypeOf<
+      [options?: api.MongoExporterOptions]
+    >();
+    expectTypeOf<keyof api.MetricsCollectorOptions>().toEqualTypeOf<'metricsEnabled' | 'meterProvider'>();
+    expectTypeOf<keyof api.MongoMetricExporter>().not.toHaveProperty('finishSession');
+    expect(api.MongoMetricExporter.length).toBe(0);
   });
 });

@@ -34,7 +34,7 @@ describe('observeExporterStats', () => {
     expect(value('logs', 'written')).toBe(7);
     expect(value('logs', 'spooled')).toBe(2);
     expect(value('metrics', 'dropped')).toBe(1);
-    expect(metric.dataPoints).toHaveLength(18);
+    expect(metric.dataPoints).toHaveLength(20);
 
     stop();
     written = 100;

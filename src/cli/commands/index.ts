@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../command';
 import { registerDashboard } from './dashboard';
+import { registerGateway } from './gateway';
 import { registerIndexes } from './indexes';
 import { registerReport } from './report';
 
@@ -7,4 +8,9 @@ import { registerReport } from './report';
  * Every command of the CLI, in the order `--help` lists them.
  * Adding a command: one file in this folder exporting a `RegisterCommand`, and one line here.
  */
-export const COMMANDS: readonly RegisterCommand[] = [registerReport, registerDashboard, registerIndexes];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerReport,
+  registerDashboard,
+  registerIndexes,
+  registerGateway,
+];

@@ -10,7 +10,7 @@ import {
   MongoLogRecordExporter,
   MongoMetricExporter,
 } from '../../../src/index';
-import { SessionRegistry } from '../../../src/metrics/session';
+import { SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
 
 const HOUR = 3_600_000;
 
@@ -83,7 +83,7 @@ export async function seedFleet(uri: string, db: Db): Promise<SeededFleet> {
       resource,
       readers: [
         new PeriodicExportingMetricReader({
-          exporter: new MongoMetricExporter(options, sessions),
+          exporter: withSessionRegistry(sessions, () => new MongoMetricExporter(options)),
           exportIntervalMillis: 3_600_000,
         }),
       ],
@@ -93,7 +93,7 @@ export async function seedFleet(uri: string, db: Db): Promise<SeededFleet> {
       meterProvider,
       errors: new ErrorReporter({ loggerProvider }),
       audit: new AuditLogger({ loggerProvider }),
-      collector: new MetricsCollector({ meterProvider, sessions }),
+      collector: withSessionRegistry(sessions, () => new MetricsCollector({ meterProvider })),
     };
   });
   const [m1, m2, m3] = machines as [(typeof machines)[0], (typeof machines)[0], (typeof machines)[0]];

@@ -1,4 +1,4 @@
-import { DiagLogLevel, SeverityNumber } from '@opentelemetry/api';
+import { DiagLogLevel, logs, SeverityNumber } from '@opentelemetry/api';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { AuditLogger, type AuditLoggerOptions } from '../../../src/audit/audit-logger';
@@ -253,15 +253,18 @@ describe('AuditLogger.log', () => {
       f: '[Function f]',
       ciclo: { eu: '[Circular]' },
       n: '18446744073709551616',
-      '＄where': 1,
-      'a．b': 2,
+      // Names stay as given on the record; the MongoDB exporter places them when it stores it.
+      $where: 1,
+      'a.b': 2,
     });
-    expect(audit.getStats()).toMatchObject({ emitted: 1, sanitized: 6 });
+    expect(audit.getStats()).toMatchObject({ emitted: 1, sanitized: 4 });
     expect(diagOutput.lines).toHaveLength(1);
-    expect(diagOutput.text()).toMatch(/questao\.importada questao\/9: made 6 value\(s\) storable/);
+    expect(diagOutput.text()).toMatch(/questao\.importada questao\/9: made 4 value\(s\) storable/);
     expect(diagOutput.text()).toContain('detalhes.vazio: undefined value omitted');
-    // The exporter's own pass then finds nothing more to change.
-    expect(documentOf(records[0]!).report.count).toBe(0);
+    // The exporter's own pass nests the dotted name silently and encodes the leading $.
+    const stored = documentOf(records[0]!);
+    expect(stored.document.detalhes).toMatchObject({ a: { b: 2 }, '%24where': 1 });
+    expect(stored.report.changes).toEqual(['detalhes.$where: key stored as "%24where"']);
   });
 
   it('never throws: a bad event or a throwing pipeline is reported and counted', () => {
@@ -302,7 +305,7 @@ describe('AuditLogger.log', () => {
     expect(diagOutput.text()).toContain('timestamp: not a valid date');
   });
 
-  it('gets its logger once, from the global provider by default', () => {
+  it('gets its logger once, from the provider it is given', () => {
     let calls = 0;
     const provider = new LoggerProvider({});
     const counting = {
@@ -316,7 +319,25 @@ describe('AuditLogger.log', () => {
     audit.tagCriada('a', 'b');
     audit.forUser('u').tagCriada('a', 'b');
     expect(calls).toBe(1);
-    expect(new AuditLogger().tagCriada('t', 'n')).toBe(true);
+  });
+
+  it('emits through the global provider by default, also one registered after it was made', () => {
+    const made = new AuditLogger();
+    const records: ReadableLogRecord[] = [];
+    const provider = new LoggerProvider({
+      processors: [
+        { onEmit: (r) => void records.push(r), forceFlush: async () => {}, shutdown: async () => {} },
+      ],
+    });
+    logs.setGlobalLoggerProvider(provider);
+    try {
+      made.tagCriada('t1', 'n1');
+      new AuditLogger().tagCriada('t2', 'n2');
+    } finally {
+      logs.disable();
+    }
+    expect(records.map((r) => r.instrumentationScope.name)).toEqual([AUDIT_LOGGER_NAME, AUDIT_LOGGER_NAME]);
+    expect(records.map((r) => documentOf(r).document.entidade_id)).toEqual(['t1', 't2']);
   });
 });
 

@@ -43,6 +43,17 @@ describe('a connection string in a file tracked by git', () => {
     expect(diagOutput.text()).not.toContain('tracked-pass');
   });
 
+  it('says what applies to a tracked connection string without a password', () => {
+    git('init', '-q');
+    write('config.ini', '[MONGODB]\nconnection_string = mongodb://logger@db.example.net/');
+    git('add', 'config.ini');
+    const config = loadConfig({ cwd: dir, env: {} });
+    expect(config.warnings).toHaveLength(1);
+    expect(config.warnings[0]).toContain('no password to change');
+    expect(config.warnings[0]).not.toContain('change the password');
+    expect(config.warnings[0]).toContain('git rm --cached config.ini');
+  });
+
   it('warns about a tracked .env holding a connection string too', () => {
     git('init', '-q');
     const envFile = write('.env', `MONGODB_URI=${URI}`);

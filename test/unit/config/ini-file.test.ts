@@ -51,6 +51,13 @@ function errorOf(text: string): ConfigFileError {
 }
 
 describe('parseConfigFile', () => {
+  it('reads [LOGGING] tamanho_trilha as trailSize, 0 included, and rejects other values naming the key', () => {
+    expect(valuesOf('[LOGGING]\ntamanho_trilha = 30')).toEqual({ trailSize: 30 });
+    expect(valuesOf('[LOGGING]\ntamanho_trilha = 0')).toEqual({ trailSize: 0 });
+    expect(errorOf('[LOGGING]\ntamanho_trilha = -1').message).toContain('tamanho_trilha');
+    expect(errorOf('[LOGGING]\ntamanho_trilha = 500').message).toContain('tamanho_trilha');
+  });
+
   it("reads every key of the plan's file into the package's option names", () => {
     const parsed = parseConfigFile(FILE, PLAN_FILE);
     expect(valuesOf(PLAN_FILE)).toEqual({
@@ -165,6 +172,15 @@ describe('parseConfigFile', () => {
       expect(JSON.stringify(error.value)).not.toContain('hunter22');
       expect(error.message).toContain('db.example.net');
     }
+  });
+
+  it("keeps the option's own error as cause and its expectation as a field, never parsed from text", () => {
+    const error = errorOf('[MONGODB]\nconnection_string = postgres://user:S3cr@t:x@db.example.net/');
+    expect(error.expectation).toBe('a mongodb:// or mongodb+srv:// URI');
+    expect(error.cause).toBeInstanceOf(InvalidOptionError);
+    expect((error.cause as InvalidOptionError).expectation).toBe(error.expectation);
+    expect(String((error.cause as Error).message)).not.toContain('S3cr');
+    expect(error.message).not.toContain('S3cr');
   });
 
   it('refuses a connection string cut by an unquoted ";" or "#", and accepts it quoted', () => {

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       audit: { questoes: true, listas: true, tags: true, exportacoes: true, sessoes: true },
       metricsEnabled: true,
       sendMetricsOnShutdown: true,
+      trailSize: 20,
     });
     expect(config.logging).toEqual({
       remoteLoggingEnabled: false,
@@ -225,22 +226,29 @@ describe('loadConfig', () => {
   });
 
   it('refuses bad explicit options before reading anything else', () => {
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { connectionTimeoutMs: -1 } })).toThrow(
+    // Files that are themselves wrong: the explicit option's error must still be the one thrown.
+    write('config.ini', '[MONGODB]\nconnection_timeout_ms = soon\n[NOSUCH]\nx = 1');
+    write('.env', 'MONGODB_DATABASE=bad.name');
+    const env = { MONGODB_URI: 'not a uri' };
+    expect(() => loadConfig({ cwd: dir, env, options: { database: 'a/b' } })).toThrow(
+      /Invalid option database/,
+    );
+    expect(() => loadConfig({ cwd: dir, env, options: { connectionTimeoutMs: -1 } })).toThrow(
       /connectionTimeoutMs/,
     );
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { audit: { tag: false } as never } })).toThrow(
+    expect(() => loadConfig({ cwd: dir, env, options: { audit: { tag: false } as never } })).toThrow(
       /audit\.tag/,
     );
-    expect(() =>
-      loadConfig({ cwd: dir, env: {}, options: { collections: { erros: 'x' } as never } }),
-    ).toThrow(/collections\.erros/);
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { consoleLevel: 'LOUD' as never } })).toThrow(
+    expect(() => loadConfig({ cwd: dir, env, options: { collections: { erros: 'x' } as never } })).toThrow(
+      /collections\.erros/,
+    );
+    expect(() => loadConfig({ cwd: dir, env, options: { consoleLevel: 'LOUD' as never } })).toThrow(
       /consoleLevel/,
     );
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { metricsEnabled: 'yes' as never } })).toThrow(
+    expect(() => loadConfig({ cwd: dir, env, options: { metricsEnabled: 'yes' as never } })).toThrow(
       /metricsEnabled/,
     );
-    expect(() => loadConfig({ cwd: dir, env: {}, options: { remoteLoggingEnabled: 1 as never } })).toThrow(
+    expect(() => loadConfig({ cwd: dir, env, options: { remoteLoggingEnabled: 1 as never } })).toThrow(
       /remoteLoggingEnabled/,
     );
   });

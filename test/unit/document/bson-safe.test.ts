@@ -16,10 +16,10 @@ describe('toBsonSafe', () => {
     expect(report.count).toBe(0);
   });
 
-  it('encodes keys with dots and a leading dollar', () => {
+  it('nests dotted keys without a report, and encodes a leading dollar with one', () => {
     const { value, report } = safe({ 'a.b': 1, $where: 2, x$y: 3 });
-    expect(value).toEqual({ 'a\uFF0Eb': 1, '\uFF04where': 2, x$y: 3 });
-    expect(report.count).toBe(2);
+    expect(value).toEqual({ a: { b: 1 }, '%24where': 2, x$y: 3 });
+    expect(report.changes).toEqual(['$where: key stored as "%24where"']);
   });
 
   it('cuts circular references and excessive depth', () => {
@@ -55,7 +55,7 @@ describe('toBsonSafe', () => {
         ['k.1', 1],
         [2, 'v'],
       ]),
-      { 'k\uFF0E1': 1, '2': 'v' },
+      { k: { 1: 1 }, '2': 'v' },
     ],
     ['Float32Array', new Float32Array([1.5, 2]), [1.5, 2]],
     ['RegExp', /a+/g, '/a+/g'],
@@ -102,6 +102,62 @@ describe('toBsonSafe', () => {
       tokens_used: 12,
       nested: { Authorization: '[REDACTED]', cookie: '[REDACTED]' },
     });
+  });
+
+  it.each([
+    ['an object', { value: 'x', hunter2: 'y' }],
+    ['an array', ['hunter2']],
+    ['a number', 123456],
+    ['a boolean', true],
+    ['a date', new Date(0)],
+    ['a buffer', new Uint8Array([1, 2, 3])],
+    ['a Map', new Map([['k', 'hunter2']])],
+    ['an error', new Error('hunter2')],
+  ])('redacts the whole value under a secret-looking key when it is %s', (_case, secretValue) => {
+    const { value } = safe({ password: secretValue, apiKey: secretValue, list: [{ token: secretValue }] });
+    expect(value).toEqual({
+      password: '[REDACTED]',
+      apiKey: '[REDACTED]',
+      list: [{ token: '[REDACTED]' }],
+    });
+  });
+
+  it('redacts secret-looking keys of a Map and of an error', () => {
+    const error = Object.assign(new Error('failed'), { credentials: { user: 'u', pass: 'p' } });
+    const { value } = safe({ map: new Map([['secret', { a: 1 }]]), error });
+    expect(value).toMatchObject({ map: { secret: '[REDACTED]' }, error: { credentials: '[REDACTED]' } });
+  });
+
+  it('keeps null under a secret-looking key: there is nothing to hide', () => {
+    expect(safe({ password: null }).value).toEqual({ password: null });
+  });
+
+  it('stores a key holding NUL, which BSON cannot hold, percent-encoded, and says so', () => {
+    const { value, report } = safe({ 'a\0b': 1, nested: { '\0': 2 } });
+    expect(value).toEqual({ 'a%00b': 1, nested: { '%00': 2 } });
+    expect(report.count).toBe(2);
+    expect(() => calculateObjectSize(value as object)).not.toThrow();
+  });
+
+  it('hides connection-string passwords in stored strings, at any depth, and notes it', () => {
+    const { value, report } = safe({
+      message: 'cannot reach mongodb://app:S3cr@t@db.example.net/x',
+      list: ['mongodb+srv://u:pw/x@c.example.net'],
+    });
+    expect(value).toEqual({
+      message: 'cannot reach mongodb://app:****@db.example.net/x',
+      list: ['mongodb+srv://u:****@c.example.net'],
+    });
+    expect(report.toString()).toBe(
+      'message: connection-string password redacted; list.0: connection-string password redacted',
+    );
+  });
+
+  it('leaves stack traces with file URLs and scoped packages as they are', () => {
+    const stack = 'Error: x\n    at f (file:///app/node_modules/@opentelemetry/core/build/index.js:1:2)';
+    const { value, report } = safe({ stack });
+    expect(value).toEqual({ stack });
+    expect(report.count).toBe(0);
   });
 
   it('truncates very long strings with a marker that says how much was cut', () => {

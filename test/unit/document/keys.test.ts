@@ -10,6 +10,16 @@ describe('key encoding', () => {
     expect(encodeKey('plain')).toBe('plain');
   });
 
+  it('is lossless: every key comes back, including NUL, percent signs and look-alike dots', () => {
+    for (const key of ['a\0b', '100%', '%2E', 'a%25b', '%%41', 'a．b', '$', '.', '%']) {
+      expect(decodeKey(encodeKey(key))).toBe(key);
+      expect(encodeKey(key)).not.toMatch(/[.\0]|^\$/);
+    }
+    expect(encodeKey('a.b')).toBe('a%2Eb');
+    expect(encodeKey('$set')).toBe('%24set');
+    expect(encodeKey('100%')).toBe('100%');
+  });
+
   it('matches secret keys by substring and by regular expression', () => {
     const matches = secretKeyMatcher(['senha', /^pin$/i]);
     expect(matches('minha_senha')).toBe(true);

@@ -2,6 +2,8 @@ import { SeverityNumber, TraceFlags, context, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
+import { customFingerprint, fingerprint } from '../../../src/logs/fingerprint';
+import { parseJsStack } from '../../../src/logs/js-stack';
 import { type MappingContext, toErrorDocument } from '../../../src/logs/transform';
 import { getEnvironmentInfo } from '../../../src/resource/environment';
 import { captureRecords } from '../../support/records';
@@ -104,8 +106,41 @@ describe('toErrorDocument', () => {
       arquivo: '/app/src/repo.js',
       linha: 17,
       funcao: 'salvarQuestao',
+      fingerprint: fingerprint({ type: 'TypeError', message: 'save failed', frames: parseJsStack(stack) }),
     });
+    expect(document.erro.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect(document.contexto).toEqual({});
+  });
+
+  it('takes stack paths relative to the app root for the fingerprint', () => {
+    const withRoots = (root: string) => {
+      const [record] = captureRecords((logger) =>
+        logger('app').emit({
+          severityNumber: 17,
+          attributes: {
+            'exception.type': 'TypeError',
+            'exception.stacktrace': `TypeError: x\n    at salvar (${root}/src/repo.js:17:11)`,
+          },
+        }),
+      );
+      return toErrorDocument(record!, { ...mappingContext(record!), appRoots: [root] }).erro.fingerprint;
+    };
+    expect(withRoots('/opt/a')).toBe(withRoots('/home/u/b'));
+  });
+
+  it('uses the error.fingerprint attribute as the group key, and keeps it out of contexto', () => {
+    const document = mapOne((logger) =>
+      logger('app').emit({ severityNumber: 17, body: 'x', attributes: { 'error.fingerprint': 'db-down' } }),
+    );
+    expect(document.erro.fingerprint).toBe(customFingerprint('db-down'));
+    expect(document.contexto).toEqual({});
+  });
+
+  it('groups records without a stack by their normalised message', () => {
+    const of = (body: string) =>
+      mapOne((logger) => logger('app').emit({ severityNumber: 17, body })).erro.fingerprint;
+    expect(of('user 123 not found')).toBe(of('user 456 not found'));
+    expect(of('user 123 not found')).not.toBe(of('list 123 not found'));
   });
 
   it('reads an Error given as the record exception', () => {
@@ -177,7 +212,7 @@ describe('toErrorDocument', () => {
     expect(document.erro.mensagem).toBe(expected);
   });
 
-  it('encodes dotted attribute keys in contexto instead of nesting them', () => {
+  it('stores dotted attribute keys in contexto as nested fields, queryable as written', () => {
     const document = mapOne((logger) =>
       logger('app').emit({
         severityNumber: 17,
@@ -185,7 +220,7 @@ describe('toErrorDocument', () => {
         attributes: { 'http.route': '/q/:id', 'user.id': 'u1' },
       }),
     );
-    expect(document.contexto).toEqual({ 'http\uFF0Eroute': '/q/:id', 'user\uFF0Eid': 'u1' });
+    expect(document.contexto).toEqual({ http: { route: '/q/:id' }, user: { id: 'u1' } });
   });
 
   it('marks records of unhandled errors with nao_tratada', () => {

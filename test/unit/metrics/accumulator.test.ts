@@ -22,18 +22,21 @@ describe('SessionAccumulator with the exporter temporality', () => {
     const histogram = pipeline.meter.createHistogram('salvar', { unit: 'ms' });
     const accumulator = new SessionAccumulator();
 
+    // The session's min and max are in the first export; the second export's own min and
+    // max lie between them, so "keep the last export's" would be caught.
     counter.add(2);
-    histogram.record(30);
+    histogram.record(10);
+    histogram.record(40);
     accumulator.merge(await pipeline.collect());
     counter.add(3);
-    histogram.record(10);
+    histogram.record(30);
     histogram.record(20);
     accumulator.merge(await pipeline.collect());
     accumulator.merge(await pipeline.collect()); // nothing new: nothing changes
 
     const document = documentOf(accumulator);
     expect(document.contadores).toEqual({ questoes_criadas: 5 });
-    expect(document.timings.salvar).toEqual({ count: 3, min_ms: 10, max_ms: 30, avg_ms: 20, total_ms: 60 });
+    expect(document.timings.salvar).toEqual({ count: 4, min_ms: 10, max_ms: 40, avg_ms: 25, total_ms: 100 });
     await pipeline.provider.shutdown();
   });
 

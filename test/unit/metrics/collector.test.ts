@@ -4,7 +4,7 @@ import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { SessionAccumulator } from '../../../src/metrics/accumulator';
 import { MetricsCollector } from '../../../src/metrics/collector';
-import { type MetricsSession, SessionRegistry } from '../../../src/metrics/session';
+import { type MetricsSession, SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
 import { toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../../fixtures/metrics-reader';
 import { captureDiag } from '../../support/diag';
@@ -14,7 +14,10 @@ const diagOutput = captureDiag();
 function setup(options: { metricsEnabled?: boolean } = {}) {
   const pipeline = meterPipeline();
   const sessions = new SessionRegistry();
-  const collector = new MetricsCollector({ meterProvider: pipeline.provider, sessions, ...options });
+  const collector = withSessionRegistry(
+    sessions,
+    () => new MetricsCollector({ meterProvider: pipeline.provider, ...options }),
+  );
   return {
     ...pipeline,
     sessions,
@@ -150,7 +153,7 @@ describe('MetricsCollector', () => {
 describe('MetricsCollector without a meterProvider option', () => {
   it('uses the global MeterProvider, including one registered after the collector was created', async () => {
     const sessions = new SessionRegistry();
-    const collector = new MetricsCollector({ sessions });
+    const collector = withSessionRegistry(sessions, () => new MetricsCollector());
     collector.increment('antes_do_registro'); // the no-op provider: not recorded anywhere
     const pipeline = meterPipeline();
     metrics.setGlobalMeterProvider(pipeline.provider);

@@ -2,7 +2,8 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { MongoMetricExporter } from '../../../src/metrics/exporter';
-import { SessionRegistry } from '../../../src/metrics/session';
+import { LifecycleError } from '../../../src/errors';
+import { SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
 import { meterPipeline } from '../../fixtures/metrics-reader';
 
 // Port 1 on loopback: nothing listens there, and these tests never reach a write.
@@ -23,7 +24,10 @@ async function someMetrics() {
 
 describe('MongoMetricExporter (no server needed)', () => {
   it('asks for delta counters and histograms and cumulative up-down counters', () => {
-    const exporter = new MongoMetricExporter({ connectionString: NOWHERE }, new SessionRegistry());
+    const exporter = withSessionRegistry(
+      new SessionRegistry(),
+      () => new MongoMetricExporter({ connectionString: NOWHERE }),
+    );
     const pick = (type: InstrumentType) => exporter.selectAggregationTemporality(type);
     expect(pick(InstrumentType.COUNTER)).toBe(AggregationTemporality.DELTA);
     expect(pick(InstrumentType.OBSERVABLE_COUNTER)).toBe(AggregationTemporality.DELTA);
@@ -35,9 +39,9 @@ describe('MongoMetricExporter (no server needed)', () => {
 
   it('begins an implicit session when created, and releases it at shutdown', async () => {
     const sessions = new SessionRegistry();
-    const exporter = new MongoMetricExporter(
-      { connectionString: NOWHERE, sendMetricsOnShutdown: false },
+    const exporter = withSessionRegistry(
       sessions,
+      () => new MongoMetricExporter({ connectionString: NOWHERE, sendMetricsOnShutdown: false }),
     );
     const session = sessions.peek();
     expect(session).toMatchObject({ explicit: false });
@@ -47,7 +51,10 @@ describe('MongoMetricExporter (no server needed)', () => {
 
   it('with metricsEnabled false, writes nothing, counts the points as filtered and leaves sessions alone', async () => {
     const sessions = new SessionRegistry();
-    const exporter = new MongoMetricExporter({ connectionString: NOWHERE, metricsEnabled: false }, sessions);
+    const exporter = withSessionRegistry(
+      sessions,
+      () => new MongoMetricExporter({ connectionString: NOWHERE, metricsEnabled: false }),
+    );
     expect(sessions.peek()).toBeUndefined();
     const result = await exportOnce(exporter, await someMetrics());
     expect(result.code).toBe(ExportResultCode.SUCCESS);
@@ -56,9 +63,9 @@ describe('MongoMetricExporter (no server needed)', () => {
   });
 
   it('fails an export after shutdown, calling back once', async () => {
-    const exporter = new MongoMetricExporter(
-      { connectionString: NOWHERE, sendMetricsOnShutdown: false },
+    const exporter = withSessionRegistry(
       new SessionRegistry(),
+      () => new MongoMetricExporter({ connectionString: NOWHERE, sendMetricsOnShutdown: false }),
     );
     await exporter.shutdown();
     let calls = 0;
@@ -69,6 +76,7 @@ describe('MongoMetricExporter (no server needed)', () => {
       }),
     );
     expect(result.code).toBe(ExportResultCode.FAILED);
+    expect(result.error).toBeInstanceOf(LifecycleError);
     expect(calls).toBe(1);
   });
 

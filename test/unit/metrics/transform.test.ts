@@ -6,7 +6,6 @@ import { SessionAccumulator } from '../../../src/metrics/accumulator';
 import { type SessionInfo, toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../../fixtures/metrics-reader';
 
-const DOT = '\uFF0E';
 const STARTED = new Date('2026-11-25T10:00:00.000Z');
 const NOW = new Date('2026-11-25T10:02:05.900Z');
 
@@ -82,7 +81,7 @@ describe('toSessionDocument', () => {
       seconds.record(0.25);
       meter.createHistogram('parse', { unit: 'us' }).record(1500);
     });
-    expect(document.timings[`http${DOT}server${DOT}request${DOT}duration`]).toEqual({
+    expect(document.timings).toHaveProperty(['http', 'server', 'request', 'duration'], {
       count: 2,
       min_ms: 100,
       max_ms: 250,
@@ -118,7 +117,7 @@ describe('toSessionDocument', () => {
     expect(document.contadores).toEqual({ exportacoes: 1 });
     expect(document.contadores_por_atributo).toEqual({
       exportacoes: [
-        { atributos: { formato: 'docx', [`http${DOT}route`]: '/x' }, valor: 4 },
+        { atributos: { formato: 'docx', http: { route: '/x' } }, valor: 4 },
         { atributos: { formato: 'pdf' }, valor: 3 },
       ],
     });
@@ -145,15 +144,45 @@ describe('toSessionDocument', () => {
     expect(document.contadores).toEqual({});
   });
 
-  it('encodes dots and a leading $ in metric names: one flat key, never nested objects', async () => {
+  it('stores dotted metric names as nested fields and encodes a leading $', async () => {
     const document = await documentOf((meter) => {
       meter.createCounter('http.requests').add(2);
+      meter.createCounter('http.errors').add(1);
       meter.createCounter('$total').add(1);
+      meter.createHistogram('db.query.duration', { unit: 'ms' }).record(5);
+      meter.createHistogram('db.query.duration', { unit: 'ms' }).record(7, { 'db.system': 'mongodb' });
     });
-    expect(document.contadores).toEqual({ [`http${DOT}requests`]: 2, '\uFF04total': 1 });
-    expect(Object.keys(document.contadores).every((key) => !key.includes('.') && !key.startsWith('$'))).toBe(
-      true,
-    );
+    expect(document.contadores).toEqual({ http: { requests: 2, errors: 1 }, '%24total': 1 });
+    expect(document.timings).toEqual({
+      db: { query: { duration: { count: 1, min_ms: 5, max_ms: 5, avg_ms: 5, total_ms: 5 } } },
+    });
+    expect(document.timings_por_atributo).toEqual({
+      db: {
+        query: {
+          duration: [
+            {
+              atributos: { db: { system: 'mongodb' } },
+              count: 1,
+              min_ms: 7,
+              max_ms: 7,
+              avg_ms: 7,
+              total_ms: 7,
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  it('keeps both metrics when one name is a prefix of another, never nesting into a value', async () => {
+    const document = await documentOf((meter) => {
+      meter.createCounter('http.requests.failed').add(1);
+      meter.createCounter('http.requests').add(2);
+      meter.createHistogram('render', { unit: 'ms' }).record(3);
+      meter.createHistogram('render.pdf', { unit: 'ms' }).record(4);
+    });
+    expect(document.contadores).toEqual({ http: { requests: 2 }, 'http%2Erequests%2Efailed': 1 });
+    expect(document.timings).toMatchObject({ render: { count: 1 }, 'render%2Epdf': { count: 1 } });
   });
 
   it('stores non-finite values as null and says so', async () => {

@@ -21,7 +21,7 @@ describe('ErrorReporter contexto', () => {
       mapa: { a: 1 },
       grande: 12,
       ciclo: { self: '[Circular]' },
-      'http\uFF0Eroute': '/q',
+      'http.route': '/q',
     });
   });
 });

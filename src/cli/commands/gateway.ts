@@ -1,0 +1,113 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import type { CliOutput, RegisterCommand } from '../command';
+import { CliError, describeCliError } from '../cli-error';
+import { addConnectionOptions, type ConnectionFlags } from '../connection';
+import { loadConfig } from '../../config/load-config';
+import { passwordOf } from '../../redact';
+import { GATEWAY_DEFAULTS, GATEWAY_ENV, type GatewayOptions, startGateway } from '../../gateway';
+
+interface GatewayFlags extends ConnectionFlags {
+  host?: string;
+  port?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  tokensFile?: string;
+  maxBodyBytes?: number;
+  rateLimit?: number;
+  spoolDir?: string;
+}
+
+/** `gateway`: an OTLP/HTTP receiver storing logs and metrics as the exporters do; runs until SIGTERM or SIGINT. */
+export const registerGateway: RegisterCommand = (program: Command, output: CliOutput) => {
+  addConnectionOptions(
+    program
+      .command('gateway')
+      .description(
+        'receive OTLP/HTTP logs and metrics from any language (POST /v1/logs, /v1/metrics) and store them ' +
+          'as errors, audit and metrics documents; only the gateway holds the database credentials',
+      )
+      .option(
+        '--host <address>',
+        `interface to listen on (default: ${GATEWAY_DEFAULTS.host}; without TLS, loopback only unless given)`,
+      )
+      .option('--port <port>', `TCP port (default: ${GATEWAY_DEFAULTS.port})`, integer)
+      .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option(
+        '--tokens-file <file>',
+        `client tokens, one "<name> <app> <token>" per line (default: ${GATEWAY_ENV.tokensFile}; also ${GATEWAY_ENV.tokens})`,
+      )
+      .option(
+        '--max-body-bytes <bytes>',
+        `largest body, after decompression (default: ${GATEWAY_DEFAULTS.maxBodyBytes})`,
+        integer,
+      )
+      .option(
+        '--rate-limit <requests>',
+        `requests per second per token, 0 for none (default: ${GATEWAY_DEFAULTS.rateLimitPerSecond})`,
+        integer,
+      )
+      .option(
+        '--spool-dir <dir>',
+        'disk spool for records MongoDB cannot take yet (default: per-user state folder)',
+      ),
+  ).action(async (flags: GatewayFlags) => {
+    const options = gatewayOptions(flags);
+    let gateway;
+    try {
+      gateway = await startGateway(options);
+    } catch (error) {
+      throw new CliError(describeCliError(error, passwordOf(options.connectionString)));
+    }
+    output.stderr.write(
+      `gateway listening on ${gateway.url} (POST /v1/logs, /v1/metrics; GET /healthz, /readyz, /stats)\n`,
+    );
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        output.stderr.write(`gateway: ${signal}, draining\n`);
+        void gateway.close().then(resolve, resolve);
+      };
+      const onTerm = () => stop('SIGTERM');
+      const onInt = () => stop('SIGINT');
+      process.on('SIGTERM', onTerm);
+      process.on('SIGINT', onInt);
+    });
+    output.stderr.write(`gateway stopped: ${JSON.stringify(gateway.counters())}\n`);
+  });
+};
+
+/** Flags, then the environment, .env and config.ini for the database settings, as the library reads them. */
+function gatewayOptions(flags: GatewayFlags): GatewayOptions {
+  let exporter;
+  try {
+    exporter = loadConfig({
+      options: withoutUndefined({ connectionString: flags.connectionString, database: flags.database }),
+      configFile: flags.config,
+      envFile: flags.envFile,
+    }).exporter;
+  } catch (error) {
+    throw new CliError(describeCliError(error, passwordOf(flags.connectionString)));
+  }
+  return withoutUndefined({
+    ...exporter,
+    host: flags.host,
+    port: flags.port,
+    tlsCert: flags.tlsCert,
+    tlsKey: flags.tlsKey,
+    tokensFile: flags.tokensFile,
+    maxBodyBytes: flags.maxBodyBytes,
+    rateLimitPerSecond: flags.rateLimit,
+    spoolDir: flags.spoolDir ?? exporter.spoolDir,
+  });
+}
+
+function integer(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('expected a whole number.');
+  return Number(value);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

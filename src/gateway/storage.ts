@@ -1,0 +1,72 @@
+import { Delivery } from '../delivery/delivery';
+import { StatsCounter } from '../stats';
+import type { CollectionKind, IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
+import type { WriteOperation } from '../delivery/spool';
+import type { ResolvedOptions } from '../types';
+import { GatewayRequestError } from './request-error';
+
+/** Seconds a client is asked to wait when the gateway cannot store what it sent. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The gateway's side of the exporters' storage path: the same writer (indexes included) and
+ * the same delivery (retries, then the disk spool, replayed in order). It also counts the
+ * records accepted and not yet stored or spooled, which bounds the memory requests may hold.
+ */
+export class GatewayStorage {
+  readonly stats = new StatsCounter();
+  private readonly delivery: Delivery;
+  readonly writer: MongoWriter;
+  private readonly maxPendingRecords: number;
+  private pendingRecords = 0;
+
+  constructor(writer: MongoWriter, options: ResolvedOptions, maxPendingRecords: number) {
+    this.writer = writer;
+    this.maxPendingRecords = maxPendingRecords;
+    this.delivery = new Delivery({ writer, stats: this.stats, ...options });
+  }
+
+  get pending(): number {
+    return this.pendingRecords;
+  }
+
+  /** Reserves room for `records`, or throws 503 when the gateway already holds too many. */
+  reserve(records: number): () => void {
+    if (this.pendingRecords > 0 && this.pendingRecords + records > this.maxPendingRecords) {
+      throw new GatewayRequestError(
+        503,
+        `the gateway holds ${this.pendingRecords} records not yet stored; retry later`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    this.pendingRecords += records;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pendingRecords -= records;
+    };
+  }
+
+  /** Stores or spools one batch; throws 503 (retry later) when neither was possible. */
+  async store(
+    kind: CollectionKind,
+    operation: WriteOperation,
+    documents: IdentifiedDocument[],
+  ): Promise<void> {
+    if (documents.length === 0) return;
+    const result = await this.delivery.deliver(kind, operation, documents);
+    if (result.code === 'failed') {
+      throw new GatewayRequestError(
+        503,
+        `cannot store ${documents.length} ${kind} document(s) now; retry later`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.delivery.close();
+    await this.writer.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../support/database';
+import { APP, logsProtobuf, TOKEN } from '../../support/gateway';
+
+const db = useTestDatabase('gateway_lifecycle');
+const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli.mjs');
+
+/** Starts `opentelemetry-exporter-mongodb gateway` (the built CLI) and resolves with its URL. */
+function startCli(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-cli-'));
+  const tokensFile = join(dir, 'tokens');
+  writeFileSync(tokensFile, `# test token\ndesktop ${APP} ${TOKEN}\n`);
+  const child = spawn(
+    process.execPath,
+    [CLI, 'gateway', '--port', '0', '--tokens-file', tokensFile, '--spool-dir', join(dir, 'spool')],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', MONGODB_URI: db.uri, MONGODB_DATABASE: db.name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (match) resolve({ child, url: match[1]!, stderr: () => stderr });
+    });
+    child.on('exit', (code) => reject(new Error(`gateway exited with ${code}: ${stderr}`)));
+  });
+}
+
+describe('the gateway command', () => {
+  it('on SIGTERM answers the requests it accepted, stores them, and exits 0 within its bound', async () => {
+    const { child, url, stderr } = await startCli();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      fetch(`${url}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TOKEN}` },
+        body: logsProtobuf([{ body: `before SIGTERM ${i}` }]),
+      }).then(
+        (response) => response.status,
+        () => 0,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const signalledAt = Date.now();
+    child.kill('SIGTERM');
+    const statuses = await Promise.all(requests);
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(15_000);
+    const accepted = statuses.filter((status) => status === 200).length;
+    // Every request was answered: 200 (stored) or 503 (refused while draining, to be retried).
+    expect(statuses.every((status) => status === 200 || status === 503 || status === 0)).toBe(true);
+    expect(await db.db.collection('errors').countDocuments()).toBe(accepted);
+    expect(stderr()).toContain('gateway: SIGTERM, draining');
+    expect(stderr()).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,266 @@
+import { EventEmitter } from 'node:events';
+import {
+  MongoBulkWriteError,
+  type MongoClient,
+  MongoNetworkError,
+  MongoServerError,
+  MongoServerSelectionError,
+  type TopologyDescription,
+} from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../../../src/errors';
+import { resolveOptions } from '../../../src/options';
+import { INDEXES } from '../../../src/storage/indexes';
+import { type IdentifiedDocument, MongoWriter } from '../../../src/storage/mongo-writer';
+import { isTransient } from '../../../src/storage/write-errors';
+
+// A test double for the driver's client and collection: it records the calls and answers
+// with what each test scripts, including the driver's own error classes. Tests that need
+// a server use the real one (test/integration).
+type Script = (documents: readonly unknown[]) => Promise<unknown>;
+
+class FakeClient extends EventEmitter {
+  readonly calls: string[] = [];
+  insertMany: Script = async () => ({});
+  bulkWrite: Script = async () => ({});
+  createIndexes: () => Promise<unknown> = async () => ['created'];
+  connect: () => Promise<unknown> = async () => this;
+  closed = false;
+
+  db(database: string) {
+    return {
+      collection: (name: string) => ({
+        insertMany: (documents: unknown[], options: unknown) => {
+          this.calls.push(`insertMany ${database}.${name} ${JSON.stringify(options)}`);
+          return this.insertMany(documents);
+        },
+        bulkWrite: (operations: unknown[], options: unknown) => {
+          this.calls.push(`bulkWrite ${database}.${name} ${JSON.stringify(options)}`);
+          return this.bulkWrite(operations);
+        },
+        createIndexes: () => {
+          this.calls.push(`createIndexes ${database}.${name}`);
+          return this.createIndexes();
+        },
+        // A collection with no index yet: the writer creates what is missing, one at a time.
+        listIndexes: () => ({ toArray: async () => [] }),
+      }),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+function writerWith(client: FakeClient, options: { createIndexes?: boolean } = {}) {
+  const resolved = resolveOptions(
+    { client: client as unknown as MongoClient, spoolDir: false, database: 'db', ...options },
+    {},
+  );
+  return new MongoWriter(resolved);
+}
+
+function documents(count: number): IdentifiedDocument[] {
+  return Array.from({ length: count }, (_, i) => ({ _id: `id${i}`, n: i }));
+}
+
+function refusal(writeErrors: { code: number; index: number }[]): MongoBulkWriteError {
+  return new MongoBulkWriteError(
+    { message: 'write errors', code: writeErrors[0]!.code, writeErrors: writeErrors as never },
+    {} as never,
+  );
+}
+
+describe('MongoWriter.insert', () => {
+  it('counts every document as written when the insert succeeds, with one unordered insertMany', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    expect(await writer.insert('errors', documents(3))).toEqual({ written: 3, rejected: 0 });
+    expect(client.calls).toEqual(['insertMany db.errors {"ordered":false}']);
+    expect(writer.isConnected).toBe(true);
+  });
+
+  it('counts duplicate keys as written: the documents were stored by an earlier attempt', async () => {
+    const client = new FakeClient();
+    client.insertMany = () =>
+      Promise.reject(
+        refusal([
+          { code: 11000, index: 0 },
+          { code: 11000, index: 2 },
+        ]),
+      );
+    const writer = writerWith(client, { createIndexes: false });
+    expect(await writer.insert('audit', documents(4))).toEqual({ written: 4, rejected: 0 });
+    expect(writer.isConnected).toBe(true);
+  });
+
+  it('counts documents the server refused for good as rejected, and the rest as written', async () => {
+    const client = new FakeClient();
+    client.insertMany = () =>
+      Promise.reject(
+        refusal([
+          { code: 121, index: 1 },
+          { code: 11000, index: 2 },
+          { code: 10334, index: 4 },
+        ]),
+      );
+    const writer = writerWith(client, { createIndexes: false });
+    expect(await writer.insert('errors', documents(5))).toEqual({ written: 3, rejected: 2 });
+  });
+
+  it('throws the driver error when nothing is known to be written, and marks itself disconnected', async () => {
+    const client = new FakeClient();
+    const lost = new MongoBulkWriteError(new MongoNetworkError('connection closed') as never, {} as never);
+    client.insertMany = () => Promise.reject(lost);
+    const writer = writerWith(client, { createIndexes: false });
+    await writer.insert('errors', documents(1)).catch(() => undefined);
+    client.insertMany = () => Promise.reject(lost);
+    const thrown = await writer.insert('errors', documents(2)).catch((error: unknown) => error);
+    expect(thrown).toBe(lost);
+    expect(isTransient(thrown)).toBe(true);
+    expect(writer.isConnected).toBe(false);
+  });
+
+  it('throws when no server can be selected, without calling insertMany', async () => {
+    const client = new FakeClient();
+    const unreachable = new MongoServerSelectionError('timed out', {} as TopologyDescription);
+    client.connect = () => Promise.reject(unreachable);
+    const writer = writerWith(client, { createIndexes: false });
+    await expect(writer.insert('errors', documents(1))).rejects.toBe(unreachable);
+    expect(client.calls).toEqual([]);
+  });
+
+  it('connects once for concurrent writes, and not again while connected', async () => {
+    const client = new FakeClient();
+    let connects = 0;
+    client.connect = async () => void connects++;
+    const writer = writerWith(client, { createIndexes: false });
+    await Promise.all([writer.insert('errors', documents(1)), writer.insert('audit', documents(1))]);
+    await writer.insert('errors', documents(1));
+    expect(connects).toBe(1);
+  });
+
+  it('reconnects after a failure before writing again', async () => {
+    const client = new FakeClient();
+    let connects = 0;
+    client.connect = async () => void connects++;
+    const writer = writerWith(client, { createIndexes: false });
+    await writer.insert('errors', documents(1));
+    client.insertMany = () => Promise.reject(new MongoNetworkError('reset'));
+    await writer.insert('errors', documents(1)).catch(() => undefined);
+    client.insertMany = async () => ({});
+    await writer.insert('errors', documents(1));
+    expect(connects).toBe(2);
+  });
+
+  it('tracks the heartbeat: failed means disconnected, succeeded connected', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    client.emit('serverHeartbeatSucceeded');
+    expect(writer.isConnected).toBe(true);
+    client.emit('serverHeartbeatFailed');
+    expect(writer.isConnected).toBe(false);
+  });
+
+  it('writes nothing for an empty batch', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    expect(await writer.insert('errors', [])).toEqual({ written: 0, rejected: 0 });
+    expect(await writer.upsert('metrics', [])).toEqual({ written: 0, rejected: 0 });
+    expect(client.calls).toEqual([]);
+  });
+});
+
+describe('MongoWriter.upsert', () => {
+  it('replaces each document by _id, inserting it if absent', async () => {
+    const client = new FakeClient();
+    let operations: unknown[] = [];
+    client.bulkWrite = async (given) => void (operations = [...given]);
+    const writer = writerWith(client, { createIndexes: false });
+    expect(await writer.upsert('metrics', documents(2))).toEqual({ written: 2, rejected: 0 });
+    expect(client.calls).toEqual(['bulkWrite db.metrics {"ordered":false}']);
+    expect(operations).toEqual([
+      { replaceOne: { filter: { _id: 'id0' }, replacement: { _id: 'id0', n: 0 }, upsert: true } },
+      { replaceOne: { filter: { _id: 'id1' }, replacement: { _id: 'id1', n: 1 }, upsert: true } },
+    ]);
+  });
+
+  it('throws any failure and marks itself disconnected', async () => {
+    const client = new FakeClient();
+    const refused = new MongoServerError({ message: 'not authorized', code: 13 });
+    client.bulkWrite = () => Promise.reject(refused);
+    const writer = writerWith(client, { createIndexes: false });
+    await expect(writer.upsert('metrics', documents(1))).rejects.toBe(refused);
+    expect(writer.isConnected).toBe(false);
+  });
+});
+
+describe('MongoWriter indexes', () => {
+  it('creates the indexes once per collection', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    await writer.insert('errors', documents(1));
+    await writer.insert('errors', documents(1));
+    await writer.insert('audit', documents(1));
+    expect(client.calls.filter((call) => call.startsWith('createIndexes'))).toEqual([
+      ...INDEXES.errors.map(() => 'createIndexes db.errors'),
+      ...INDEXES.audit.map(() => 'createIndexes db.audit'),
+    ]);
+  });
+
+  it('tries again on the next write after a transient failure, never after a permanent one', async () => {
+    const client = new FakeClient();
+    client.createIndexes = () => Promise.reject(new MongoNetworkError('reset'));
+    const writer = writerWith(client);
+    expect(await writer.insert('errors', documents(1))).toEqual({ written: 1, rejected: 0 });
+    client.createIndexes = () => Promise.reject(new MongoServerError({ message: 'unauthorized', code: 13 }));
+    await writer.insert('errors', documents(1));
+    await writer.insert('errors', documents(1));
+    expect(client.calls.filter((call) => call.startsWith('createIndexes'))).toHaveLength(2);
+  });
+
+  it('creates none when createIndexes is false', async () => {
+    const client = new FakeClient();
+    await writerWith(client, { createIndexes: false }).insert('errors', documents(1));
+    expect(client.calls.some((call) => call.startsWith('createIndexes'))).toBe(false);
+  });
+});
+
+describe('MongoWriter.close', () => {
+  it('leaves a client given by the application open, and stops listening to it', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    await writer.close();
+    expect(client.closed).toBe(false);
+    expect(client.listenerCount('serverHeartbeatFailed')).toBe(0);
+    expect(client.listenerCount('serverHeartbeatSucceeded')).toBe(0);
+  });
+});
+
+describe('MongoWriter construction', () => {
+  it('refuses a URI the driver cannot parse, keeping its error as cause and hiding the password', () => {
+    let thrown: unknown;
+    try {
+      // Resolving the options already asks the driver's parser, so the writer never sees such a URI.
+      new MongoWriter(resolveOptions({ connectionString: 'mongodb://u:pa@ss@h/', spoolDir: false }, {}));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidOptionError);
+    // The URI parser's own MongoParseError class, not the driver's: matched by name.
+    expect((thrown as Error).cause).toMatchObject({
+      name: 'MongoParseError',
+      message: 'Invalid connection string',
+    });
+    expect((thrown as InvalidOptionError).value).toBe('mongodb://u:****@h/');
+    expect(String(thrown)).not.toContain('pa@ss');
+  });
+
+  it('asks for a URI or a client when it has neither', () => {
+    const options = resolveOptions({ spoolDir: false }, {});
+    expect(() => new MongoWriter(options)).toThrow(
+      /Invalid option connectionString: undefined; expected a MongoDB URI/,
+    );
+  });
+});
