@@ -14,3 +14,9 @@ export const SPILL: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.s
 
 /** `() => void`: give up at once; what is in flight goes to the spool (bounded shutdown). */
 export const ABORT: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.abort') as never;
+
+/**
+ * `{ onEmit(record): void }`, a property of the log exporter: the trail and call-site capture
+ * its log record processor runs at emit time (see `logs/emit-capture.ts`).
+ */
+export const EMIT_CAPTURE: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.emitCapture') as never;

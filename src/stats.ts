@@ -2,7 +2,7 @@
  * Counts of what an exporter (or the log record processor in front of it) did with the
  * records it was given, since it was created. One shape for every exporter of the package.
  * Once everything accepted has left memory (after `forceFlush()` or `shutdown()`):
- * `accepted = filtered + written + rejected + failed + spooled`. What was spooled (by any
+ * `accepted = filtered + written + rejected + failed + spooled + suppressed`. What was spooled (by any
  * process sharing the spool) later becomes `replayed` or `dropped`. See docs/reliability.md.
  */
 export interface ExporterStats {
@@ -30,8 +30,9 @@ export interface ExporterStats {
   dropped: number;
   /**
    * Error occurrences the storm guard folded into a summary document instead of writing them
-   * one by one; each summary's `ocorrencias` says how many it stands for (the summary itself
-   * counts as `written`).
+   * one by one; each summary's `ocorrencias` says how many it stands for. The summary
+   * documents themselves are not counted here (a summary that cannot be written is reported
+   * through diag).
    */
   suppressed: number;
   /** Unexpected failures inside the package's background work, reported through diag, never thrown. */

@@ -8,7 +8,7 @@ import type {
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
 import { componentLogger } from '../diag';
-import { ABORT, SPILL } from '../internal-symbols';
+import { ABORT, EMIT_CAPTURE, SPILL } from '../internal-symbols';
 import { BATCH_PROCESSOR_DEFAULTS, positiveInteger } from '../options';
 import { type ExporterStats, StatsCounter, sumStats } from '../stats';
 
@@ -18,6 +18,7 @@ const log = componentLogger('batch-processor');
 interface SpillingExporter extends LogRecordExporter {
   [SPILL]?(records: readonly ReadableLogRecord[]): boolean;
   [ABORT]?(): void;
+  readonly [EMIT_CAPTURE]?: { onEmit(record: ReadWriteLogRecord): void };
   getStats?(): ExporterStats;
 }
 
@@ -36,6 +37,7 @@ interface SpillingExporter extends LogRecordExporter {
  */
 export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   private readonly exporter: SpillingExporter;
+  private readonly capture: SpillingExporter[typeof EMIT_CAPTURE];
   private readonly maxExportBatchSize: number;
   private readonly maxQueueSize: number;
   private readonly scheduledDelayMillis: number;
@@ -51,6 +53,8 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
 
   constructor(options: BatchLogRecordProcessorOptions) {
     this.exporter = options.exporter;
+    // The trail and call site of `errors` documents must be captured while the record is emitted.
+    this.capture = this.exporter[EMIT_CAPTURE];
     const pick = (name: keyof typeof BATCH_PROCESSOR_DEFAULTS) =>
       positiveInteger(name, options[name] ?? BATCH_PROCESSOR_DEFAULTS[name]);
     this.maxQueueSize = pick('maxQueueSize');
@@ -73,6 +77,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     if (this.shutdownPromise) return;
     // Per-record work at emit time belongs here, before the record is queued; it runs on the
     // application's thread, so keep it cheap (whole-batch work is done at export or spill).
+    this.capture?.onEmit(logRecord);
     if (this.queue.length >= this.maxQueueSize && !this.spillQueue('queue full')) {
       this.noteLost(1);
       return;

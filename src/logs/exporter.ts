@@ -2,7 +2,7 @@ import { type ExportResult, ExportResultCode, millisToHrTime } from '@openteleme
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
-import { ABORT, HOLD_CRASH_RECORD, SPILL } from '../internal-symbols';
+import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, SPILL } from '../internal-symbols';
 import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource, createRecordIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
@@ -14,6 +14,7 @@ import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { applyBeforeSend } from './before-send';
+import { EmitCapture } from './emit-capture';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
@@ -48,9 +49,14 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
   private readonly stormGuard: StormGuard | undefined;
+  /** Summaries stand for occurrences already counted as `suppressed`: their writes are counted apart. */
+  private readonly summaryStats = new StatsCounter();
+  /** Run by `MongoBatchLogRecordProcessor` when a record is emitted. */
+  readonly [EMIT_CAPTURE]: EmitCapture;
 
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
+    this[EMIT_CAPTURE] = new EmitCapture(this.options);
     this.destination = acquireDestination(this.options, ['errors', 'audit'], this.stats);
     this.stormGuard = this.options.stormGuard && new StormGuard(this.options.stormGuard, this.stormSinks());
     registerCrashSink(this);
@@ -203,8 +209,12 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private stormSinks(): StormGuardSinks {
     return {
       summary: (document) => {
-        const write = this.write({ errors: [document], audit: [] }).then(
-          () => undefined,
+        const write = this.write({ errors: [document], audit: [] }, this.summaryStats).then(
+          (result) => {
+            if (result.code === ExportResultCode.FAILED) {
+              log.error(`a storm summary standing for ${document.ocorrencias} occurrence(s) was not written`);
+            }
+          },
           (error: unknown) => log.error('cannot write a storm summary', error),
         );
         this.inFlight.add(write);
@@ -215,10 +225,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     };
   }
 
-  private async write(batch: MappedBatch): Promise<ExportResult> {
+  private async write(batch: MappedBatch, stats: StatsCounter = this.stats): Promise<ExportResult> {
     const kinds = (['errors', 'audit'] as const).filter((kind) => batch[kind].length > 0);
     const results = await Promise.all(
-      kinds.map((kind) => this.destination.delivery.deliver(kind, 'insert', batch[kind], this.stats)),
+      kinds.map((kind) => this.destination.delivery.deliver(kind, 'insert', batch[kind], stats)),
     );
     const failure = results.find((result) => result.code === 'failed');
     return failure

@@ -19,15 +19,13 @@ import { MongoLogRecordExporter } from '../logs/exporter';
 import { MongoBatchLogRecordProcessor } from '../logs/batch-processor';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { DEFAULTS, resolveOptions, resolveSetupOptions } from '../options';
+import { DEFAULTS, resolveSetupOptions } from '../options';
 import { telemetryOptionsOf } from '../option-keys';
-import { EmitCapture } from '../logs/emit-capture';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
 import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
-import type { MongoExporterOptions } from '../types';
 import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
 import { ABORT } from '../internal-symbols';
 import { sumStats, zeroStats } from '../stats';
@@ -78,8 +76,6 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   let logProcessor: MongoBatchLogRecordProcessor | undefined;
   const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
-    // First, so that the trail and call site are captured before any exporter sees the record.
-    processors.unshift(emitCapture(exporterOptions));
     logProcessor = new MongoBatchLogRecordProcessor({
       exporter: logExporter,
       maxQueueSize: settings.maxQueueSize,
@@ -160,11 +156,6 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     },
     shutdown,
   };
-}
-
-/** The trail and call-site capture, with the same options as the exporter. */
-function emitCapture(options: MongoExporterOptions): EmitCapture {
-  return new EmitCapture(resolveOptions({ ...options, spoolDir: false }));
 }
 
 /** The plan's console and file logging, each behind its own level filter; both off unless configured. */
