@@ -141,9 +141,14 @@ export class Delivery {
   spill(kind: CollectionKind, documents: IdentifiedDocument[], stats: StatsCounter): boolean {
     if (!this.spool) return false;
     if (documents.length === 0) return true;
-    const result = this.toSpool({ kind, operation: 'insert', documents }, stats);
+    const result = this.toSpool({ kind, operation: 'insert', documents }, stats, false);
     if (result.code === 'spooled') stats.add('spilled', documents.length);
     return true;
+  }
+
+  /** Syncs to disk what `spill()` appended: one fsync for a whole spilled queue. */
+  syncSpill(): void {
+    this.guard('errors', 'syncing the spool', () => this.spool?.sync());
   }
 
   private async deliverEntry(entry: InFlight): Promise<DeliveryResult> {
@@ -210,10 +215,10 @@ export class Delivery {
     return { code: 'failed', error: new Error(reason) };
   }
 
-  private toSpool(batch: SpooledBatch, stats: StatsCounter): DeliveryResult {
+  private toSpool(batch: SpooledBatch, stats: StatsCounter, sync = true): DeliveryResult {
     if (!this.spool || this.closed) return this.fail(batch, stats, 'the exporter is shut down', 'closed');
     try {
-      if (!this.spool.append(batch)) {
+      if (!this.spool.append(batch, { sync })) {
         return this.fail(batch, stats, 'too large to spool', 'one batch is larger than spoolMaxBytes');
       }
       this.spoolBroken = false;

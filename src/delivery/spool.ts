@@ -85,11 +85,12 @@ export class DiskSpool {
   }
 
   /**
-   * Appends a batch and syncs it to disk. Synchronous, so that it also works in an 'exit'
+   * Appends a batch and syncs it to disk (unless `sync: false`, for a caller that appends several
+   * batches and then calls `sync()`; a segment is synced when it is rotated). Synchronous, so that it also works in an 'exit'
    * handler. False (nothing written) when the batch alone exceeds the spool. Throws when
    * the folder cannot be written.
    */
-  append(batch: SpooledBatch): boolean {
+  append(batch: SpooledBatch, options: { sync?: boolean } = {}): boolean {
     const pieces = serialize(batch);
     let bytes = 0;
     for (const piece of pieces) bytes += Buffer.byteLength(piece);
@@ -97,15 +98,23 @@ export class DiskSpool {
     this.makeRoom(bytes);
     if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
     writeChunked(this.activeFd!, pieces);
-    fsyncSync(this.activeFd!);
+    if (options.sync !== false) fsyncSync(this.activeFd!);
     this.activeBytes += bytes;
     if (this.knownBytes !== undefined) this.knownBytes += bytes;
     return true;
   }
 
+  /** Syncs what `append(..., { sync: false })` wrote to the segment being written. */
+  sync(): void {
+    if (this.activeFd !== undefined) fsyncSync(this.activeFd);
+  }
+
   /** Closes the segment being written, so that it can be replayed. */
   rotate(): void {
-    if (this.activeFd !== undefined) closeSync(this.activeFd);
+    if (this.activeFd !== undefined) {
+      fsyncSync(this.activeFd);
+      closeSync(this.activeFd);
+    }
     if (this.activePath !== undefined) processState.activeSegments.delete(this.activePath);
     this.activeFd = undefined;
     this.activePath = undefined;

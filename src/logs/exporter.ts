@@ -119,6 +119,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         log.error('spilling records to the spool failed unexpectedly', error);
       }
     }
+    delivery.syncSpill();
     return true;
   }
 

@@ -66,7 +66,8 @@ describeWithPrivateServer('setupTelemetry() across an outage and restarts (defau
         server.start();
         const starts = [];
         for (const label of ['start-1', 'start-2', 'start-3']) {
-          const run = await runTelemetryApp(['storm', 0, label], env);
+          // Each start runs until its spool is empty, as an application that lives a while does.
+          const run = await runTelemetryApp(['storm', 0, label], { ...env, ...DRAIN });
           expect(run.code, run.stderr).toBe(0);
           starts.push(run);
         }
