@@ -1,8 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SeverityNumber } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { type CommandStartedEvent, MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { AcaoAuditoria, AuditLogger, MongoLogRecordExporter } from '../../src/index';
+import {
+  AcaoAuditoria,
+  AuditLogger,
+  MongoBatchLogRecordProcessor,
+  MongoLogRecordExporter,
+} from '../../src/index';
 import type { AuditLoggerOptions } from '../../src/index';
 import { getMachineId } from '../../src/resource/machine-id';
 import { captureDiag } from '../support/diag';
@@ -202,32 +210,43 @@ describe('audit events through the OpenTelemetry logs pipeline into MongoDB', ()
     await provider.shutdown();
   });
 
-  it('takes 10,000 calls synchronously while the database is unreachable, and none throws', async () => {
-    const port = await closedPort();
-    const exporter = new MongoLogRecordExporter({
-      connectionString: `mongodb://127.0.0.1:${port}/`,
-      connectionTimeoutMs: 200,
-      retryDeadlineMs: 300,
-      spoolDir: false,
-    });
-    const provider = new LoggerProvider({
-      resource: TEST_RESOURCE,
-      processors: [new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 10 })],
-    });
-    const audit = new AuditLogger({ loggerProvider: provider }).forUser('u1');
-    const calls = 10_000;
-    const started = performance.now();
-    for (let i = 0; i < calls; i++) {
-      audit.questaoCriada(i, `Questão ${i}`, 'discursiva', ['carga']);
-    }
-    const elapsedMs = performance.now() - started;
-    console.log(
-      `audit while unreachable: ${calls} calls in ${elapsedMs.toFixed(1)} ms (${((elapsedMs * 1000) / calls).toFixed(1)} µs per call)`,
-    );
-    // The cost per call is measured in bench/emit-latency.ts; a bound here would only measure the machine's load.
-    expect(audit.getStats()).toEqual({ emitted: calls, switchedOff: 0, failed: 0, sanitized: 0 });
-    await provider.shutdown();
-    expect(exporter.getStats().written).toBe(0);
-    expect(exporter.getStats().failed).toBeGreaterThan(0);
-  });
+  it.each([
+    ['with the spool', true],
+    ['without a spool', false],
+  ])(
+    'takes 10,000 calls synchronously while the database is unreachable, none throws, and every event is accounted for (%s)',
+    async (_case, spool) => {
+      const port = await closedPort();
+      const spoolRoot = mkdtempSync(join(tmpdir(), 'audit-down-'));
+      const exporter = new MongoLogRecordExporter({
+        connectionString: `mongodb://127.0.0.1:${port}/`,
+        connectionTimeoutMs: 200,
+        retryDeadlineMs: 300,
+        spoolDir: spool ? join(spoolRoot, 'spool') : false,
+      });
+      // The package's processor with its defaults, as setupTelemetry() and the NodeSDK recipe use it.
+      const processor = new MongoBatchLogRecordProcessor({ exporter });
+      const provider = new LoggerProvider({ resource: TEST_RESOURCE, processors: [processor] });
+      const audit = new AuditLogger({ loggerProvider: provider }).forUser('u1');
+      const calls = 10_000;
+      const started = performance.now();
+      for (let i = 0; i < calls; i++) {
+        audit.questaoCriada(i, `Questão ${i}`, 'discursiva', ['carga']);
+      }
+      const elapsedMs = performance.now() - started;
+      console.log(
+        `audit while unreachable (${_case}): ${calls} calls in ${elapsedMs.toFixed(1)} ms (${((elapsedMs * 1000) / calls).toFixed(1)} µs per call)`,
+      );
+      // The cost per call is measured in bench/emit-latency.ts; a bound here would only measure the machine's load.
+      expect(audit.getStats()).toEqual({ emitted: calls, switchedOff: 0, failed: 0, sanitized: 0 });
+      await provider.shutdown();
+      const stats = processor.getStats();
+      rmSync(spoolRoot, { recursive: true, force: true });
+      expect(stats.written).toBe(0);
+      // Every emitted event ends in exactly one outcome: kept on disk, or counted as lost.
+      expect(stats.spooled + stats.failed + stats.dropped).toBe(calls);
+      if (spool) expect(stats).toMatchObject({ spooled: calls, failed: 0, dropped: 0 });
+      else expect(stats).toMatchObject({ spooled: 0, failed: calls });
+    },
+  );
 });
