@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AuditLogger,
   MetricsCollector,
+  MongoBatchLogRecordProcessor,
   MongoLogRecordExporter,
   MongoMetricExporter,
 } from 'opentelemetry-exporter-mongodb';
@@ -26,7 +27,6 @@ import {
   temporaryDir,
   unreachableUri,
 } from './support.ts';
-import { loadInternals } from './internals.ts';
 
 const args = parseArgs('Emit cost per call', { records: 100_000, quickRecords: 20_000 });
 const CALLS = args.records;
@@ -34,8 +34,6 @@ const WARM_UP = Math.min(20_000, CALLS);
 const BURST = 100; // calls between two event-loop turns: exports and retries run in between, as in an application
 const PREBUILT = 1024;
 const RETRY_DEADLINE_MS = 2000;
-const { EmitCapture } = (await loadInternals()).emitCapture;
-const { resolveOptions } = (await loadInternals()).options;
 const upUri = benchUri();
 const downUri = await unreachableUri();
 const runId = Date.now().toString(36);
@@ -71,7 +69,7 @@ interface Pipeline {
 }
 
 /** The setup an application would have: SDK-default batch processor, periodic metric reader. */
-function pipeline(state: 'up' | 'down', capture?: 'capture'): Pipeline {
+function pipeline(state: 'up' | 'down', capture?: 'capture on' | 'capture off'): Pipeline {
   const spool = temporaryDir(`latency-${state}`);
   const options = {
     connectionString: state === 'up' ? upUri : downUri,
@@ -81,12 +79,16 @@ function pipeline(state: 'up' | 'down', capture?: 'capture'): Pipeline {
     connectionTimeoutMs: 1000,
     retryDeadlineMs: RETRY_DEADLINE_MS,
   };
-  const exporter = new MongoLogRecordExporter(options);
-  const batch = new BatchLogRecordProcessor({ exporter });
+  // The capture rows use the package's processor, which runs the exporter's trail and call-site
+  // capture at emit time (as setupTelemetry() does); "off" switches both off.
+  const exporter = new MongoLogRecordExporter(
+    capture === 'capture off' ? { ...options, trailSize: 0, captureCallSite: false } : options,
+  );
   const loggerProvider = new LoggerProvider({
     resource: BENCH_RESOURCE,
-    // With capture: the trail and call-site capture first, as setupTelemetry() wires it.
-    processors: capture ? [new EmitCapture(resolveOptions({ ...options, spoolDir: false })), batch] : [batch],
+    processors: [
+      capture ? new MongoBatchLogRecordProcessor({ exporter }) : new BatchLogRecordProcessor({ exporter }),
+    ],
   });
   const meterProvider = new MeterProvider({
     resource: BENCH_RESOURCE,
@@ -160,8 +162,9 @@ for (const state of ['up', 'down'] as const) {
   }
 }
 
-// The same calls with the trail and call-site capture on, side by side with it off, in turns
-// (off, on, off, on) so that both see the same machine; database up.
+// The same calls through MongoBatchLogRecordProcessor with the trail and call-site capture on,
+// side by side with both off, in turns (off, on, off, on) so that both see the same machine;
+// database up.
 const captureCalls = {
   'logger.emit(info record)': (p: Pipeline) => (i: number) =>
     p.logger.emit({ severityNumber: SeverityNumber.INFO, body: `passo ${i}`, attributes: { passo: i } }),
@@ -175,7 +178,7 @@ for (const [name, make] of Object.entries(captureCalls)) {
   const p99 = { off: [] as number[], on: [] as number[] };
   for (let round = 0; round < 2; round++) {
     for (const mode of ['off', 'on'] as const) {
-      const p = pipeline('up', mode === 'on' ? 'capture' : undefined);
+      const p = pipeline('up', mode === 'on' ? 'capture on' : 'capture off');
       const { all } = await measure(make(p));
       p50[mode].push(percentile(all, 0.5));
       p99[mode].push(percentile(all, 0.99));

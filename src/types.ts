@@ -155,7 +155,7 @@ export interface MongoExporterOptions {
   /**
    * How many of the records emitted before an error, below `remoteLevel` (and audit events),
    * are stored with it as `trilha`, oldest first. `0` turns the trail off. Captured at emit
-   * time by the package's log record processor. (`[LOGGING] tamanho_trilha`)
+   * time by `MongoBatchLogRecordProcessor` (which `setupTelemetry()` uses). (`[LOGGING] tamanho_trilha`)
    * @default 20
    */
   trailSize?: number;

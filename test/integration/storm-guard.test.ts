@@ -1,5 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
@@ -53,14 +55,18 @@ describe('storm guard through setupTelemetry() with its defaults', () => {
   it('stores 10,000 occurrences in 2 s as at most 10 documents plus summaries that account for all', async () => {
     const target = external ?? withCredentials(serverUri, WRITER, DATABASE);
     const { npm_package_version: _version, ...env } = process.env;
+    const spoolDir = mkdtempSync(join(tmpdir(), 'storm-spool-'));
     const { stdout } = await promisify(execFile)(process.execPath, [APP], {
-      env: { ...env, TEST_TARGET_URI: target, TEST_DATABASE: DATABASE },
+      env: { ...env, TEST_TARGET_URI: target, TEST_DATABASE: DATABASE, TEST_SPOOL_DIR: spoolDir },
     });
-    const { sent, commands } = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    rmSync(spoolDir, { recursive: true, force: true });
+    const { sent, commands, stats } = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       sent: number;
       commands: Record<string, number>;
+      stats: Record<string, number>;
     };
     expect(sent).toBe(10_000);
+    expect(stats).toMatchObject({ failed: 0, dropped: 0 });
 
     const reader = external ? new MongoClient(external) : admin;
     const errors = reader.db(DATABASE).collection('errors');
@@ -70,12 +76,13 @@ describe('storm guard through setupTelemetry() with its defaults', () => {
     const folded = summaries.reduce((sum, document) => sum + (document.ocorrencias as number), 0);
     console.log(
       `storm: ${sent} occurrences -> ${individual.length} documents + ${summaries.length} summary ` +
-        `(ocorrencias ${folded}); commands ${JSON.stringify(commands)}`,
+        `(ocorrencias ${folded}); commands ${JSON.stringify(commands)}; stats ${JSON.stringify(stats)}`,
     );
     expect(new Set(storm.map((document) => document.erro.fingerprint)).size).toBe(1);
     expect(individual.length).toBeLessThanOrEqual(10);
     expect(summaries.length).toBeGreaterThanOrEqual(1);
     expect(individual.length + folded).toBe(10_000);
+    expect(stats.suppressed).toBe(folded);
     for (const summary of summaries) {
       expect(summary.primeira).toBeInstanceOf(Date);
       expect(summary.ultima.getTime()).toBeGreaterThanOrEqual(summary.primeira.getTime());
