@@ -96,6 +96,12 @@ describe('the packed package, installed into a fresh application', () => {
     expect(errors.map((doc) => doc.erro?.mensagem)).toEqual([`reported from the tarball (${kind})`]);
   });
 
+  it('ships the examples but no build or cache files of them', () => {
+    const shipped = readdirSync(join(installed, 'examples'), { recursive: true }).map(String);
+    expect(shipped).toContain('winston-bridge.ts');
+    expect(shipped.filter((file) => file.includes('__pycache__') || file.endsWith('.pyc'))).toEqual([]);
+  });
+
   it('ships every file its README and docs link to', () => {
     const pages = ['README.md', ...readdirSync(join(installed, 'docs')).map((page) => join('docs', page))];
     const missing: string[] = [];
