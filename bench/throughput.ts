@@ -1,14 +1,16 @@
 // End-to-end throughput: N error records until all are in the database, side by side:
-// MongoLogRecordExporter (BatchLogRecordProcessor), the raw driver (insertMany of the same
+// MongoLogRecordExporter (MongoBatchLogRecordProcessor, its default queue), the raw driver (insertMany of the same
 // documents, the physical limit), winston-mongodb and pino-mongodb. Each contender writes to a
 // database of its own; a round ends only when counting that database finds all N documents.
+// Client CPU (user + system of this process, all threads, from process.cpuUsage()) is measured
+// over the same span: on a fast server (Atlas) client CPU is the limit, not the server.
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/throughput.ts [--records N] [--rounds R] [--quick]
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { calculateObjectSize } from 'bson';
 import { MongoClient } from 'mongodb';
-import { MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
+import { MongoBatchLogRecordProcessor, MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
 import { pino } from 'pino';
 import winston from 'winston';
 import { MongoDB as WinstonMongoDB } from 'winston-mongodb';
@@ -49,6 +51,8 @@ interface Outcome {
   /** True when the contender's own "done" came before all documents were countable. */
   signalEarly: boolean;
   sampleBytes: number;
+  /** Client CPU (user + system) from the start until all documents were counted, µs. */
+  cpuMicros: number;
 }
 
 type Contender = (database: string) => Promise<Outcome>;
@@ -63,6 +67,7 @@ async function verified(
   collection: string,
   started: number,
   doneAt: number,
+  cpuAtStart: NodeJS.CpuUsage,
 ): Promise<Outcome> {
   let found = await countDocuments(uri, database, collection);
   let end = doneAt;
@@ -75,7 +80,9 @@ async function verified(
     end = performance.now();
   }
   if (found > N) throw new Error(`${database}.${collection}: ${found} documents, expected ${N}`);
+  const cpu = process.cpuUsage(cpuAtStart);
   return {
+    cpuMicros: cpu.user + cpu.system,
     seconds: (end - started) / 1000,
     signalEarly: end !== doneAt,
     sampleBytes: await sampleSize(database, collection),
@@ -95,29 +102,26 @@ async function sampleSize(database: string, collection: string): Promise<number>
 const ours: Contender = async (database) => {
   const spool = temporaryDir('throughput-spool');
   const exporter = new MongoLogRecordExporter({ connectionString: uri, database, spoolDir: spool.path });
-  const provider = new LoggerProvider({
-    resource: BENCH_RESOURCE,
-    processors: [
-      new BatchLogRecordProcessor({
-        exporter,
-        maxExportBatchSize: BATCH,
-        // Every record is queued before its turn: a queue of N never drops, whatever the server's pace.
-        maxQueueSize: N,
-        scheduledDelayMillis: 100,
-      }),
-    ],
+  // The default queue (2048): what a burst does not fit is spilled to the spool and replayed.
+  const processor = new MongoBatchLogRecordProcessor({
+    exporter,
+    maxExportBatchSize: BATCH,
+    scheduledDelayMillis: 100,
   });
+  const provider = new LoggerProvider({ resource: BENCH_RESOURCE, processors: [processor] });
   const logger = provider.getLogger('mathbank.questoes');
   try {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < N; i++) {
       logger.emit(errorLogRecord(i));
       if (i % EMIT_CHUNK === EMIT_CHUNK - 1) await nextTurn();
     }
     await provider.forceFlush();
-    const outcome = await verified(database, 'errors', started, performance.now());
-    const stats = exporter.getStats();
-    if (stats.written !== N || stats.spooled > 0) note(`ours: unexpected stats ${JSON.stringify(stats)}`);
+    const outcome = await verified(database, 'errors', started, performance.now(), cpu);
+    const stats = processor.getStats();
+    if (stats.written + stats.replayed !== N) note(`ours: unexpected stats ${JSON.stringify(stats)}`);
+    note(`ours: ${integer(stats.spilled)} of ${integer(N)} spilled to the spool and replayed`);
     return outcome;
   } finally {
     await provider.shutdown();
@@ -160,11 +164,12 @@ const raw: Contender = async (database) => {
   try {
     const collection = client.db(database).collection<{ _id: string }>('errors');
     await collection.createIndexes([...INDEXES.errors]); // the same indexes as ours, made before the clock starts
+    const cpu = process.cpuUsage();
     const started = performance.now();
     for (let offset = 0; offset < N; offset += BATCH) {
       await collection.insertMany(prebuilt.slice(offset, offset + BATCH), { ordered: false });
     }
-    return await verified(database, 'errors', started, performance.now());
+    return await verified(database, 'errors', started, performance.now(), cpu);
   } finally {
     await client.close();
   }
@@ -181,6 +186,7 @@ const winstonMongo: Contender = async (database) => {
     await sleep(10);
   }
   try {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     for (let i = 0; i < N; i++) {
       logger.error(ERROR_MESSAGE, { error: makeError(i), ...recordAttributes(i) });
@@ -189,7 +195,7 @@ const winstonMongo: Contender = async (database) => {
     // Not logger.end(): it unpipes, which closes winston-mongodb's client under inserts still pending.
     // Its 'logged' event (one per insert that succeeded) says when it believes it is done.
     while (logged < N) await sleep(5);
-    return await verified(database, 'log', started, performance.now());
+    return await verified(database, 'log', started, performance.now(), cpu);
   } finally {
     logger.close();
   }
@@ -199,6 +205,7 @@ const pinoMongo: Contender = async (database) => {
   const transport = pino.transport({ target: 'pino-mongodb', options: { uri, database, collection: 'log' } });
   await once(transport, 'ready');
   const logger = pino({ level: 'error' }, transport);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < N; i++) {
     logger.error({ err: makeError(i), ...recordAttributes(i) }, ERROR_MESSAGE);
@@ -207,7 +214,7 @@ const pinoMongo: Contender = async (database) => {
   const closed = once(transport, 'close');
   transport.end();
   await closed;
-  return await verified(database, 'log', started, performance.now());
+  return await verified(database, 'log', started, performance.now(), cpu);
 };
 
 const contenders: [string, Contender][] = [
@@ -216,8 +223,8 @@ const contenders: [string, Contender][] = [
   ['winston-mongodb', winstonMongo],
   ['pino-mongodb', pinoMongo],
 ];
-const results = new Map<string, { rates: number[]; early: number; bytes: number }>(
-  contenders.map(([name]) => [name, { rates: [], early: 0, bytes: Number.NaN }]),
+const results = new Map<string, { rates: number[]; cpu: number[]; early: number; bytes: number }>(
+  contenders.map(([name]) => [name, { rates: [], cpu: [], early: 0, bytes: Number.NaN }]),
 );
 
 note(`throughput: ${integer(N)} records per contender, ${args.rounds} round(s), batches of ${BATCH}`);
@@ -234,16 +241,20 @@ for (let round = 0; round < args.rounds; round++) {
     await dropDatabase(uri, database);
     const entry = results.get(name)!;
     entry.rates.push(N / outcome.seconds);
+    entry.cpu.push(outcome.cpuMicros / N);
     entry.bytes = outcome.sampleBytes;
     if (outcome.signalEarly) entry.early++;
     note(
-      `round ${round + 1} ${name}: ${integer(N / outcome.seconds)} records/s (${fixed(outcome.seconds)} s)`,
+      `round ${round + 1} ${name}: ${integer(N / outcome.seconds)} records/s (${fixed(outcome.seconds)} s), ` +
+        `${fixed(outcome.cpuMicros / N)} µs client CPU per record`,
     );
   }
 }
 
 const rateOf = (name: string) => median(results.get(name)!.rates);
+const cpuOf = (name: string) => median(results.get(name)!.cpu);
 const ourRate = rateOf('opentelemetry-exporter-mongodb');
+const rawCpu = cpuOf('raw driver insertMany');
 printTable(
   `End-to-end throughput: ${integer(N)} error records until counted in the database (median of ${args.rounds} round(s))`,
   [
@@ -251,6 +262,8 @@ printTable(
     'records/s (median)',
     'all rounds',
     'ours ÷ this',
+    'client CPU µs/record (median)',
+    'CPU ÷ raw driver',
     'stored doc bytes',
     '"done" before all stored',
   ],
@@ -261,6 +274,8 @@ printTable(
       integer(rateOf(name)),
       entry.rates.map(integer).join(' / '),
       name === 'opentelemetry-exporter-mongodb' ? '1.00' : `${fixed(ourRate / rateOf(name))}×`,
+      fixed(cpuOf(name)),
+      `${fixed(cpuOf(name) / rawCpu)}×`,
       integer(entry.bytes),
       `${entry.early} of ${args.rounds}`,
     ];

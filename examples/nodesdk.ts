@@ -5,7 +5,6 @@
 //   MONGODB_URI=mongodb://127.0.0.1:27017/ node examples/nodesdk.ts   (after `npx tsdown`)
 import { trace } from '@opentelemetry/api';
 import { envDetector, hostDetector, osDetector, processDetector } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { MongoClient } from 'mongodb';
@@ -13,6 +12,7 @@ import {
   AuditLogger,
   ErrorReporter,
   MetricsCollector,
+  MongoBatchLogRecordProcessor,
   MongoLogRecordExporter,
   MongoMetricExporter,
   machineResourceDetector,
@@ -44,7 +44,9 @@ const sdk = new NodeSDK({
   resourceDetectors: [envDetector, hostDetector, osDetector, processDetector, machineResourceDetector],
   spanProcessors: [applicationSpanProcessor],
   // Records below `remoteLevel` (ERROR) are ignored by this exporter; other processors still see them.
-  logRecordProcessors: [new BatchLogRecordProcessor({ exporter: logExporter })],
+  // The package's processor, not the SDK's BatchLogRecordProcessor: same options, but a full
+  // queue is spilled to the disk spool instead of being dropped without a word.
+  logRecordProcessors: [new MongoBatchLogRecordProcessor({ exporter: logExporter })],
   // Each export replaces the session's document, so a crash loses at most one interval.
   metricReaders: [
     new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 10_000 }),

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # `npm run demo`: builds the package, starts the local server unless MONGODB_URI is set,
-# runs examples/main.ts (the plan's application start-up) and prints what each collection holds.
+# runs examples/main.ts (the plan's application start-up), prints what each collection holds,
+# then the package's report (text, and report.html with charts) and the command that opens it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/node.sh
 build_and_use_server demo
 node examples/main.ts
 node examples/summary.ts
+# The package's own view of the same data: a report in the terminal and as a page with charts.
+node dist/cli.mjs report
+node dist/cli.mjs report --html report.html >/dev/null
+echo
+echo "The report with charts (made by: npx opentelemetry-exporter-mongodb report --html report.html); open it with:"
+echo "  xdg-open report.html"

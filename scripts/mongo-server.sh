@@ -98,6 +98,14 @@ stop() {
   rm -f "$dir/pid"
 }
 
+# Like a crash or a power cut: SIGKILL, no clean shutdown.
+kill_now() {
+  local dir="$state_root/$1"
+  is_running "$dir" || { rm -f "$dir/pid"; return 0; }
+  kill -KILL "$(cat "$dir/pid")" 2>/dev/null || true
+  rm -f "$dir/pid"
+}
+
 destroy() {
   local dir="$state_root/$1"
   stop "$1"
@@ -110,7 +118,7 @@ name="${2:-default}"
 case "$name" in *[!A-Za-z0-9_-]*) log "bad instance name: $name"; exit 2 ;; esac
 
 if [ -n "${MONGODB_URI:-}" ] && [ "$cmd" != install ]; then
-  case "$cmd" in start | uri) echo "$MONGODB_URI" ;; stop | destroy) ;; *) log "usage: $0 install|start|stop|destroy|uri [NAME]"; exit 2 ;; esac
+  case "$cmd" in start | uri) echo "$MONGODB_URI" ;; stop | destroy) ;; *) log "usage: $0 install|start|stop|kill|destroy|uri [NAME]"; exit 2 ;; esac
   exit 0
 fi
 
@@ -120,7 +128,8 @@ case "$cmd" in
   install) install_ferretdb ;;
   start) start "$name" ;;
   stop) stop "$name" ;;
+  kill) kill_now "$name" ;;
   destroy) destroy "$name" ;;
   uri) is_running "$state_root/$name" && cat "$state_root/$name/uri" || { log "instance $name is not running"; exit 1; } ;;
-  *) log "usage: $0 install|start|stop|destroy|uri [NAME]"; exit 2 ;;
+  *) log "usage: $0 install|start|stop|kill|destroy|uri [NAME]"; exit 2 ;;
 esac

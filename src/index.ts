@@ -63,3 +63,4 @@ export {
   type LineConsoleLogRecordExporterOptions,
 } from './logs/console-exporter';
 export type { BeforeSend } from './logs/before-send';
+export { MongoBatchLogRecordProcessor } from './logs/batch-processor';

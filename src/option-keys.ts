@@ -62,6 +62,7 @@ const OWN = {
     shutdownOnExit: true,
     shutdownTimeoutMs: true,
     metricExportIntervalMs: true,
+    maxQueueSize: true,
   } satisfies KeyTable<Omit<SetupTelemetryOptions, keyof MongoExporterOptions | keyof LoggingOptions>>,
   errorReporter: {
     loggerProvider: true,

@@ -51,8 +51,16 @@ export const SETUP_DEFAULTS = Object.freeze({
   shutdownOnExit: true,
   shutdownTimeoutMs: 5000,
   metricExportIntervalMs: 60_000,
-  // The SDK's default (2048) drops records in bursts; this bounds memory at ~10k records.
-  maxQueueSize: 10_000,
+  /** The log record processor's queue: a burst beyond it is spilled to the spool, not dropped. */
+  maxQueueSize: 2048,
+});
+
+/** `MongoBatchLogRecordProcessor`'s defaults: the SDK's `BatchLogRecordProcessor` ones. */
+export const BATCH_PROCESSOR_DEFAULTS = Object.freeze({
+  maxExportBatchSize: 512,
+  maxQueueSize: SETUP_DEFAULTS.maxQueueSize,
+  scheduledDelayMillis: 1000,
+  exportTimeoutMillis: 30_000,
 });
 
 /** Defaults of the local logging options (`LoggingOptions`, the `[LOGGING]` keys that are not exporter options). */
@@ -102,12 +110,13 @@ export function resolveOptions(
   if (connectionString !== undefined) validateConnectionString(connectionString, connectionStringOption);
 
   const database = validateDatabaseName(options.database ?? nonEmpty(env[ENV.database]) ?? DEFAULTS.database);
+  const collections = resolveCollections(options.collections);
   return {
     connectionString,
     connectionStringOption,
     client,
     database,
-    collections: resolveCollections(options.collections),
+    collections,
     remoteSeverity: parseSeverity('remoteLevel', options.remoteLevel ?? DEFAULTS.remoteLevel),
     connectionTimeoutMs: positiveInteger(
       'connectionTimeoutMs',
@@ -115,7 +124,7 @@ export function resolveOptions(
     ),
     createIndexes: booleanOption('createIndexes', options.createIndexes ?? DEFAULTS.createIndexes),
     secrets: passwordOf(connectionString),
-    spoolDir: resolveSpoolDir(options.spoolDir, connectionString, client, database),
+    spoolDir: resolveSpoolDir(options.spoolDir, connectionString, client, database, collections),
     spoolMaxBytes: positiveInteger('spoolMaxBytes', options.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes),
     retryDeadlineMs: positiveInteger('retryDeadlineMs', options.retryDeadlineMs ?? DEFAULTS.retryDeadlineMs),
     sanitizeLimits: resolveSanitizeLimits(options),
@@ -166,6 +175,7 @@ export function resolveSetupOptions(options: SetupTelemetryOptions) {
       'metricExportIntervalMs',
       options.metricExportIntervalMs ?? SETUP_DEFAULTS.metricExportIntervalMs,
     ),
+    maxQueueSize: positiveInteger('maxQueueSize', options.maxQueueSize ?? SETUP_DEFAULTS.maxQueueSize),
   };
 }
 
@@ -222,9 +232,10 @@ function resolveSpoolDir(
   connectionString: string | undefined,
   client: MongoExporterOptions['client'],
   database: string,
+  collections: CollectionNames,
 ): string | undefined {
   if (value === false) return undefined;
-  if (value === undefined) return defaultSpoolDir(connectionString, client, database);
+  if (value === undefined) return defaultSpoolDir(connectionString, client, database, collections);
   if (typeof value === 'string' && value.trim() !== '') return value;
   throw new InvalidOptionError('spoolDir', value, 'a folder path, or false to turn the spool off');
 }

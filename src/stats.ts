@@ -1,5 +1,13 @@
-/** Counts of what an exporter did with the records it was given, since it was created. */
+/**
+ * Counts of what an exporter (or the log record processor in front of it) did with the
+ * records it was given, since it was created. One shape for every exporter of the package.
+ * Once everything accepted has left memory (after `forceFlush()` or `shutdown()`):
+ * `accepted = filtered + written + rejected + failed + spooled + suppressed`. What was spooled (by any
+ * process sharing the spool) later becomes `replayed` or `dropped`. See docs/reliability.md.
+ */
 export interface ExporterStats {
+  /** Records (metrics: session documents) taken in for export. */
+  accepted: number;
   /** Documents confirmed stored (a duplicate `_id` from a repeated write counts as stored). */
   written: number;
   /** Records not meant for MongoDB: below the threshold, or not an audit event. */
@@ -12,18 +20,23 @@ export interface ExporterStats {
   sanitized: number;
   /** Documents in write attempts that failed transiently and were tried again. */
   retried: number;
-  /** Documents appended to the disk spool because the server could not take them in time. */
+  /** Documents appended to the disk spool because the server could not take them then. */
   spooled: number;
-  /** Spooled documents later stored in MongoDB. */
+  /** Of `spooled`: documents the log record processor moved to disk because its queue was full. */
+  spilled: number;
+  /** Spooled documents later stored in MongoDB (also those spooled by an earlier process). */
   replayed: number;
-  /** Documents lost because the spool was full (oldest first) or a spool line was unreadable. */
+  /** Spooled documents lost: the spool was full (oldest first), a line was unreadable, or the server refused them at replay. */
   dropped: number;
   /**
    * Error occurrences the storm guard folded into a summary document instead of writing them
-   * one by one; each summary's `ocorrencias` says how many it stands for (the summary itself
-   * counts as `written`).
+   * one by one; each summary's `ocorrencias` says how many it stands for. The summary
+   * documents themselves are not counted here (a summary that cannot be written is reported
+   * through diag).
    */
   suppressed: number;
+  /** Unexpected failures inside the package's background work, reported through diag, never thrown. */
+  internalErrors: number;
 }
 
 export type StatName = keyof ExporterStats;
@@ -31,6 +44,7 @@ export type StatName = keyof ExporterStats;
 /** All counts at zero. */
 export function zeroStats(): ExporterStats {
   return {
+    accepted: 0,
     written: 0,
     filtered: 0,
     failed: 0,
@@ -38,9 +52,11 @@ export function zeroStats(): ExporterStats {
     sanitized: 0,
     retried: 0,
     spooled: 0,
+    spilled: 0,
     replayed: 0,
     dropped: 0,
     suppressed: 0,
+    internalErrors: 0,
   };
 }
 
@@ -56,4 +72,11 @@ export class StatsCounter {
   snapshot(): ExporterStats {
     return { ...this.counts };
   }
+}
+
+/** The sum of several stats, field by field. */
+export function sumStats(all: readonly ExporterStats[]): ExporterStats {
+  const total = zeroStats();
+  for (const stats of all) for (const name of STAT_NAMES) total[name] += stats[name];
+  return total;
 }

@@ -34,16 +34,23 @@ export function sleep(ms: number): Promise<void> {
  */
 export async function retryUntil<T>(
   attempt: () => Promise<T>,
-  options: { deadline: number; isTransient: (error: unknown) => boolean; onRetry: (error: unknown) => void },
+  options: {
+    deadline: number;
+    isTransient: (error: unknown) => boolean;
+    onRetry: (error: unknown) => void;
+    /** The wait between attempts; a plain timer by default. */
+    sleep?: (ms: number) => Promise<void>;
+  },
 ): Promise<T> {
+  const wait = options.sleep ?? sleep;
   for (let tries = 0; ; tries++) {
     try {
       return await attempt();
     } catch (error) {
-      const wait = backoffDelay(tries, 100, 2000);
-      if (!options.isTransient(error) || Date.now() + wait >= options.deadline) throw error;
+      const delay = backoffDelay(tries, 100, 2000);
+      if (!options.isTransient(error) || Date.now() + delay >= options.deadline) throw error;
       options.onRetry(error);
-      await sleep(wait);
+      await wait(delay);
     }
   }
 }
@@ -56,21 +63,36 @@ export class Pause {
   private readonly background: boolean;
   private wakeUp: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** A wake() with nobody waiting: the next wait ends at once (it would otherwise be lost). */
+  private woken = false;
 
   constructor(options: { background: boolean }) {
     this.background = options.background;
   }
 
   wait(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.wakeUp = resolve;
-      this.timer = setTimeout(resolve, ms);
+      this.timer = setTimeout(() => {
+        this.wakeUp = undefined;
+        resolve();
+      }, ms);
       if (this.background) this.timer.unref();
     });
   }
 
   wake(): void {
     clearTimeout(this.timer);
-    this.wakeUp?.();
+    if (this.wakeUp) {
+      const wakeUp = this.wakeUp;
+      this.wakeUp = undefined;
+      wakeUp();
+    } else {
+      this.woken = true;
+    }
   }
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { hostsOf } from '../redact';
+import type { CollectionNames } from '../types';
 
 const APP_FOLDER = 'opentelemetry-exporter-mongodb';
 
@@ -14,8 +15,9 @@ export function defaultSpoolDir(
   connectionString: string | undefined,
   client: MongoClient | undefined,
   database: string,
+  collections?: Readonly<CollectionNames>,
 ): string {
-  const destination = `${serversOf(connectionString, client)}/${database}`;
+  const destination = destinationOf(connectionString, client, database, collections);
   const hash = createHash('sha256').update(destination).digest('hex').slice(0, 12);
   return join(userStateDir(), APP_FOLDER, 'spool', hash);
 }
@@ -30,6 +32,21 @@ function userStateDir(): string {
     default:
       return process.env.XDG_STATE_HOME || join(home, '.local', 'state');
   }
+}
+
+/**
+ * Where documents go: servers, database and, unless they are the defaults, collection
+ * names (left out then, so that the folder of the first releases stays the same).
+ */
+export function destinationOf(
+  connectionString: string | undefined,
+  client: MongoClient | undefined,
+  database: string,
+  collections?: Readonly<CollectionNames>,
+): string {
+  const names = collections ? [collections.errors, collections.audit, collections.metrics].join(',') : '';
+  const base = `${serversOf(connectionString, client)}/${database}`;
+  return names === '' || names === 'errors,audit,metrics' ? base : `${base}/${names}`;
 }
 
 /** The host list of the destination, without credentials or options. */

@@ -46,7 +46,9 @@ const processState = ((globalThis as Record<symbol, unknown>)[
 ] ??= {
   activeSegments: new Set<string>(),
   sequence: 0,
-}) as { activeSegments: Set<string>; sequence: number };
+}) as { activeSegments: Set<string>; claimedSegments?: Set<string>; sequence: number };
+// Added after the first release: a state object made by an older copy of the package lacks it.
+const claimedSegments = (processState.claimedSegments ??= new Set<string>());
 
 const SEGMENT_SUFFIX = '.ejsonl';
 const CLAIM_SUFFIX = '.replay-';
@@ -68,6 +70,8 @@ export class DiskSpool {
   private activePath: string | undefined;
   private activeFd: number | undefined;
   private activeBytes = 0;
+  /** Bytes of the segments in the folder as last counted; undefined when a recount is due. */
+  private knownBytes: number | undefined;
 
   constructor(directory: string, maxBytes: number, events: SpoolEvents) {
     this.directory = directory;
@@ -80,26 +84,23 @@ export class DiskSpool {
     return this.segments().length === 0 && this.activeBytes === 0;
   }
 
-  /** Appends a batch and syncs it to disk. Synchronous, so that it also works in an 'exit' handler. */
-  append(batch: SpooledBatch): void {
-    // One string per document, written in chunks: a batch as one string is ~1 MB, which V8
-    // keeps in its large-object space until a full collection, and RSS grows in an outage.
-    const pieces = [`${batch.documents.length}\t${batch.kind}\t${batch.operation}\t[`];
-    batch.documents.forEach((document, index) => {
-      pieces.push((index === 0 ? '' : ',') + EJSON.stringify(document, { relaxed: false }));
-    });
-    pieces.push(']\n');
+  /**
+   * Appends a batch and syncs it to disk. Synchronous, so that it also works in an 'exit'
+   * handler. False (nothing written) when the batch alone exceeds the spool. Throws when
+   * the folder cannot be written.
+   */
+  append(batch: SpooledBatch): boolean {
+    const pieces = serialize(batch);
     let bytes = 0;
     for (const piece of pieces) bytes += Buffer.byteLength(piece);
-    if (bytes > this.maxBytes) {
-      this.events.dropped(batch.documents.length, `one batch of ${bytes} bytes exceeds spoolMaxBytes`);
-      return;
-    }
+    if (bytes > this.maxBytes) return false;
     this.makeRoom(bytes);
     if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
     writeChunked(this.activeFd!, pieces);
     fsyncSync(this.activeFd!);
     this.activeBytes += bytes;
+    if (this.knownBytes !== undefined) this.knownBytes += bytes;
+    return true;
   }
 
   /** Closes the segment being written, so that it can be replayed. */
@@ -123,19 +124,45 @@ export class DiskSpool {
       } catch {
         continue; // another process claimed it first
       }
-      return { path: claimed, ...parseSegment(readFileSync(claimed, 'utf8')) };
+      claimedSegments.add(claimed);
+      try {
+        return { path: claimed, ...parseSegment(readFileSync(claimed, 'utf8')) };
+      } catch (error) {
+        claimedSegments.delete(claimed);
+        throw error;
+      }
     }
     return undefined;
   }
 
   /** A replayed segment is deleted. */
   complete(segment: ClaimedSegment): void {
+    claimedSegments.delete(segment.path);
+    this.knownBytes = undefined;
     unlinkSync(segment.path);
   }
 
-  /** A segment whose replay failed goes back, under its original name, for a later attempt. */
-  release(segment: ClaimedSegment): void {
-    renameSync(segment.path, segment.path.slice(0, segment.path.lastIndexOf(CLAIM_SUFFIX)));
+  /**
+   * A segment whose replay stopped goes back, under its original name, for a later attempt.
+   * When its first `stored` batches were written, only the others go back, so that they are
+   * neither written nor counted twice.
+   */
+  release(segment: ClaimedSegment, stored = 0): void {
+    claimedSegments.delete(segment.path);
+    const original = segment.path.slice(0, segment.path.lastIndexOf(CLAIM_SUFFIX));
+    if (stored > 0) {
+      const rest = `${original}.rest-${process.pid}`;
+      const fd = openSync(rest, 'w', 0o600);
+      try {
+        for (const batch of segment.batches.slice(stored)) writeChunked(fd, serialize(batch));
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(rest, segment.path);
+      this.knownBytes = undefined;
+    }
+    renameSync(segment.path, original);
   }
 
   close(): void {
@@ -152,7 +179,8 @@ export class DiskSpool {
     }
     const replayable: string[] = [];
     for (const name of names) {
-      if (processState.activeSegments.has(join(this.directory, name))) continue;
+      const path = join(this.directory, name);
+      if (processState.activeSegments.has(path) || claimedSegments.has(path)) continue;
       if (name.endsWith(SEGMENT_SUFFIX)) {
         if (!isAlive(ownerPid(name))) replayable.push(name);
       } else if (
@@ -182,10 +210,18 @@ export class DiskSpool {
     this.activeBytes = 0;
   }
 
-  /** Drops the oldest segments until `bytes` more fit under the limit. */
+  /**
+   * Drops the oldest segments until `bytes` more fit under the limit. The folder is only
+   * listed when the running count says the limit is near (other processes may have added).
+   */
   private makeRoom(bytes: number): void {
-    let total = this.activeBytes + this.sizeOfSegments();
-    if (total + bytes <= this.maxBytes) return;
+    if (this.knownBytes === undefined) this.knownBytes = this.sizeOfSegments();
+    if (this.knownBytes + bytes <= this.maxBytes) return;
+    let total = this.sizeOfSegments();
+    if (total + bytes <= this.maxBytes) {
+      this.knownBytes = total;
+      return;
+    }
     this.rotate();
     for (const name of this.allSegmentsOldestFirst()) {
       if (total + bytes <= this.maxBytes) break;
@@ -200,6 +236,7 @@ export class DiskSpool {
         // Claimed or removed by another process meanwhile: it no longer counts.
       }
     }
+    this.knownBytes = total;
   }
 
   private allSegmentsOldestFirst(): string[] {
@@ -226,6 +263,20 @@ export class DiskSpool {
 }
 
 const WRITE_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * A batch as one line, in pieces: one string per document, written in chunks. A batch as one
+ * string is ~1 MB, which V8 keeps in its large-object space until a full collection, and RSS
+ * grows in an outage.
+ */
+function serialize(batch: SpooledBatch): string[] {
+  const pieces = [`${batch.documents.length}\t${batch.kind}\t${batch.operation}\t[`];
+  batch.documents.forEach((document, index) => {
+    pieces.push((index === 0 ? '' : ',') + EJSON.stringify(document, { relaxed: false }));
+  });
+  pieces.push(']\n');
+  return pieces;
+}
 
 function writeChunked(fd: number, pieces: readonly string[]): void {
   let chunk: string[] = [];

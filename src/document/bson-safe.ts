@@ -214,9 +214,9 @@ function sanitizeEntries(
   limits: SanitizeLimits,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  let dotted: [string, unknown][] | undefined;
+  let dotted: [string, unknown, readonly string[]][] | undefined;
   for (const [rawKey, item] of entries) {
-    const { key, secret, nested } = keyFacts(rawKey, limits);
+    const { key, secret, segments } = keyFacts(rawKey, limits);
     report.bytesSeen += 3 * key.length + 2;
     const where = path ? `${path}.${rawKey}` : rawKey;
     let value: unknown;
@@ -230,15 +230,16 @@ function sanitizeEntries(
       value = child(item, rawKey);
     }
     // Dotted names are placed once every plain key is, so that the result is the same in any order.
-    if (nested) (dotted ??= []).push([rawKey, value]);
+    if (segments) (dotted ??= []).push([rawKey, value, segments]);
     else {
       if (key !== rawKey) report.note(where, `key stored as "${key}"`);
       result[key] = value;
     }
   }
   // In name order, a prefix (`a.b`) comes before the names it could hold (`a.b.c`).
-  for (const [rawKey, value] of dotted?.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) ?? []) {
-    const flat = placeByName(result, rawKey.toWellFormed(), value, isPlainObject);
+  for (const [rawKey, value, fieldSegments] of dotted?.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) ??
+    []) {
+    const flat = placeByName(result, rawKey.toWellFormed(), value, isPlainObject, undefined, fieldSegments);
     if (flat !== undefined) {
       report.note(
         path ? `${path}.${rawKey}` : rawKey,
@@ -252,8 +253,8 @@ function sanitizeEntries(
 interface KeyFacts {
   key: string;
   secret: boolean;
-  /** A dotted name, stored as nested fields (see `fieldPath`). */
-  nested: boolean;
+  /** A dotted name's path, where it is stored as nested fields (see `fieldPath`). */
+  segments: readonly string[] | undefined;
 }
 
 // Records repeat the same attribute keys: their encoding and secret check are computed once
@@ -270,11 +271,11 @@ function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
   if (!facts) {
     facts = limits.attributeValues
       ? // Attribute values keep their names: the MongoDB exporter encodes them when it stores them.
-        { key: rawKey.toWellFormed(), secret: limits.isSecretKey(rawKey), nested: false }
+        { key: rawKey.toWellFormed(), secret: limits.isSecretKey(rawKey), segments: undefined }
       : {
           key: encodeKey(rawKey.toWellFormed()),
           secret: limits.isSecretKey(rawKey),
-          nested: fieldPath(rawKey) !== undefined,
+          segments: fieldPath(rawKey.toWellFormed()),
         };
     if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
     cache.set(rawKey, facts);

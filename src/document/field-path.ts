@@ -65,8 +65,8 @@ export function placeByName(
   value: unknown,
   isContainer: (value: unknown) => boolean,
   create?: () => Record<string, unknown>,
+  segments: readonly string[] | undefined = fieldPath(name),
 ): string | undefined {
-  const segments = fieldPath(name);
   const slot = segments ? locate(target, segments, isContainer, create) : undefined;
   if (slot && slot.parent[slot.key] === undefined) {
     slot.parent[slot.key] = value;

@@ -9,7 +9,6 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hrTime } from '@opentelemetry/core';
 import { componentLogger } from '../diag';
-import { MongoWriter } from '../storage/mongo-writer';
 import { readBody } from './body';
 import { GatewayCounter, type GatewayCounters } from './counters';
 import {
@@ -99,11 +98,7 @@ class GatewayHandler {
 
   constructor(options: ResolvedGatewayOptions) {
     this.options = options;
-    this.storage = new GatewayStorage(
-      new MongoWriter(options.storage),
-      options.storage,
-      options.maxPendingRecords,
-    );
+    this.storage = new GatewayStorage(options.storage, options.maxPendingRecords);
     this.sessions = new MetricSessions(this.storage);
     this.logs = new LogSink(options.storage, this.storage, this.counter);
     this.auth = new TokenAuthenticator(options.tokens);

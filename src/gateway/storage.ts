@@ -1,4 +1,4 @@
-import { Delivery } from '../delivery/delivery';
+import { acquireDestination, type DestinationLease } from '../delivery/destination';
 import { StatsCounter } from '../stats';
 import type { CollectionKind, IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { WriteOperation } from '../delivery/spool';
@@ -15,15 +15,17 @@ export const RETRY_AFTER_SECONDS = 5;
  */
 export class GatewayStorage {
   readonly stats = new StatsCounter();
-  private readonly delivery: Delivery;
-  readonly writer: MongoWriter;
+  private readonly destination: DestinationLease;
   private readonly maxPendingRecords: number;
   private pendingRecords = 0;
 
-  constructor(writer: MongoWriter, options: ResolvedOptions, maxPendingRecords: number) {
-    this.writer = writer;
+  constructor(options: ResolvedOptions, maxPendingRecords: number) {
     this.maxPendingRecords = maxPendingRecords;
-    this.delivery = new Delivery({ writer, stats: this.stats, ...options });
+    this.destination = acquireDestination(options, ['errors', 'audit', 'metrics'], this.stats);
+  }
+
+  get writer(): MongoWriter {
+    return this.destination.writer;
   }
 
   get pending(): number {
@@ -55,7 +57,7 @@ export class GatewayStorage {
     documents: IdentifiedDocument[],
   ): Promise<void> {
     if (documents.length === 0) return;
-    const result = await this.delivery.deliver(kind, operation, documents);
+    const result = await this.destination.delivery.deliver(kind, operation, documents, this.stats);
     if (result.code === 'failed') {
       throw new GatewayRequestError(
         503,
@@ -65,8 +67,8 @@ export class GatewayStorage {
     }
   }
 
-  async close(): Promise<void> {
-    await this.delivery.close();
-    await this.writer.close();
+  /** Lets go of the destination: a running replay gets up to `retryDeadlineMs`, then the client closes. */
+  close(): Promise<void> {
+    return this.destination.release();
   }
 }

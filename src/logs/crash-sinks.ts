@@ -1,4 +1,5 @@
 import type { AnyValue } from '@opentelemetry/api';
+import type { HOLD_CRASH_RECORD } from '../internal-symbols';
 
 /** A crash record as the error reporter emitted it, handed over directly as well. */
 export interface CrashRecord {
@@ -14,7 +15,7 @@ export interface CrashRecord {
 
 /** An exporter that can keep a crash record until it is written, and spool it at exit otherwise. */
 export interface CrashSink {
-  holdCrashRecord(record: CrashRecord): void;
+  [HOLD_CRASH_RECORD](record: CrashRecord): void;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { type ExportResult, ExportResultCode, millisToHrTime } from '@opentelemetry/core';
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { Delivery } from '../delivery/delivery';
+import { acquireDestination, type DestinationLease } from '../delivery/destination';
+import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, SPILL } from '../internal-symbols';
 import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource, createRecordIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
@@ -9,17 +10,20 @@ import { componentLogger } from '../diag';
 import { LifecycleError } from '../errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
-import { type IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
+import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { applyBeforeSend } from './before-send';
+import { EmitCapture } from './emit-capture';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
-import { type ErrorDocument, type MappingContext, toErrorDocument } from './transform';
+import type { ErrorDocument, MappingContext } from './transform';
 import { callOnce, failed } from '../export-result';
 
 const log = componentLogger('log-exporter');
+/** Records mapped, serialized and appended to the spool at a time when the processor spills. */
+const SPILL_SLICE = 512;
 
 interface MappedBatch {
   errors: IdentifiedDocument[];
@@ -28,34 +32,39 @@ interface MappedBatch {
 
 /**
  * A `LogRecordExporter` that stores error records in `errors` and audit events in
- * `audit`. Use it in a `BatchLogRecordProcessor`.
+ * `audit`. Use it in a `MongoBatchLogRecordProcessor`, which spills to the disk spool
+ * instead of dropping when its queue is full (the SDK's `BatchLogRecordProcessor` works too,
+ * but drops silently beyond its `maxQueueSize`).
  *
  * `export()` never throws and calls back exactly once; `forceFlush()` waits for the
  * writes in flight; `shutdown()` flushes, then closes the client if the exporter made it.
  */
 export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly options: ResolvedOptions;
-  private readonly writer: MongoWriter;
-  private readonly delivery: Delivery;
   private readonly stats = new StatsCounter();
+  private readonly destination: DestinationLease;
   private readonly nextId = createIdSource();
   private readonly idOf = createRecordIdSource(this.nextId);
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
   private readonly stormGuard: StormGuard | undefined;
+  /** Summaries stand for occurrences already counted as `suppressed`: their writes are counted apart. */
+  private readonly summaryStats = new StatsCounter();
+  /** Run by `MongoBatchLogRecordProcessor` when a record is emitted. */
+  readonly [EMIT_CAPTURE]: EmitCapture;
 
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
-    this.writer = new MongoWriter(this.options);
-    this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...this.options });
+    this[EMIT_CAPTURE] = new EmitCapture(this.options);
+    this.destination = acquireDestination(this.options, ['errors', 'audit'], this.stats);
     this.stormGuard = this.options.stormGuard && new StormGuard(this.options.stormGuard, this.stormSinks());
     registerCrashSink(this);
   }
 
   /** Whether the last contact with the server succeeded. */
   get isConnected(): boolean {
-    return this.writer.isConnected;
+    return this.destination.writer.isConnected;
   }
 
   /** What the exporter has done so far. */
@@ -73,6 +82,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       return;
     }
     try {
+      this.stats.add('accepted', records.length);
       const write = this.write(this.map(records)).then(finish, (error: unknown) => {
         log.error('export failed unexpectedly', error);
         finish(failed(error));
@@ -90,26 +100,54 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   /**
+   * The log record processor's spill: maps `records` and appends them to the spool at once,
+   * synchronously, without trying the server. False (nothing done) when the spool is off.
+   */
+  [SPILL](records: readonly ReadableLogRecord[]): boolean {
+    const delivery = this.destination.delivery;
+    if (!delivery.spools || this.shutdownPromise) return false;
+    // In slices: a whole queue mapped and serialized at once stays alive long enough to be
+    // promoted to V8's old space, which then grows (RSS) until a full collection.
+    for (let start = 0; start < records.length; start += SPILL_SLICE) {
+      const slice = records.slice(start, start + SPILL_SLICE);
+      try {
+        this.stats.add('accepted', slice.length);
+        const batch = this.map(slice);
+        for (const kind of ['errors', 'audit'] as const) delivery.spill(kind, batch[kind], this.stats);
+      } catch (error) {
+        this.stats.add('internalErrors', 1);
+        log.error('spilling records to the spool failed unexpectedly', error);
+      }
+    }
+    return true;
+  }
+
+  /** Bounded shutdown ran out of time: what is in flight goes to the spool now. */
+  [ABORT](): void {
+    this.destination.abort();
+  }
+
+  /**
    * Called by the error reporter when the process is about to die: the crash record may not
    * reach `export()` in time, so its document is kept and spooled at exit unless a batch
-   * delivers it first. Not for applications to call.
+   * delivers it first.
    */
-  holdCrashRecord(crash: CrashRecord): void {
+  [HOLD_CRASH_RECORD](crash: CrashRecord): void {
     if (this.shutdownPromise) return;
     try {
       const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
       if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
       const report = new SanitizeReport();
-      const mapped = toErrorDocument(record, {
+      const mapped = mapLogRecord(record, 'errors', {
         id: this.nextId(),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,
         appRoots: this.options.appRoots,
-      });
+      }) as ErrorDocument;
       const { beforeSend } = this.options;
       const document = beforeSend ? applyBeforeSend(beforeSend, mapped, 'errors', log) : mapped;
-      if (document) this.delivery.hold('errors', document);
+      if (document) this.destination.delivery.hold('errors', document);
     } catch (error) {
       log.error('cannot keep the crash record for the exit spool', error);
     }
@@ -122,8 +160,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         this.stormGuard?.close();
         return this.forceFlush();
       })
-      .then(() => this.delivery.close())
-      .then(() => this.writer.close());
+      .then(() => this.destination.release());
     return this.shutdownPromise;
   }
 
@@ -172,22 +209,26 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private stormSinks(): StormGuardSinks {
     return {
       summary: (document) => {
-        const write = this.write({ errors: [document], audit: [] }).then(
-          () => undefined,
+        const write = this.write({ errors: [document], audit: [] }, this.summaryStats).then(
+          (result) => {
+            if (result.code === ExportResultCode.FAILED) {
+              log.error(`a storm summary standing for ${document.ocorrencias} occurrence(s) was not written`);
+            }
+          },
           (error: unknown) => log.error('cannot write a storm summary', error),
         );
         this.inFlight.add(write);
         void write.finally(() => this.inFlight.delete(write));
       },
-      pending: (document) => this.delivery.hold('errors', document),
+      pending: (document) => this.destination.delivery.hold('errors', document),
       failed: (error) => log.error('cannot write a storm summary', error),
     };
   }
 
-  private async write(batch: MappedBatch): Promise<ExportResult> {
+  private async write(batch: MappedBatch, stats: StatsCounter = this.stats): Promise<ExportResult> {
     const kinds = (['errors', 'audit'] as const).filter((kind) => batch[kind].length > 0);
     const results = await Promise.all(
-      kinds.map((kind) => this.delivery.deliver(kind, 'insert', batch[kind])),
+      kinds.map((kind) => this.destination.delivery.deliver(kind, 'insert', batch[kind], stats)),
     );
     const failure = results.find((result) => result.code === 'failed');
     return failure

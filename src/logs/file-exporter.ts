@@ -7,6 +7,7 @@ import { componentLogger } from '../diag';
 import { InvalidOptionError, LifecycleError } from '../errors';
 import { checkKnownKeys } from '../option-keys';
 import { describeError } from '../redact';
+import { type ExporterStats, StatsCounter } from '../stats';
 import { formatLogLine, lineSecretMatcher } from './log-line';
 import { callOnce, failed } from '../export-result';
 
@@ -23,13 +24,12 @@ export interface FileLogRecordExporterOptions {
   redactKeys?: readonly SecretKeyPattern[];
 }
 
-/** Counts of a {@link FileLogRecordExporter} since it was created. */
-export interface FileExporterStats {
-  /** Lines appended to the file. */
-  written: number;
-  /** Records lost because the file could not be written. */
-  failed: number;
-}
+/**
+ * Counts of a {@link FileLogRecordExporter}: the package's one stats shape, of which it uses
+ * `accepted`, `written` (lines appended) and `failed` (records lost: the file could not be written).
+ * @deprecated Use `ExporterStats`; kept as its alias.
+ */
+export type FileExporterStats = ExporterStats;
 
 /**
  * A `LogRecordExporter` that appends one line per record to a local file, such as the
@@ -40,7 +40,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
   /** Absolute path of the file. */
   readonly path: string;
   private readonly isSecretKey: (key: string) => boolean;
-  private readonly stats: FileExporterStats = { written: 0, failed: 0 };
+  private readonly stats = new StatsCounter();
   private folderReady: Promise<unknown> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private isShutDown = false;
@@ -57,9 +57,9 @@ export class FileLogRecordExporter implements LogRecordExporter {
     this.isSecretKey = lineSecretMatcher(options.redactKeys);
   }
 
-  /** What the exporter has done so far. */
-  getStats(): FileExporterStats {
-    return { ...this.stats };
+  /** What the exporter has done so far, in the shape `observeExporterStats` takes. */
+  getStats(): ExporterStats {
+    return this.stats.snapshot();
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -71,6 +71,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
       });
       return;
     }
+    this.stats.add('accepted', records.length);
     let text: string;
     try {
       text = records.map((record) => `${this.formatSafely(record)}\n`).join('');
@@ -84,7 +85,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
         this.folderReady ??= mkdir(dirname(this.path), { recursive: true });
         await this.folderReady;
         await appendFile(this.path, text, 'utf8');
-        this.stats.written += records.length;
+        this.stats.add('written', records.length);
         finish({ code: ExportResultCode.SUCCESS });
       } catch (error) {
         this.folderReady = undefined; // the folder may have been removed: try again next time
@@ -116,7 +117,7 @@ export class FileLogRecordExporter implements LogRecordExporter {
   }
 
   private fail(count: number, error: unknown): void {
-    this.stats.failed += count;
+    this.stats.add('failed', count);
     log.error(`cannot append ${count} record(s) to ${this.path}: ${describeError(error)}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ATTR_LOG_RECORD_UID } from './attributes';
 
 /**
  * The last `size` records a process emitted, in a fixed-size ring: pushing is a pointer
@@ -41,13 +42,24 @@ function hrTimeMs(time: ReadableLogRecord['hrTime']): number {
 // From emit to export: the trail travels beside the error record, never as an attribute, so
 // other exporters of the same provider do not see it and it costs no attribute limits.
 const trails = new WeakMap<object, readonly ReadableLogRecord[]>();
+// Also by `log.record.uid`: the error reporter hands a crash record to the exporter directly
+// too, as another object with the same uid. Only the latest few are kept.
+const trailsByUid = new Map<string, readonly ReadableLogRecord[]>();
+const MAX_TRAILS_BY_UID = 16;
 
 /** Attaches the trail to an error record (at emit time). */
-export function attachTrail(record: object, trail: readonly ReadableLogRecord[]): void {
+export function attachTrail(record: ReadableLogRecord, trail: readonly ReadableLogRecord[]): void {
   trails.set(record, trail);
+  const uid = record.attributes[ATTR_LOG_RECORD_UID];
+  if (typeof uid !== 'string') return;
+  trailsByUid.set(uid, trail);
+  if (trailsByUid.size > MAX_TRAILS_BY_UID) trailsByUid.delete(trailsByUid.keys().next().value!);
 }
 
-/** The trail attached to `record`, if any (at export time). */
-export function trailOf(record: object): readonly ReadableLogRecord[] | undefined {
-  return trails.get(record);
+/** The trail attached to `record`, or to a record with the same `log.record.uid` (at export time). */
+export function trailOf(record: ReadableLogRecord): readonly ReadableLogRecord[] | undefined {
+  const trail = trails.get(record);
+  if (trail) return trail;
+  const uid = record.attributes[ATTR_LOG_RECORD_UID];
+  return typeof uid === 'string' ? trailsByUid.get(uid) : undefined;
 }

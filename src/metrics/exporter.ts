@@ -12,8 +12,8 @@ import { componentLogger } from '../diag';
 import { LifecycleError } from '../errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../stats';
-import { Delivery } from '../delivery/delivery';
-import { MongoWriter } from '../storage/mongo-writer';
+import { acquireDestination, type DestinationLease } from '../delivery/destination';
+import { ABORT } from '../internal-symbols';
 import type { MongoExporterOptions } from '../types';
 import { SessionAccumulator } from './accumulator';
 import { LatestDocumentQueue } from './latest-document-queue';
@@ -51,8 +51,7 @@ interface SessionState {
 export class MongoMetricExporter implements PushMetricExporter {
   private readonly enabled: boolean;
   private readonly sendOnShutdown: boolean;
-  private readonly writer: MongoWriter;
-  private readonly delivery: Delivery;
+  private readonly destination: DestinationLease;
   private readonly sessions: SessionRegistry;
   private readonly stats = new StatsCounter();
   private readonly queue = new LatestDocumentQueue<SessionDocument>((documents) => this.write(documents));
@@ -69,8 +68,7 @@ export class MongoMetricExporter implements PushMetricExporter {
     const resolved = resolveOptions(options, process.env, 'MongoMetricExporter');
     this.enabled = resolved.metricsEnabled;
     this.sendOnShutdown = resolved.sendMetricsOnShutdown;
-    this.writer = new MongoWriter(resolved);
-    this.delivery = new Delivery({ writer: this.writer, stats: this.stats, ...resolved });
+    this.destination = acquireDestination(resolved, ['metrics'], this.stats);
     this.sessions = sessions;
     if (this.enabled) {
       sessions.attach(this.sessionListener);
@@ -80,7 +78,7 @@ export class MongoMetricExporter implements PushMetricExporter {
 
   /** Whether the last contact with the server succeeded. */
   get isConnected(): boolean {
-    return this.writer.isConnected;
+    return this.destination.writer.isConnected;
   }
 
   /** What the exporter has done so far: `written` counts document writes, `filtered` points ignored while disabled. */
@@ -104,7 +102,9 @@ export class MongoMetricExporter implements PushMetricExporter {
     }
     try {
       if (!this.enabled) {
-        this.stats.add('filtered', countPoints(metrics));
+        const points = countPoints(metrics);
+        this.stats.add('accepted', points);
+        this.stats.add('filtered', points);
         finish(SUCCESS);
         return;
       }
@@ -158,8 +158,12 @@ export class MongoMetricExporter implements PushMetricExporter {
       }
     }
     await this.forceFlush();
-    await this.delivery.close();
-    await this.writer.close();
+    await this.destination.release();
+  }
+
+  /** Bounded shutdown ran out of time: what is in flight goes to the spool now. */
+  [ABORT](): void {
+    this.destination.abort();
   }
 
   /** Adds an export's points to the current session and queues its document. */
@@ -209,7 +213,8 @@ export class MongoMetricExporter implements PushMetricExporter {
    * the delivery layer (retries, then the disk spool; replayed in order, so the latest state wins).
    */
   private async write(documents: SessionDocument[]): Promise<ExportResult> {
-    const result = await this.delivery.deliver('metrics', 'upsert', documents);
+    this.stats.add('accepted', documents.length);
+    const result = await this.destination.delivery.deliver('metrics', 'upsert', documents, this.stats);
     return result.code === 'failed' ? { code: ExportResultCode.FAILED, error: result.error } : SUCCESS;
   }
 

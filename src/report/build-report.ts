@@ -2,8 +2,7 @@ import type { Db } from 'mongodb';
 import type { CollectionNames } from '../types';
 import { auditSection, type HistoryFilter } from './audit';
 import type { QueryContext } from './context';
-import { errorGroups } from './error-groups';
-import { errorTimeline } from './error-timeline';
+import { errorSection } from './error-scan';
 import { sessionSection } from './sessions';
 import type { Report, ReportWindow } from './types';
 
@@ -28,16 +27,15 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
     maxTimeMS: options.maxTimeMS ?? 30_000,
     progress: options.progress ?? (() => undefined),
   };
-  const groups = await errorGroups(context);
-  const timeline = await errorTimeline(context, groups.groups);
+  const errors = await errorSection(context);
   const audit = await auditSection(context, { entity: options.entity, user: options.user });
   const sessions = await sessionSection(context);
   return {
     generatedAt: new Date(),
     database: options.db.databaseName,
     window: options.window,
-    empty: groups.documents === 0 && audit.events === 0 && sessions.sessions === 0,
-    errors: { ...groups, timeline },
+    empty: errors.documents === 0 && audit.events === 0 && sessions.sessions === 0,
+    errors,
     audit,
     sessions,
   };

@@ -14,8 +14,8 @@ export interface QueryContext {
 
 /**
  * Runs a pipeline bounded in time; the pipeline itself ends with a `$limit`. Uses only stages
- * and operators FerretDB 1.24 implements too: `$match`, `$group` (`$sum`, `$min`, `$max`),
- * `$sort`, `$limit`, `$project` by inclusion.
+ * and operators FerretDB 1.24 implements too: `$match`, `$group` with `$sum`, `$sort`, `$limit`
+ * (it has no `$min`, `$max`, `$addToSet`, `$first`, date operators or `$objectToArray`).
  */
 export function aggregate<T extends Document>(
   context: QueryContext,

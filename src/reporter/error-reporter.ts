@@ -13,6 +13,7 @@ import {
 import { toSafeAttributes } from '../document/attribute-values';
 import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
+import { HOLD_CRASH_RECORD } from '../internal-symbols';
 import { loggerProviderOption, resolvePartOptions } from '../options';
 import { describeError } from '../redact';
 import type { MongoExporterOptions } from '../types';
@@ -231,7 +232,7 @@ export class ErrorReporter {
           attributes,
           loggerName: this.loggerName,
         };
-        for (const sink of crashSinks()) sink.holdCrashRecord(crash);
+        for (const sink of crashSinks()) sink[HOLD_CRASH_RECORD](crash);
       }
       return true;
     } catch (failure) {

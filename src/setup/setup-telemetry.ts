@@ -16,18 +16,19 @@ import { LevelFilterProcessor } from '../logs/level-filter';
 import { componentLogger } from '../diag';
 import { InvalidOptionError, LifecycleError } from '../errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
+import { MongoBatchLogRecordProcessor } from '../logs/batch-processor';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { DEFAULTS, resolveOptions, resolveSetupOptions, SETUP_DEFAULTS } from '../options';
+import { DEFAULTS, resolveSetupOptions } from '../options';
 import { telemetryOptionsOf } from '../option-keys';
-import { EmitCapture } from '../logs/emit-capture';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
 import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
-import type { MongoExporterOptions } from '../types';
-import type { SetupTelemetryOptions, Telemetry } from './types';
+import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
+import { ABORT } from '../internal-symbols';
+import { sumStats, zeroStats } from '../stats';
 
 const log = componentLogger('setup');
 
@@ -72,27 +73,28 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   const resource = buildResource(options);
 
   const logExporter = remote ? new MongoLogRecordExporter(exporterOptions) : undefined;
+  let logProcessor: MongoBatchLogRecordProcessor | undefined;
   const processors: LogRecordProcessor[] = localProcessors(config.logging);
   if (logExporter) {
-    // First, so that the trail and call site are captured before any exporter sees the record.
-    processors.unshift(emitCapture(exporterOptions));
-    processors.push(
-      new BatchLogRecordProcessor({ exporter: logExporter, maxQueueSize: SETUP_DEFAULTS.maxQueueSize }),
-    );
+    logProcessor = new MongoBatchLogRecordProcessor({
+      exporter: logExporter,
+      maxQueueSize: settings.maxQueueSize,
+    });
+    processors.push(logProcessor);
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
 
   const metricsEnabled = exporterOptions.metricsEnabled ?? DEFAULTS.metricsEnabled;
-  const readers =
-    remote && metricsEnabled
-      ? [
-          new PeriodicExportingMetricReader({
-            exporter: new MongoMetricExporter(exporterOptions),
-            exportIntervalMillis: settings.metricExportIntervalMs,
-            exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
-          }),
-        ]
-      : [];
+  const metricExporter = remote && metricsEnabled ? new MongoMetricExporter(exporterOptions) : undefined;
+  const readers = metricExporter
+    ? [
+        new PeriodicExportingMetricReader({
+          exporter: metricExporter,
+          exportIntervalMillis: settings.metricExportIntervalMs,
+          exportTimeoutMillis: Math.min(settings.metricExportIntervalMs, 30_000),
+        }),
+      ]
+    : [];
   const meterProvider = new MeterProvider({ resource, readers });
 
   if (settings.registerGlobalProviders) {
@@ -118,7 +120,7 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     shutdownPromise ??= (async () => {
       uninstallHooks();
       audit.sessaoEncerrada(Math.floor((Date.now() - sessionStart) / 1000));
-      await withTimeout(
+      const finished = await withTimeout(
         (async () => {
           await metrics.endSession();
           errors.uninstall();
@@ -126,6 +128,9 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
         })(),
         settings.shutdownTimeoutMs,
       );
+      // Out of time: what is still in flight goes to the spool now, and nothing is left
+      // running (no timer, socket or retry) to keep the process alive.
+      if (!finished) for (const part of [logProcessor, metricExporter]) part?.[ABORT]();
       lifecycle.state = 'shut down';
     })();
     return shutdownPromise;
@@ -142,13 +147,15 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
     forceFlush: async () => {
       await Promise.all([loggerProvider.forceFlush(), meterProvider.forceFlush()]);
     },
+    getStats: (pipeline?: TelemetryPipeline) => {
+      const logs = logProcessor?.getStats() ?? zeroStats();
+      const metricStats = metricExporter?.getStats() ?? zeroStats();
+      if (pipeline === 'logs') return logs;
+      if (pipeline === 'metrics') return metricStats;
+      return sumStats([logs, metricStats]);
+    },
     shutdown,
   };
-}
-
-/** The trail and call-site capture, with the same options as the exporter. */
-function emitCapture(options: MongoExporterOptions): EmitCapture {
-  return new EmitCapture(resolveOptions({ ...options, spoolDir: false }));
 }
 
 /** The plan's console and file logging, each behind its own level filter; both off unless configured. */

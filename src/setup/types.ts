@@ -4,6 +4,7 @@ import type { AuditLogger } from '../audit/audit-logger';
 import type { MetricsCollector } from '../metrics/collector';
 import type { ErrorReporter } from '../reporter/error-reporter';
 import type { LoggingOptions } from '../config/types';
+import type { ExporterStats } from '../stats';
 import type { MongoExporterOptions } from '../types';
 
 /**
@@ -58,7 +59,16 @@ export interface SetupTelemetryOptions extends MongoExporterOptions, LoggingOpti
    * @default 60000
    */
   metricExportIntervalMs?: number;
+  /**
+   * Records the log pipeline keeps in memory before it spills to the disk spool (see
+   * docs/reliability.md); with the spool off, records beyond it are lost and counted as `failed`.
+   * @default 2048
+   */
+  maxQueueSize?: number;
 }
+
+/** Which pipeline `Telemetry.getStats()` reports on; all of them when left out. */
+export type TelemetryPipeline = 'logs' | 'metrics';
 
 /** What `setupTelemetry()` returns: the three APIs, the providers, and the lifecycle. */
 export interface Telemetry {
@@ -71,6 +81,12 @@ export interface Telemetry {
   remoteEnabled: boolean;
   /** Writes everything emitted so far. */
   forceFlush(): Promise<void>;
+  /**
+   * What the pipelines did with what they were given: every log record, and every metrics
+   * document, accepted and what became of it (see docs/reliability.md for the identity).
+   * Zero for a pipeline that does not export to MongoDB.
+   */
+  getStats(pipeline?: TelemetryPipeline): ExporterStats;
   /** Ends the session (audit `sessao.encerrada`, final metrics), flushes and closes. Idempotent. */
   shutdown(): Promise<void>;
 }

@@ -2,6 +2,8 @@ import type { Db, Document, IndexDescription } from 'mongodb';
 import type { CollectionNames } from '../types';
 import { INDEXES } from './indexes';
 
+const UNAUTHORIZED = 13;
+
 /** One index as `listIndexes` shows it. */
 export interface IndexSummary {
   name: string;
@@ -40,14 +42,23 @@ export async function ensureIndexes(db: Db, collections: CollectionNames): Promi
 /**
  * Creates the indexes whose key the collection lacks, one at a time, and returns their names.
  * FerretDB 1.24 drops the connection when one createIndexes command lists several indexes
- * that all exist already, so existing ones are never sent again.
+ * that all exist already, so existing ones are never sent again. A user without the
+ * `listIndexes` privilege (the exporter's least-privilege role) sends them all in one
+ * `createIndexes`, which MongoDB treats as idempotent.
  */
 export async function ensureCollectionIndexes(
   db: Db,
   name: string,
   indexes: readonly IndexDescription[],
 ): Promise<string[]> {
-  const existing = new Set((await listIndexes(db, name)).map((index) => JSON.stringify(index.key)));
+  let listed: IndexSummary[];
+  try {
+    listed = await listIndexes(db, name);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== UNAUTHORIZED) throw error;
+    return db.collection(name).createIndexes([...indexes]);
+  }
+  const existing = new Set(listed.map((index) => JSON.stringify(index.key)));
   const created: string[] = [];
   for (const index of indexes) {
     if (existing.has(JSON.stringify(index.key))) continue;

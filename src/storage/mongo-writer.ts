@@ -31,9 +31,15 @@ export class MongoWriter {
   private readonly ownsClient: boolean;
   private readonly indexesReady = new Map<CollectionKind, Promise<void>>();
   private connected = false;
+  /** Known unreachable: a write failed transiently, or the heartbeat failed; until it answers. */
+  private down = false;
   private connecting: Promise<void> | undefined;
-  private readonly onHeartbeatFailed = () => (this.connected = false);
-  private readonly onHeartbeatSucceeded = () => (this.connected = true);
+  private readonly reachableListeners = new Set<() => void>();
+  private readonly onHeartbeatFailed = () => {
+    this.connected = false;
+    this.down = true;
+  };
+  private readonly onHeartbeatSucceeded = () => this.noteSuccess();
 
   private readonly options: ResolvedOptions;
 
@@ -55,6 +61,28 @@ export class MongoWriter {
     return this.connected;
   }
 
+  /** True once a write or the driver's heartbeat failed, until the server answers again. */
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  /** Calls `listener` each time the server answers after being down. Returns an unsubscribe. */
+  onReachable(listener: () => void): () => void {
+    this.reachableListeners.add(listener);
+    return () => this.reachableListeners.delete(listener);
+  }
+
+  /** Resolves once the server answers a ping; rejects with the driver's error otherwise. */
+  async probe(): Promise<void> {
+    try {
+      await this.ready();
+      await this.client.db(this.options.database).command({ ping: 1 });
+      this.noteSuccess();
+    } catch (error) {
+      throw this.noteFailure(error);
+    }
+  }
+
   /**
    * Unordered insert. Documents whose `_id` is already stored count as written, so a
    * repeated batch is harmless. Throws the driver's error (connection, auth...) when
@@ -68,12 +96,12 @@ export class MongoWriter {
         this.ensureIndexes(kind),
         this.collection(kind).insertMany(documents as IdentifiedDocument[], { ordered: false }),
       ]);
-      this.connected = true;
+      this.noteSuccess();
       return { written: documents.length, rejected: 0 };
     } catch (error) {
       const failed = failedIndexes(error);
       if (failed === undefined) throw this.noteFailure(error);
-      this.connected = true;
+      this.noteSuccess();
       if (failed.length > 0) {
         log.warn(
           `${failed.length} of ${documents.length} documents refused by ${this.where(kind)}: ${this.describe(error)}`,
@@ -95,7 +123,7 @@ export class MongoWriter {
         this.ensureIndexes(kind),
         this.collection(kind).bulkWrite(operations, { ordered: false }),
       ]);
-      this.connected = true;
+      this.noteSuccess();
       return { written: documents.length, rejected: 0 };
     } catch (error) {
       throw this.noteFailure(error);
@@ -115,12 +143,21 @@ export class MongoWriter {
     }
   }
 
-  /** Closes the client if this writer created it; a client given by the application is left open. */
+  /**
+   * Closes the client if this writer created it (a client given by the application is left
+   * open); operations still waiting on it fail. Never rejects.
+   */
   async close(): Promise<void> {
     this.client.removeListener('serverHeartbeatFailed', this.onHeartbeatFailed);
     this.client.removeListener('serverHeartbeatSucceeded', this.onHeartbeatSucceeded);
-    if (this.ownsClient) await this.client.close();
+    this.reachableListeners.clear();
     this.connected = false;
+    if (!this.ownsClient) return;
+    try {
+      await this.client.close();
+    } catch (error) {
+      log.warn(`closing the MongoDB client failed: ${this.describe(error)}`);
+    }
   }
 
   /** An error's text with every secret removed: for diag and for errors passed on. */
@@ -159,7 +196,21 @@ export class MongoWriter {
   /** Marks the writer disconnected and hands the driver's error back; callers describe it with `describe()`. */
   private noteFailure(error: unknown): unknown {
     this.connected = false;
+    if (isTransient(error)) this.down = true;
     return error;
+  }
+
+  private noteSuccess(): void {
+    this.connected = true;
+    if (!this.down) return;
+    this.down = false;
+    for (const listener of this.reachableListeners) {
+      try {
+        listener();
+      } catch (error) {
+        log.error('a reachability listener threw', error);
+      }
+    }
   }
 
   /**

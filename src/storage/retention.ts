@@ -61,6 +61,7 @@ export async function applyRetention(db: Db, collection: string, days: number): 
       throw new RetentionUnsupportedError(
         `this server cannot keep TTL indexes, so documents in ${collection} are not deleted after ${days} days ` +
           `(${error.message}); FerretDB 1.x has no TTL indexes: delete old documents yourself, or use MongoDB`,
+        { cause: error },
       );
     }
     throw error;

@@ -44,7 +44,7 @@ describe('report --html', () => {
     expect(html).toContain('<title>Audit events per action</title>');
     expect(html).toContain('<span class="tipo">TypeError</span>');
     expect(html).toContain(G1_MESSAGE.replace(/'/g, '&#39;'));
-    expect(html).toMatch(/<td class="num">56<\/td><td class="num">3<\/td><td>1\.0\.0, 1\.1\.0<\/td>/);
+    expect(html).toMatch(/<td class="num">66<\/td><td class="num">3<\/td><td>1\.0\.0, 1\.1\.0<\/td>/);
   });
 
   it('opens offline: no script, no external reference, and a policy that forbids any request', () => {

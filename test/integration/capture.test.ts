@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SeverityNumber } from '@opentelemetry/api';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MongoLogRecordExporter } from '../../src/index';
-import { EmitCapture } from '../../src/logs/emit-capture';
-import { resolveOptions } from '../../src/options';
+import { MongoBatchLogRecordProcessor, MongoLogRecordExporter } from '../../src/index';
 import { useTestDatabase } from '../support/database';
 import { TEST_RESOURCE } from '../support/records';
 
@@ -78,7 +76,7 @@ describe('trail and call site through setupTelemetry() with its defaults', () =>
   });
 });
 
-describe('call site through the exporter', () => {
+describe('call site through MongoBatchLogRecordProcessor', () => {
   it('stores the file, line and function of a logger.emit() call in this test file', async () => {
     const options = {
       connectionString: database.uri,
@@ -86,9 +84,10 @@ describe('call site through the exporter', () => {
       collections: { errors: 'emit_site' },
     };
     const exporter = new MongoLogRecordExporter(options);
+    // The documented pipeline: the package's processor runs the exporter's capture at emit time.
     const provider = new LoggerProvider({
       resource: TEST_RESOURCE,
-      processors: [new EmitCapture(resolveOptions(options)), new BatchLogRecordProcessor({ exporter })],
+      processors: [new MongoBatchLogRecordProcessor({ exporter })],
     });
     const logger = provider.getLogger('app');
     function salvarLista(): void {

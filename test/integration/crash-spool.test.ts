@@ -53,7 +53,6 @@ async function crashWhileDownThenRestart(
       TEST_TARGET_URI: uri,
       TEST_DATABASE: 'crash',
       TEST_SPOOL_DIR: spoolDir,
-      TEST_RETRY_DEADLINE_MS: '10000',
     });
     const client = new MongoClient(uri);
     const stored = await client.db('crash').collection('errors').find().toArray();
@@ -77,8 +76,6 @@ describeWithPrivateServer('a crash while the database is down', () => {
           CHILD_DATABASE: 'crash',
           CHILD_COLLECTION: 'errors',
           CHILD_SPOOL_DIR: spoolDir,
-          CHILD_CONNECTION_TIMEOUT_MS: '500',
-          CHILD_FLUSH_TIMEOUT_MS: '1000',
         },
       ],
     );

@@ -28,6 +28,11 @@ export class ControlledServer {
     this.run('stop');
   }
 
+  /** SIGKILL: the server dies without a clean shutdown, connections are cut. */
+  kill(): void {
+    this.run('kill');
+  }
+
   destroy(): void {
     this.run('destroy');
   }

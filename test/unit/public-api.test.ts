@@ -35,6 +35,7 @@ const EXPECTED_EXPORTS = [
   'STATS_METRIC_NAME',
   'setupTelemetry',
   'registerApiLogsGlobal',
+  'MongoBatchLogRecordProcessor',
 ];
 
 describe('public API', () => {

@@ -6,7 +6,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { observeExporterStats, STATS_METRIC_NAME } from '../../src/stats-metrics';
-import { type ExporterStats, zeroStats } from '../../src/stats';
+import { type ExporterStats, STAT_NAMES, zeroStats } from '../../src/stats';
 
 function stats(overrides: Partial<ExporterStats>): ExporterStats {
   return { ...zeroStats(), ...overrides };
@@ -34,7 +34,7 @@ describe('observeExporterStats', () => {
     expect(value('logs', 'written')).toBe(7);
     expect(value('logs', 'spooled')).toBe(2);
     expect(value('metrics', 'dropped')).toBe(1);
-    expect(metric.dataPoints).toHaveLength(20);
+    expect(metric.dataPoints).toHaveLength(2 * STAT_NAMES.length);
 
     stop();
     written = 100;

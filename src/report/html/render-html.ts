@@ -1,4 +1,4 @@
-import { labelOf } from '../error-timeline';
+import { labelOf } from '../error-scan';
 import { formatCount, formatDuration, formatLocation, formatTime, formatVersions } from '../format';
 import type { ErrorGroup, Report } from '../types';
 import { escapeHtml as e } from './escape';

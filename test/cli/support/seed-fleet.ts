@@ -1,7 +1,6 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import type { Db } from 'mongodb';
 import { vi } from 'vitest';
 import {
   AuditLogger,
@@ -23,7 +22,8 @@ export const MACHINES = [
 
 export const G1_MESSAGE = "Cannot read properties of undefined (reading 'titulo')";
 export const G2_MESSAGE = 'pagina 12 fora do intervalo 1-10';
-export const STORM_OCCURRENCES = 50;
+/** G1 reported this often at once on machine 2: the package's storm guard writes 10 and folds the rest into one summary. */
+export const STORM_REPORTS = 60;
 
 // One function per bug, so that each group has its own stable location.
 function abrirQuestao(): never {
@@ -63,10 +63,9 @@ export interface SeededFleet {
  * MongoLogRecordExporter (errors from ErrorReporter, audit from AuditLogger) and a MeterProvider
  * with MongoMetricExporter (sessions from MetricsCollector), each with its machine id and version
  * on the resource. Only the clock is set (Date only; timers stay real) so that records fall in
- * known windows. The one storm-guard summary document is written directly, as the package
- * cannot produce it yet.
+ * known windows.
  */
-export async function seedFleet(uri: string, db: Db): Promise<SeededFleet> {
+export async function seedFleet(uri: string, db: { databaseName: string }): Promise<SeededFleet> {
   const now = new Date();
   const options = { connectionString: uri, database: db.databaseName, spoolDir: false as const };
   const machines = MACHINES.map((machine) => {
@@ -115,6 +114,10 @@ export async function seedFleet(uri: string, db: Db): Promise<SeededFleet> {
     at(2 * HOUR);
     for (let i = 0; i < 2; i++) m3.errors.report(caught(listarPaginas), { pagina: 12 });
     m2.errors.report(caught(importarQuestoes));
+    // A storm: machine 2 hits G1 60 times within a second; the package's storm guard writes the
+    // first 10 and one summary document standing for the other 50 (`ocorrencias`).
+    at(90 * 60_000);
+    for (let i = 0; i < STORM_REPORTS; i++) m2.errors.report(caught(abrirQuestao));
 
     // Audit: questao q-101's history spans two users on two machines.
     const ana = m1.audit.forUser('ana');
@@ -151,19 +154,5 @@ export async function seedFleet(uri: string, db: Db): Promise<SeededFleet> {
     vi.useRealTimers();
   }
 
-  // A storm-guard summary of G1 (50 more occurrences on machine 2), with G1's own `erro` block
-  // so that it joins G1 by fingerprint when documents have one, else by type and message.
-  const g1 = await db
-    .collection('errors')
-    .findOne({ 'erro.mensagem': G1_MESSAGE, maquina_id: MACHINES[1].id });
-  if (!g1) throw new Error('seed: no G1 document from machine 2');
-  const { _id: _ignored, ...rest } = g1;
-  await db.collection('errors').insertOne({
-    ...rest,
-    timestamp: new Date(now.getTime() - 90 * 60_000),
-    ocorrencias: STORM_OCCURRENCES,
-    primeira: new Date(now.getTime() - 100 * 60_000),
-    ultima: new Date(now.getTime() - 90 * 60_000),
-  });
   return { now, sessionStarts };
 }

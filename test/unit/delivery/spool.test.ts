@@ -93,11 +93,12 @@ describe('DiskSpool', () => {
     expect(dropped[0]!.reason).toMatch(/spool full/);
   });
 
-  it('refuses a single batch larger than the whole spool, and says so', () => {
-    const { spool, dropped } = newSpool(200);
-    spool.append(batch('huge', 50));
-    expect(dropped).toEqual([{ documents: 50, reason: expect.stringMatching(/exceeds spoolMaxBytes/) }]);
-    expect(spool.isEmpty()).toBe(true);
+  it('refuses a single batch larger than the whole spool, without dropping what it holds', () => {
+    const { spool, dropped } = newSpool(400);
+    expect(spool.append(batch('small', 1))).toBe(true);
+    expect(spool.append(batch('huge', 50))).toBe(false);
+    expect(dropped).toEqual([]);
+    expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['small']);
   });
 
   it('skips and counts a line cut short by a crash, and keeps the others', () => {

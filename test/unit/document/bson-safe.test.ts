@@ -132,6 +132,34 @@ describe('toBsonSafe', () => {
     expect(safe({ password: null }).value).toEqual({ password: null });
   });
 
+  it('stores a key holding NUL, which BSON cannot hold, percent-encoded, and says so', () => {
+    const { value, report } = safe({ 'a\0b': 1, nested: { '\0': 2 } });
+    expect(value).toEqual({ 'a%00b': 1, nested: { '%00': 2 } });
+    expect(report.count).toBe(2);
+    expect(() => calculateObjectSize(value as object)).not.toThrow();
+  });
+
+  it('hides connection-string passwords in stored strings, at any depth, and notes it', () => {
+    const { value, report } = safe({
+      message: 'cannot reach mongodb://app:S3cr@t@db.example.net/x',
+      list: ['mongodb+srv://u:pw/x@c.example.net'],
+    });
+    expect(value).toEqual({
+      message: 'cannot reach mongodb://app:****@db.example.net/x',
+      list: ['mongodb+srv://u:****@c.example.net'],
+    });
+    expect(report.toString()).toBe(
+      'message: connection-string password redacted; list.0: connection-string password redacted',
+    );
+  });
+
+  it('leaves stack traces with file URLs and scoped packages as they are', () => {
+    const stack = 'Error: x\n    at f (file:///app/node_modules/@opentelemetry/core/build/index.js:1:2)';
+    const { value, report } = safe({ stack });
+    expect(value).toEqual({ stack });
+    expect(report.count).toBe(0);
+  });
+
   it('truncates very long strings with a marker that says how much was cut', () => {
     const report = new SanitizeReport();
     const text = 'x'.repeat(1000);

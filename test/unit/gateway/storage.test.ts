@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../../src/options';
 import { GatewayStorage } from '../../../src/gateway/storage';
-import { MongoWriter } from '../../../src/storage/mongo-writer';
 
 const options = resolveOptions({
   connectionString: 'mongodb://127.0.0.1:1/never-contacted',
@@ -12,7 +11,7 @@ afterEach(() => storage?.close());
 
 describe('GatewayStorage.reserve', () => {
   it('answers 503 with Retry-After once the records held would exceed the limit', () => {
-    storage = new GatewayStorage(new MongoWriter(options), options, 100);
+    storage = new GatewayStorage(options, 100);
     const first = storage.reserve(60);
     expect(() => storage!.reserve(41)).toThrow(
       expect.objectContaining({ status: 503, retryAfterSeconds: expect.any(Number) }),
@@ -26,7 +25,7 @@ describe('GatewayStorage.reserve', () => {
   });
 
   it('takes one request larger than the limit when nothing else is held, rather than refusing it forever', () => {
-    storage = new GatewayStorage(new MongoWriter(options), options, 10);
+    storage = new GatewayStorage(options, 10);
     expect(() => storage!.reserve(50)()).not.toThrow();
   });
 });

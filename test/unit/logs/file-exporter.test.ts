@@ -1,3 +1,4 @@
+import { zeroStats } from '../../../src/stats';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ describe('FileLogRecordExporter', () => {
     );
     expect(lines[1]).toMatch(/ - app\.questoes - WARNING - slow query$/);
     expect(lines[2]).toMatch(/ - ERROR - first line\\nsecond line$/);
-    expect(exporter.getStats()).toEqual({ written: 3, failed: 0 });
+    expect(exporter.getStats()).toEqual({ ...zeroStats(), accepted: 3, written: 3, failed: 0 });
   });
 
   it('appends to an existing file and keeps batches in order', async () => {
@@ -129,7 +130,7 @@ describe('FileLogRecordExporter', () => {
       expect(threw).toBeUndefined();
       expect(results).toHaveLength(1);
       expect(results[0]?.code).toBe(ExportResultCode.FAILED);
-      expect(exporter.getStats()).toEqual({ written: 0, failed: 2 });
+      expect(exporter.getStats()).toEqual({ ...zeroStats(), accepted: 2, written: 0, failed: 2 });
     }
     expect(diagOutput.text()).toContain('cannot append 2 record(s)');
   });

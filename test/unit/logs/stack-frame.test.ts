@@ -26,4 +26,30 @@ describe('topFrame', () => {
     });
     expect(topFrame('just text')).toBeUndefined();
   });
+
+  it('reads a frame on the last line, with no line break after it', () => {
+    expect(topFrame('Error: x\n    at last (/a/z.js:9:1)')).toEqual({
+      file: '/a/z.js',
+      line: 9,
+      func: 'last',
+    });
+  });
+
+  it('skips eval frames, and keeps "new" inside a name', () => {
+    expect(
+      topFrame(
+        'Error: x\n    at eval (eval at run (/a/e.js:1:1), <anonymous>:1:1)\n    at renew (/a/r.js:3:2)',
+      ),
+    ).toEqual({ file: '/a/r.js', line: 3, func: 'renew' });
+    expect(topFrame('Error: x\n    at Foo.new (/a/n.js:5:5)')).toEqual({
+      file: '/a/n.js',
+      line: 5,
+      func: 'Foo.new',
+    });
+  });
+
+  it('keeps a location that is not a file URL as it is, and a malformed file URL too', () => {
+    expect(topFrame('Error: x\n    at f (node:internal/x:1:1)')?.file).toBe('node:internal/x');
+    expect(topFrame('Error: x\n    at f (file://host/share/x.js:1:1)')?.file).toBe('file://host/share/x.js');
+  });
 });

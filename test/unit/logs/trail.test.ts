@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { TrailRing } from '../../../src/logs/trail';
+import { attachTrail, TrailRing, trailOf } from '../../../src/logs/trail';
 
 function record(body: string, ms = 1000): ReadableLogRecord {
   return { body, hrTime: [Math.floor(ms / 1000), (ms % 1000) * 1e6] } as unknown as ReadableLogRecord;
@@ -24,5 +24,24 @@ describe('TrailRing', () => {
     ring.push(record('edge', 2000));
     ring.push(record('new', 3000));
     expect(bodies(ring.snapshot(2000))).toEqual(['edge', 'new']);
+  });
+});
+
+describe('attachTrail / trailOf', () => {
+  it('finds the trail by the record, or by another record with the same log.record.uid', () => {
+    const trail = [record('before')];
+    const emitted = {
+      ...record('crash'),
+      attributes: { 'log.record.uid': 'u-1' },
+    } as unknown as ReadableLogRecord;
+    const handedOver = {
+      ...record('crash'),
+      attributes: { 'log.record.uid': 'u-1' },
+    } as unknown as ReadableLogRecord;
+    const other = { ...record('other'), attributes: {} } as unknown as ReadableLogRecord;
+    attachTrail(emitted, trail);
+    expect(trailOf(emitted)).toBe(trail);
+    expect(trailOf(handedOver)).toBe(trail);
+    expect(trailOf(other)).toBeUndefined();
   });
 });

@@ -25,10 +25,16 @@ class FakeClient extends EventEmitter {
   bulkWrite: Script = async () => ({});
   createIndexes: () => Promise<unknown> = async () => ['created'];
   connect: () => Promise<unknown> = async () => this;
+  command: (command: object) => Promise<unknown> = async () => ({ ok: 1 });
+  createIndex: () => Promise<unknown> = async () => 'timestamp_ttl';
   closed = false;
 
   db(database: string) {
     return {
+      command: (command: object) => {
+        this.calls.push(`command ${database} ${JSON.stringify(command)}`);
+        return this.command(command);
+      },
       collection: (name: string) => ({
         insertMany: (documents: unknown[], options: unknown) => {
           this.calls.push(`insertMany ${database}.${name} ${JSON.stringify(options)}`);
@@ -44,6 +50,10 @@ class FakeClient extends EventEmitter {
         },
         // A collection with no index yet: the writer creates what is missing, one at a time.
         listIndexes: () => ({ toArray: async () => [] }),
+        createIndex: (_key: unknown, options: { name: string; expireAfterSeconds: number }) => {
+          this.calls.push(`createIndex ${database}.${name} ${options.name} ${options.expireAfterSeconds}`);
+          return this.createIndex();
+        },
       }),
     };
   }
@@ -53,7 +63,7 @@ class FakeClient extends EventEmitter {
   }
 }
 
-function writerWith(client: FakeClient, options: { createIndexes?: boolean } = {}) {
+function writerWith(client: FakeClient, options: { createIndexes?: boolean; retentionDays?: number } = {}) {
   const resolved = resolveOptions(
     { client: client as unknown as MongoClient, spoolDir: false, database: 'db', ...options },
     {},
@@ -262,5 +272,61 @@ describe('MongoWriter construction', () => {
     expect(() => new MongoWriter(options)).toThrow(
       /Invalid option connectionString: undefined; expected a MongoDB URI/,
     );
+  });
+});
+
+describe('MongoWriter.ping', () => {
+  it('answers true and marks itself connected when the server answers', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    expect(await writer.ping()).toBe(true);
+    expect(client.calls).toEqual(['command db {"ping":1}']);
+    expect(writer.isConnected).toBe(true);
+  });
+
+  it('answers false, without throwing, and marks itself disconnected when it does not', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    client.emit('serverHeartbeatSucceeded');
+    client.command = () => Promise.reject(new MongoNetworkError('reset'));
+    expect(await writer.ping()).toBe(false);
+    expect(writer.isConnected).toBe(false);
+  });
+});
+
+describe('MongoWriter retention', () => {
+  it('keeps the retentionDays TTL index with the other indexes, once per collection', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { retentionDays: 30 });
+    await writer.insert('errors', documents(1));
+    await writer.insert('errors', documents(1));
+    expect(client.calls.filter((call) => call.startsWith('createIndex '))).toEqual([
+      `createIndex db.errors timestamp_ttl ${30 * 86_400}`,
+    ]);
+  });
+
+  it('writes on when the server has no TTL indexes, and does not ask again', async () => {
+    const client = new FakeClient();
+    client.createIndex = () =>
+      Promise.reject(new MongoServerError({ message: 'expireAfterSeconds not implemented', code: 238 }));
+    const writer = writerWith(client, { retentionDays: 30 });
+    expect(await writer.insert('errors', documents(1))).toEqual({ written: 1, rejected: 0 });
+    expect(await writer.insert('errors', documents(1))).toEqual({ written: 1, rejected: 0 });
+    expect(client.calls.filter((call) => call.startsWith('createIndex '))).toHaveLength(1);
+  });
+
+  it('asks again on the next write after another failure of the TTL index', async () => {
+    const client = new FakeClient();
+    client.createIndex = () => Promise.reject(new MongoNetworkError('reset'));
+    const writer = writerWith(client, { retentionDays: 30 });
+    await writer.insert('errors', documents(1));
+    await writer.insert('errors', documents(1));
+    expect(client.calls.filter((call) => call.startsWith('createIndex '))).toHaveLength(2);
+  });
+
+  it('keeps no TTL index without retentionDays', async () => {
+    const client = new FakeClient();
+    await writerWith(client).insert('errors', documents(1));
+    expect(client.calls.some((call) => call.startsWith('createIndex '))).toBe(false);
   });
 });

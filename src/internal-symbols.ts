@@ -1,0 +1,22 @@
+/**
+ * Methods the package's parts call on each other and applications do not: keyed by symbols
+ * that are not exported from the package's entry, so they stay out of the public types.
+ * `Symbol.for`, so that the ESM and CommonJS builds of the package agree on them.
+ */
+
+/** `(crash: CrashRecord) => void`: keep a crash record until written, spool it at exit otherwise. */
+export const HOLD_CRASH_RECORD: unique symbol = Symbol.for(
+  'opentelemetry-exporter-mongodb.holdCrashRecord',
+) as never;
+
+/** `(records: ReadableLogRecord[]) => boolean`: map and append to the spool at once; false without a spool. */
+export const SPILL: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.spill') as never;
+
+/** `() => void`: give up at once; what is in flight goes to the spool (bounded shutdown). */
+export const ABORT: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.abort') as never;
+
+/**
+ * `{ onEmit(record): void }`, a property of the log exporter: the trail and call-site capture
+ * its log record processor runs at emit time (see `logs/emit-capture.ts`).
+ */
+export const EMIT_CAPTURE: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.emitCapture') as never;

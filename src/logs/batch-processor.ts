@@ -1,0 +1,215 @@
+import type { Context } from '@opentelemetry/api';
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import type {
+  BatchLogRecordProcessorOptions,
+  LogRecordExporter,
+  LogRecordProcessor,
+  ReadableLogRecord,
+  ReadWriteLogRecord,
+} from '@opentelemetry/sdk-logs';
+import { componentLogger } from '../diag';
+import { ABORT, EMIT_CAPTURE, SPILL } from '../internal-symbols';
+import { BATCH_PROCESSOR_DEFAULTS, positiveInteger } from '../options';
+import { type ExporterStats, StatsCounter, sumStats } from '../stats';
+
+const log = componentLogger('batch-processor');
+
+/** The SDK's defaults, so that the processor is a drop-in for `BatchLogRecordProcessor`. */
+interface SpillingExporter extends LogRecordExporter {
+  [SPILL]?(records: readonly ReadableLogRecord[]): boolean;
+  [ABORT]?(): void;
+  readonly [EMIT_CAPTURE]?: { onEmit(record: ReadWriteLogRecord): void };
+  getStats?(): ExporterStats;
+}
+
+/**
+ * A drop-in for the SDK's `BatchLogRecordProcessor` (same options, same defaults) that never
+ * drops a record silently. Records wait in a bounded in-memory queue and are exported in
+ * batches, one export at a time. When the queue is full, the whole queue is handed to the
+ * exporter's disk spool at once, synchronously (mapped and serialized as one chunk; the
+ * network is never waited on), so a burst costs disk writes instead of records, and memory
+ * stays bounded: if the disk falls behind, `emit()` waits on the synchronous write.
+ *
+ * With `MongoLogRecordExporter` and its spool on, a record is lost only when the spool is full
+ * (`spoolMaxBytes`, oldest first) or unusable. With any other exporter (or the spool off), a
+ * record arriving at a full queue is lost like in the SDK, but counted (`failed`) and warned
+ * about once per episode. At process exit, records still queued go to the spool.
+ */
+export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
+  private readonly exporter: SpillingExporter;
+  private readonly capture: SpillingExporter[typeof EMIT_CAPTURE];
+  private readonly maxExportBatchSize: number;
+  private readonly maxQueueSize: number;
+  private readonly scheduledDelayMillis: number;
+  private readonly exportTimeoutMillis: number;
+  /** Records lost here, before reaching the exporter: only without a spool to spill to. */
+  private readonly lost = new StatsCounter();
+  private queue: ReadWriteLogRecord[] = [];
+  private exporting: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+  private lossEpisode = false;
+  private readonly spillOnExit = () => this.spillQueue('at exit');
+
+  constructor(options: BatchLogRecordProcessorOptions) {
+    this.exporter = options.exporter;
+    // The trail and call site of `errors` documents must be captured while the record is emitted.
+    this.capture = this.exporter[EMIT_CAPTURE];
+    const pick = (name: keyof typeof BATCH_PROCESSOR_DEFAULTS) =>
+      positiveInteger(name, options[name] ?? BATCH_PROCESSOR_DEFAULTS[name]);
+    this.maxQueueSize = pick('maxQueueSize');
+    this.maxExportBatchSize = Math.min(pick('maxExportBatchSize'), this.maxQueueSize);
+    this.scheduledDelayMillis = pick('scheduledDelayMillis');
+    this.exportTimeoutMillis = pick('exportTimeoutMillis');
+    process.on('exit', this.spillOnExit);
+  }
+
+  /**
+   * The exporter's stats (one shape for every exporter of the package), plus the records
+   * this processor lost for want of a spool.
+   */
+  getStats(): ExporterStats {
+    const own = this.lost.snapshot();
+    return this.exporter.getStats ? sumStats([this.exporter.getStats(), own]) : own;
+  }
+
+  onEmit(logRecord: ReadWriteLogRecord, _context?: Context): void {
+    if (this.shutdownPromise) return;
+    // Per-record work at emit time belongs here, before the record is queued; it runs on the
+    // application's thread, so keep it cheap (whole-batch work is done at export or spill).
+    this.capture?.onEmit(logRecord);
+    if (this.queue.length >= this.maxQueueSize && !this.spillQueue('queue full')) {
+      this.noteLost(1);
+      return;
+    }
+    this.queue.push(logRecord);
+    this.schedule();
+  }
+
+  forceFlush(): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    return this.flushAll();
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      this.clearTimer();
+      await this.flushAll();
+      process.removeListener('exit', this.spillOnExit);
+      await this.exporter.shutdown();
+    })();
+    return this.shutdownPromise;
+  }
+
+  /** Bounded shutdown ran out of time: queued records go to the spool, the exporter gives up. */
+  [ABORT](): void {
+    this.clearTimer();
+    this.spillQueue('shutdown timed out');
+    process.removeListener('exit', this.spillOnExit);
+    try {
+      this.exporter[ABORT]?.();
+    } catch (error) {
+      log.error('aborting the exporter failed', error);
+    }
+  }
+
+  /**
+   * Hands every queued record to the exporter's spool. False (queue kept) when the exporter
+   * cannot spool. Synchronous: it also runs in an 'exit' handler.
+   */
+  private spillQueue(why: string): boolean {
+    if (this.queue.length === 0) return true;
+    const spill = this.exporter[SPILL];
+    if (!spill) return false;
+    const records = this.queue;
+    this.queue = [];
+    try {
+      if (spill.call(this.exporter, records)) return true;
+    } catch (error) {
+      log.error(`spilling ${records.length} record(s) (${why}) failed`, error);
+      this.noteLost(records.length);
+      return true;
+    }
+    this.queue = records;
+    return false;
+  }
+
+  private noteLost(records: number): void {
+    this.lost.add('accepted', records);
+    this.lost.add('failed', records);
+    if (!this.lossEpisode) {
+      log.warn(
+        `queue full (maxQueueSize ${this.maxQueueSize}) and no spool to spill to: records are being lost (counted as failed)`,
+      );
+    }
+    this.lossEpisode = true;
+  }
+
+  private schedule(): void {
+    if (this.exporting || this.queue.length === 0) return;
+    if (this.queue.length >= this.maxExportBatchSize) {
+      this.clearTimer();
+      this.exportBatch();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.exporting) this.exportBatch();
+    }, this.scheduledDelayMillis);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Starts exporting one batch from the head of the queue. */
+  private exportBatch(): void {
+    const batch =
+      this.queue.length <= this.maxExportBatchSize
+        ? this.queue.splice(0)
+        : this.queue.splice(0, this.maxExportBatchSize);
+    if (batch.length === 0) return;
+    this.lossEpisode = false;
+    this.exporting = this.exportOnce(batch).finally(() => {
+      this.exporting = undefined;
+      if (!this.shutdownPromise) this.schedule();
+    });
+  }
+
+  private exportOnce(batch: ReadWriteLogRecord[]): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        log.warn(`an export of ${batch.length} record(s) took longer than ${this.exportTimeoutMillis} ms`);
+        resolve();
+      }, this.exportTimeoutMillis);
+      timer.unref();
+      const done = (result: ExportResult) => {
+        clearTimeout(timer);
+        if (result.code !== ExportResultCode.SUCCESS)
+          log.debug(`an export of ${batch.length} record(s) failed`, result.error);
+        resolve();
+      };
+      try {
+        this.exporter.export(batch, done);
+      } catch (error) {
+        log.error('the exporter threw from export()', error);
+        done({ code: ExportResultCode.FAILED });
+      }
+    });
+  }
+
+  private async flushAll(): Promise<void> {
+    while (this.exporting || this.queue.length > 0) {
+      if (this.exporting) await this.exporting;
+      else this.exportBatch();
+    }
+    try {
+      await this.exporter.forceFlush();
+    } catch (error) {
+      log.error('the exporter failed to flush', error);
+    }
+  }
+}

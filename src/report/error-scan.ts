@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import type { Document } from 'mongodb';
+import { inWindow, type QueryContext } from './context';
+import { compareVersions } from './stats';
+import type { ErrorGroup, ErrorSample, ErrorSection, GroupKey, VersionNovelty } from './types';
+
+/** Groups listed with their details. */
+export const TOP_GROUPS = 25;
+/** Groups drawn in the "occurrences over time" chart. */
+export const CHART_GROUPS = 5;
+/** Most error documents read (both windows); beyond it the report says it is cut. */
+export const MAX_ERROR_DOCUMENTS = 2_000_000;
+
+const HOUR = 3_600_000;
+const BUCKETS = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 7 * 24 * HOUR];
+const MAX_BUCKETS = 60;
+
+interface Accumulated {
+  key: GroupKey;
+  tipo: string | null;
+  occurrences: number;
+  documents: number;
+  machines: Set<string>;
+  versions: Set<string>;
+  firstSeen: number;
+  lastSeen: number;
+  newest: number;
+  sample: ErrorSample | undefined;
+  buckets: number[];
+}
+
+/**
+ * The error section from one pass over the error documents of this window and the previous one,
+ * projected to the fields it needs and read in `timestamp` order of the index. One indexed range
+ * read is the cheapest plan on both servers: FerretDB 1.24 evaluates `$group` without index
+ * pushdown (and lacks `$min`, `$max`, `$addToSet`, date operators), so every pipeline would be a
+ * full scan of its own; MongoDB streams a covered range at disk speed.
+ */
+export async function errorSection(context: QueryContext): Promise<ErrorSection> {
+  const { from, to, previousFrom } = context.window;
+  const bucketMs = bucketLength(from, to);
+  const firstBucket = Math.floor(from.getTime() / bucketMs) * bucketMs;
+  const bucketCount = Math.max(1, Math.ceil((to.getTime() - firstBucket) / bucketMs));
+  const current = new Map<string, Accumulated>();
+  const previous = new Map<string, Set<string>>();
+  const fromMs = from.getTime();
+
+  context.progress('error documents');
+  const cursor = context.db.collection(context.collections.errors).find(inWindow(previousFrom, to), {
+    projection: {
+      _id: 0,
+      timestamp: 1,
+      maquina_id: 1,
+      app_version: 1,
+      ocorrencias: 1,
+      primeira: 1,
+      ultima: 1,
+      'erro.fingerprint': 1,
+      'erro.tipo': 1,
+      'erro.mensagem': 1,
+      'erro.arquivo': 1,
+      'erro.linha': 1,
+      'erro.funcao': 1,
+    },
+    limit: MAX_ERROR_DOCUMENTS,
+    batchSize: 10_000,
+    maxTimeMS: context.maxTimeMS,
+  });
+  let read = 0;
+  for await (const doc of cursor) {
+    read++;
+    if (read % 50_000 === 0) context.progress(`error documents (${read.toLocaleString('en-US')} read)`);
+    if (!(doc.timestamp instanceof Date)) continue;
+    const time = doc.timestamp.getTime();
+    const erro = (doc.erro ?? {}) as Document;
+    const fingerprint = typeof erro.fingerprint === 'string' ? erro.fingerprint : undefined;
+    const tipo = textOrNull(erro.tipo);
+    const mensagem = textOrNull(erro.mensagem);
+    const mapKey = fingerprint !== undefined ? `f\u0000${fingerprint}` : `t\u0000${tipo}\u0000${mensagem}`;
+    const version = typeof doc.app_version === 'string' ? doc.app_version : 'unknown';
+    if (time < fromMs) {
+      const versions = previous.get(mapKey) ?? new Set<string>();
+      versions.add(version);
+      previous.set(mapKey, versions);
+      continue;
+    }
+    let group = current.get(mapKey);
+    if (!group) {
+      group = {
+        key: fingerprint !== undefined ? { fingerprint } : { tipo, mensagem },
+        tipo,
+        occurrences: 0,
+        documents: 0,
+        machines: new Set(),
+        versions: new Set(),
+        firstSeen: Infinity,
+        lastSeen: -Infinity,
+        newest: -Infinity,
+        sample: undefined,
+        buckets: new Array<number>(bucketCount).fill(0),
+      };
+      current.set(mapKey, group);
+    }
+    // A storm-guard summary stands for `ocorrencias` occurrences, from `primeira` to `ultima`.
+    const occurrences = typeof doc.ocorrencias === 'number' && doc.ocorrencias > 0 ? doc.ocorrencias : 1;
+    group.occurrences += occurrences;
+    group.documents++;
+    group.tipo ??= tipo;
+    if (typeof doc.maquina_id === 'string') group.machines.add(doc.maquina_id);
+    group.versions.add(version);
+    group.firstSeen = Math.min(
+      group.firstSeen,
+      time,
+      doc.primeira instanceof Date ? doc.primeira.getTime() : time,
+    );
+    group.lastSeen = Math.max(group.lastSeen, time, doc.ultima instanceof Date ? doc.ultima.getTime() : time);
+    if (time >= group.newest) {
+      group.newest = time;
+      group.sample = {
+        mensagem,
+        arquivo: textOrNull(erro.arquivo),
+        linha: typeof erro.linha === 'number' ? erro.linha : null,
+        funcao: textOrNull(erro.funcao),
+      };
+    }
+    const bucket = Math.floor((time - firstBucket) / bucketMs);
+    if (bucket >= 0 && bucket < bucketCount) group.buckets[bucket]! += occurrences;
+  }
+
+  const sorted = [...current.entries()].sort(
+    ([, a], [, b]) => b.occurrences - a.occurrences || b.lastSeen - a.lastSeen,
+  );
+  const ids = new Map(sorted.map(([mapKey, group]) => [mapKey, groupId(group.key)]));
+  const groups: ErrorGroup[] = sorted.slice(0, TOP_GROUPS).map(([mapKey, group]) => ({
+    key: group.key,
+    id: ids.get(mapKey)!,
+    tipo: group.tipo,
+    occurrences: group.occurrences,
+    documents: group.documents,
+    machines: group.machines.size,
+    versions: [...group.versions].sort(compareVersions),
+    firstSeen: new Date(group.firstSeen),
+    lastSeen: new Date(group.lastSeen),
+    sample: group.sample,
+  }));
+  let occurrences = 0;
+  let documents = 0;
+  for (const [, group] of sorted) {
+    occurrences += group.occurrences;
+    documents += group.documents;
+  }
+  return {
+    occurrences,
+    documents,
+    groups,
+    truncated: read >= MAX_ERROR_DOCUMENTS || sorted.length > groups.length,
+    newGroups: sorted.filter(([mapKey]) => !previous.has(mapKey)).map(([mapKey]) => ids.get(mapKey)!),
+    newInVersion: versionNovelty(sorted, previous, ids),
+    timeline: {
+      bucketMs,
+      starts: Array.from({ length: bucketCount }, (_, i) => new Date(firstBucket + i * bucketMs)),
+      series: sorted.slice(0, CHART_GROUPS).map(([mapKey, group], index) => ({
+        group: ids.get(mapKey)!,
+        label: labelOf(groups[index]!),
+        counts: group.buckets,
+      })),
+      truncated: read >= MAX_ERROR_DOCUMENTS,
+    },
+  };
+}
+
+/**
+ * For each version with errors in this window: the groups it has that the version before it
+ * (in version order, among versions with errors in either window) had in neither window.
+ */
+function versionNovelty(
+  current: readonly [string, Accumulated][],
+  previous: Map<string, Set<string>>,
+  ids: Map<string, string>,
+): VersionNovelty[] {
+  const seen = new Map<string, Set<string>>();
+  for (const [mapKey, group] of current)
+    seen.set(mapKey, new Set([...group.versions, ...(previous.get(mapKey) ?? [])]));
+  const allVersions = new Set<string>();
+  for (const versions of [...seen.values(), ...previous.values()])
+    for (const v of versions) allVersions.add(v);
+  const ordered = [...allVersions].sort(compareVersions);
+  const result: VersionNovelty[] = [];
+  for (let i = 1; i < ordered.length; i++) {
+    const version = ordered[i]!;
+    const previousVersion = ordered[i - 1]!;
+    const groups = current
+      .filter(([mapKey, group]) => group.versions.has(version) && !seen.get(mapKey)!.has(previousVersion))
+      .map(([mapKey]) => ids.get(mapKey)!);
+    if (groups.length > 0) result.push({ version, previousVersion, groups });
+  }
+  return result;
+}
+
+/** Bucket length for a window: the smallest that gives at most 60 buckets. */
+export function bucketLength(from: Date, to: Date): number {
+  const span = to.getTime() - from.getTime();
+  return BUCKETS.find((length) => span / length <= MAX_BUCKETS) ?? Math.ceil(span / MAX_BUCKETS);
+}
+
+/** How a group is named in the report: its type and the start of its message. */
+export function labelOf(group: Pick<ErrorGroup, 'tipo' | 'sample' | 'key'>): string {
+  const message =
+    group.sample?.mensagem ?? ('mensagem' in group.key ? group.key.mensagem : null) ?? '(no message)';
+  const short = message.length > 60 ? `${message.slice(0, 59)}…` : message;
+  return `${group.tipo ?? '(no type)'}: ${short}`;
+}
+
+/** A short id that is the same for the same key in every run (used in charts and JSON). */
+export function groupId(key: GroupKey): string {
+  const text =
+    'fingerprint' in key ? `f:${key.fingerprint}` : `t:${key.tipo ?? ''}\u0000${key.mensagem ?? ''}`;
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

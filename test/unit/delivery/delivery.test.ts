@@ -1,0 +1,280 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Delivery } from '../../../src/delivery/delivery';
+import { EJSON } from 'bson';
+import { StatsCounter, zeroStats } from '../../../src/stats';
+import type { IdentifiedDocument } from '../../../src/storage/mongo-writer';
+import { captureDiag } from '../../support/diag';
+import { WriterDouble } from './writer-double';
+
+const diagOutput = captureDiag();
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+
+function docs(label: string, size = 3): IdentifiedDocument[] {
+  return Array.from({ length: size }, (_, i) => ({ _id: `${label}-${i}`, n: i }));
+}
+
+function setup(options: { spool?: boolean; retryDeadlineMs?: number; spoolDir?: string } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'delivery-unit-'));
+  const writer = new WriterDouble();
+  const stats = new StatsCounter();
+  const spoolDir = options.spoolDir ?? join(root, 'spool');
+  const delivery = new Delivery({
+    writer,
+    spoolDir: options.spool === false ? undefined : spoolDir,
+    spoolMaxBytes: 10 * 1024 * 1024,
+    retryDeadlineMs: options.retryDeadlineMs ?? 10_000,
+    spoolStats: () => stats,
+  });
+  cleanups.push(() => {
+    delivery.abort();
+    writer.releaseHanging();
+    rmSync(root, { recursive: true, force: true });
+  });
+  return { writer, stats, delivery, spoolDir };
+}
+
+/** Ids of the documents waiting in the spool folder, oldest first, read from the files. */
+function spooledIds(spoolDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(spoolDir).sort();
+  } catch {
+    return [];
+  }
+  const ids: string[] = [];
+  for (const name of names) {
+    for (const line of readFileSync(join(spoolDir, name), 'utf8').split('\n')) {
+      if (line === '') continue;
+      const documents = EJSON.parse(line.split('\t')[3]!) as { _id: string }[];
+      ids.push(...documents.map((d) => d._id));
+    }
+  }
+  return ids;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const counts = (stats: StatsCounter) => stats.snapshot();
+
+describe('Delivery with a spool', () => {
+  it('writes a batch once and counts its documents as written', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result).toEqual({ code: 'written' });
+    expect(writer.writes).toEqual([{ operation: 'insert', kind: 'errors', ids: ['a-0', 'a-1', 'a-2'] }]);
+    expect(counts(stats)).toEqual({ ...zeroStats(), written: 3 });
+    expect(spooledIds(spoolDir)).toEqual([]);
+  });
+
+  it('uses upsert for an upsert batch', async () => {
+    const { writer, stats, delivery } = setup();
+    await delivery.deliver('metrics', 'upsert', docs('m', 1), stats);
+    expect(writer.writes.map((w) => w.operation)).toEqual(['upsert']);
+  });
+
+  it('counts documents the server refused for good as rejected and the others as written', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push({ rejected: 1 });
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result).toEqual({ code: 'written' });
+    expect(counts(stats)).toMatchObject({ written: 2, rejected: 1, failed: 0, spooled: 0 });
+  });
+
+  it('spools a batch at its first transient failure, without retrying or waiting', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.reachable = false;
+    writer.fallback = 'transient';
+    const started = Date.now();
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result).toEqual({ code: 'spooled' });
+    expect(writer.writes).toHaveLength(1);
+    expect(counts(stats)).toMatchObject({ spooled: 3, written: 0, retried: 0, failed: 0 });
+    expect(spooledIds(spoolDir)).toEqual(['a-0', 'a-1', 'a-2']);
+  });
+
+  it('sends batches straight to the spool while the server is known to be down', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result).toEqual({ code: 'spooled' });
+    expect(writer.writes).toEqual([]);
+    expect(spooledIds(spoolDir)).toEqual(['a-0', 'a-1', 'a-2']);
+  });
+
+  it('probes a server that is down without replaying, then replays in order as soon as it answers', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.reachable = false;
+    writer.fallback = 'transient';
+    await delivery.deliver('errors', 'insert', docs('a', 2), stats);
+    await delivery.deliver('errors', 'insert', docs('b', 2), stats);
+    await until(() => writer.probes > 0, 'the server is probed');
+    expect(writer.writes).toHaveLength(1); // only the first attempt: no replay while down
+    writer.recover();
+    await until(() => counts(stats).replayed === 4, 'the spool is replayed');
+    expect(writer.writtenIds().slice(2)).toEqual(['a-0', 'a-1', 'b-0', 'b-1']);
+    expect(counts(stats)).toMatchObject({ spooled: 4, replayed: 4, written: 0, dropped: 0 });
+  });
+
+  it('keeps new batches behind the spool while it is replayed, so that order is kept', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push('transient');
+    await delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    writer.recover();
+    const result = await delivery.deliver('errors', 'insert', docs('b', 1), stats);
+    expect(result).toEqual({ code: 'spooled' });
+    await until(() => counts(stats).replayed === 2, 'both replayed');
+    expect(writer.writtenIds()).toEqual(['a-0', 'a-0', 'b-0']);
+  });
+
+  it('reports a permanent failure as failed and never spools it', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.replies.push('permanent');
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result.code).toBe('failed');
+    expect(result.code === 'failed' && result.error.message).toMatch(/not authorized/);
+    expect(counts(stats)).toMatchObject({ failed: 3, spooled: 0, written: 0 });
+    expect(spooledIds(spoolDir)).toEqual([]);
+    expect(diagOutput.text()).toMatch(/3 errors document\(s\) not written \(a retry cannot fix this\)/);
+  });
+
+  it('spills documents straight to the spool without a write, counting them as spooled and spilled', () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false; // so that no replay runs meanwhile
+    expect(delivery.spill('errors', docs('s', 4), stats)).toBe(true);
+    expect(writer.writes).toEqual([]);
+    expect(counts(stats)).toMatchObject({ spooled: 4, spilled: 4 });
+    delivery.abort();
+    expect(spooledIds(spoolDir)).toEqual(['s-0', 's-1', 's-2', 's-3']);
+  });
+
+  it('counts every document as failed when the spool folder cannot be used, and says why once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'delivery-file-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const { writer, stats, delivery } = setup({ spoolDir: file });
+    writer.isDown = true;
+    const first = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    await delivery.deliver('errors', 'insert', docs('b'), stats);
+    delivery.spill('errors', docs('c'), stats);
+    expect(first.code).toBe('failed');
+    expect(counts(stats)).toMatchObject({ failed: 9, spooled: 0, spilled: 0 });
+    expect(diagOutput.text().match(/cannot spool to/g)).toHaveLength(1);
+  });
+
+  it('abort() spools a batch whose write is still in flight, and counts it once even if the write ends later', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.replies.push('hang');
+    const pending = delivery.deliver('errors', 'insert', docs('a'), stats);
+    await until(() => writer.writes.length === 1, 'the write started');
+    delivery.abort();
+    expect(spooledIds(spoolDir)).toEqual(['a-0', 'a-1', 'a-2']);
+    writer.releaseHanging();
+    expect(await pending).toEqual({ code: 'spooled' });
+    expect(counts(stats)).toMatchObject({ spooled: 3, failed: 0, written: 0 });
+  });
+
+  it('close() with the server down returns well within its bound and leaves the spool for the next start', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.reachable = false;
+    writer.fallback = 'transient';
+    await delivery.deliver('errors', 'insert', docs('a'), stats);
+    const started = Date.now();
+    await delivery.close(10_000);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(spooledIds(spoolDir)).toEqual(['a-0', 'a-1', 'a-2']);
+  });
+
+  it('puts back only the batches not yet stored when a replay stops midway', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    await delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await delivery.deliver('errors', 'insert', docs('b', 1), stats);
+    writer.replies.push('ok', 'transient'); // the replay stores `a`, then the server goes away
+    writer.recover();
+    await until(() => writer.writes.length === 2, 'replay tried both');
+    await until(() => counts(stats).replayed === 1, 'a replayed');
+    delivery.abort();
+    expect(spooledIds(spoolDir)).toEqual(['b-0']);
+    expect(counts(stats)).toMatchObject({ replayed: 1, spooled: 2 });
+  });
+
+  it('counts documents the server refuses at replay as dropped, not replayed', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    await delivery.deliver('errors', 'insert', docs('a', 3), stats);
+    writer.replies.push({ rejected: 1 });
+    writer.recover();
+    await until(() => counts(stats).replayed === 2, 'replayed');
+    expect(counts(stats)).toMatchObject({ replayed: 2, dropped: 1, rejected: 0 });
+  });
+
+  it('spools a held document at abort unless a delivered batch held it', async () => {
+    const { stats, delivery, spoolDir } = setup();
+    delivery.hold('errors', { _id: 'crash-1' });
+    delivery.hold('errors', { _id: 'crash-2' });
+    await delivery.deliver('errors', 'insert', [{ _id: 'crash-2' }], stats);
+    delivery.abort();
+    expect(spooledIds(spoolDir)).toEqual(['crash-1']);
+  });
+
+  it('replays at construction what an earlier process left in the spool', async () => {
+    const first = setup();
+    first.writer.isDown = true;
+    await first.delivery.deliver('errors', 'insert', docs('old', 2), first.stats);
+    first.delivery.abort();
+    const second = setup({ spoolDir: first.spoolDir });
+    await until(() => counts(second.stats).replayed === 2, 'replayed by the new delivery');
+    expect(second.writer.writtenIds()).toEqual(['old-0', 'old-1']);
+    expect(readdirSync(first.spoolDir).filter((n) => n.endsWith('.ejsonl'))).toEqual([]);
+  });
+});
+
+describe('Delivery without a spool', () => {
+  it('retries a transient failure until the write succeeds, counting the retried documents', async () => {
+    const { writer, stats, delivery } = setup({ spool: false });
+    writer.replies.push('transient', 'transient');
+    const result = await delivery.deliver('errors', 'insert', docs('a', 2), stats);
+    expect(result).toEqual({ code: 'written' });
+    expect(writer.writes).toHaveLength(3);
+    expect(counts(stats)).toMatchObject({ written: 2, retried: 4, failed: 0 });
+  });
+
+  it('reports failed when the server is still unreachable at the retry deadline', async () => {
+    const { writer, stats, delivery } = setup({ spool: false, retryDeadlineMs: 300 });
+    writer.fallback = 'transient';
+    const result = await delivery.deliver('errors', 'insert', docs('a', 2), stats);
+    expect(result.code).toBe('failed');
+    expect(counts(stats)).toMatchObject({ failed: 2, spooled: 0, written: 0 });
+    expect(diagOutput.text()).toMatch(/not written \(the spool is off\)/);
+  });
+
+  it('does not retry a permanent failure', async () => {
+    const { writer, stats, delivery } = setup({ spool: false });
+    writer.replies.push('permanent');
+    await delivery.deliver('errors', 'insert', docs('a', 2), stats);
+    expect(writer.writes).toHaveLength(1);
+    expect(counts(stats)).toMatchObject({ failed: 2, retried: 0 });
+  });
+
+  it('spill() declines, so that the caller knows nothing was kept', () => {
+    const { stats, delivery } = setup({ spool: false });
+    expect(delivery.spill('errors', docs('a'), stats)).toBe(false);
+    expect(counts(stats)).toEqual(zeroStats());
+  });
+});
