@@ -19,7 +19,7 @@ import {
   type OtlpEncoding,
   type Signal,
 } from './decode';
-import { storeLogs, type SinkResult } from './log-sink';
+import { LogSink, type SinkResult } from './log-sink';
 import { MetricSessions } from './metric-sessions';
 import { type GatewayOptions, resolveGatewayOptions, type ResolvedGatewayOptions } from './options';
 import { readLogsRequest } from './otlp-logs';
@@ -88,6 +88,7 @@ class GatewayHandler {
   private readonly counter = new GatewayCounter();
   private readonly storage: GatewayStorage;
   private readonly sessions: MetricSessions;
+  private readonly logs: LogSink;
   private readonly auth: TokenAuthenticator;
   private readonly limiter: RateLimiter;
   private readonly active = new Set<Promise<void>>();
@@ -99,6 +100,7 @@ class GatewayHandler {
     this.options = options;
     this.storage = new GatewayStorage(options.storage, options.maxPendingRecords);
     this.sessions = new MetricSessions(this.storage);
+    this.logs = new LogSink(options.storage, this.storage, this.counter);
     this.auth = new TokenAuthenticator(options.tokens);
     this.limiter = new RateLimiter(options.rateLimitPerSecond, options.rateLimitPerSecond * 2);
   }
@@ -125,7 +127,7 @@ class GatewayHandler {
       setTimeout(resolve, this.options.shutdownTimeoutMs).unref(),
     );
     await Promise.race([Promise.allSettled([...this.active]), deadline]);
-    await Promise.race([this.storage.close(), deadline]);
+    await Promise.race([this.logs.close().then(() => this.storage.close()), deadline]);
     server.closeAllConnections();
   }
 
@@ -171,7 +173,7 @@ class GatewayHandler {
       const free = this.storage.reserve(count);
       try {
         this.counter.records.received += count;
-        result = await storeLogs(groups, this.options.storage, this.storage, this.counter);
+        result = await this.logs.store(groups);
       } finally {
         free();
       }

@@ -15,6 +15,7 @@ interface GatewayFlags extends ConnectionFlags {
   maxBodyBytes?: number;
   rateLimit?: number;
   spoolDir?: string;
+  stormGuard?: boolean;
 }
 
 /** `gateway`: an OTLP/HTTP receiver storing logs and metrics as the exporters do; runs until SIGTERM or SIGINT. */
@@ -47,6 +48,7 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
         `requests per second per token, 0 for none (default: ${GATEWAY_DEFAULTS.rateLimitPerSecond})`,
         integer,
       )
+      .option('--no-storm-guard', 'store every error, without folding storms into summary documents')
       .option(
         '--spool-dir <dir>',
         'disk spool for records MongoDB cannot take yet (default: per-user state folder)',
@@ -100,6 +102,7 @@ function gatewayOptions(flags: GatewayFlags): GatewayOptions {
     maxBodyBytes: flags.maxBodyBytes,
     rateLimitPerSecond: flags.rateLimit,
     spoolDir: flags.spoolDir ?? exporter.spoolDir,
+    ...(flags.stormGuard === false ? { stormGuard: false as const } : {}),
   });
 }
 
