@@ -15,7 +15,7 @@ export default {
     'src/metrics/transform.ts',
   ],
   // Only what the unit tests need is copied to Stryker's sandbox (.tools is a link to Node and FerretDB).
-  ignorePatterns: ['.tools', 'dist', 'reports', 'test/integration'],
+  ignorePatterns: ['.tools', '.python-env', 'dist', 'reports', 'test/integration'],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level constants) need every test per mutant: hours on a small
   // machine. They are left out of the score; see docs/development.md.

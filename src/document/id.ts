@@ -21,20 +21,3 @@ export function createIdSource(): () => string {
     return prefix + counter.toString(16).padStart(6, '0');
   };
 }
-
-/**
- * Ids by record object: a record exported again (by a processor that retries after a
- * failed export, or an application that exports a batch twice) gets the id it got the
- * first time, so it is stored once. Records are held weakly and forgotten with them.
- */
-export function createRecordIdSource(nextId: () => string): (record: object) => string {
-  const ids = new WeakMap<object, string>();
-  return (record) => {
-    let id = ids.get(record);
-    if (id === undefined) {
-      id = nextId();
-      ids.set(record, id);
-    }
-    return id;
-  };
-}

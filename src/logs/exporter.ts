@@ -4,7 +4,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
 import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, SPILL } from '../internal-symbols';
 import { SanitizeReport } from '../document/bson-safe';
-import { createIdSource, createRecordIdSource } from '../document/id';
+import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../diag';
 import { LifecycleError } from '../errors';
@@ -44,7 +44,6 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly stats = new StatsCounter();
   private readonly destination: DestinationLease;
   private readonly nextId = createIdSource();
-  private readonly idOf = createRecordIdSource(this.nextId);
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
@@ -177,7 +176,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         continue;
       }
       const context: MappingContext = {
-        id: this.idOf(record),
+        id: this.nextId(),
         fields: resourceFields(record.resource),
         report,
         limits: this.options.sanitizeLimits,

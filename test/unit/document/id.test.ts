@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createIdSource, createRecordIdSource } from '../../../src/document/id';
+import { createIdSource } from '../../../src/document/id';
 
 afterEach(() => vi.useRealTimers());
 
@@ -40,15 +40,5 @@ describe('createIdSource', () => {
 
   it('gives two sources different process parts', () => {
     expect(createIdSource()().slice(8, 18)).not.toBe(createIdSource()().slice(8, 18));
-  });
-});
-
-describe('createRecordIdSource', () => {
-  it('gives the same record the same id every time, and another record a new one', () => {
-    let n = 0;
-    const idOf = createRecordIdSource(() => `id${++n}`);
-    const a = {};
-    const b = {};
-    expect([idOf(a), idOf(b), idOf(a), idOf(b)]).toEqual(['id1', 'id2', 'id1', 'id2']);
   });
 });
