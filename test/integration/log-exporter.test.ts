@@ -48,7 +48,7 @@ describe('MongoLogRecordExporter against a real server', () => {
   it('stores every record emitted through a BatchLogRecordProcessor, with BSON dates and ints', async () => {
     const collection = database.db.collection('errors');
     // 5000 records of one fingerprint: the storm guard would fold them (its own tests are in
-    // storm.test.ts); here every record must reach the server as its own document.
+    // storm-guard.test.ts); here every record must reach the server as its own document.
     const exporter = newExporter({ stormGuard: false });
     const { provider, logger } = pipeline(exporter);
     const count = 5000;
