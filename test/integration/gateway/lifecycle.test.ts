@@ -42,7 +42,10 @@ describe('the gateway command', () => {
       fetch(`${url}/v1/logs`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TOKEN}` },
-        body: logsProtobuf([{ body: `before SIGTERM ${i}` }]),
+        // Distinct errors (their own fingerprints): the storm guard would fold repeats of one.
+        body: logsProtobuf([
+          { body: `before SIGTERM ${i}`, attributes: { 'error.fingerprint': `sigterm-${i}` } },
+        ]),
       }).then(
         (response) => response.status,
         () => 0,
