@@ -48,9 +48,13 @@ interface InFlight {
  * Gets batches into MongoDB exactly once, whatever the server does. With a spool:
  * - a batch is written once; a transient failure sends it to the disk spool at once (no
  *   waiting out a retry deadline while the application's queue fills up);
- * - while the server is known to be down (a failed write, or the driver's heartbeat), or the
- *   spool holds anything, new batches are appended to the spool (order is kept, and no
- *   export waits on a server that is down);
+ * - while the server is known to be down (a failed write, or the driver's heartbeat), new
+ *   batches are appended to the spool (no export waits on a server that is down);
+ * - while the spool drains and the server answers, insert batches are written directly (each
+ *   document has its own `_id` and timestamps, so one stored before older spooled ones is
+ *   still stored once, and paying the spool's round trip for every live record would cost
+ *   several times the write), but upsert batches are appended behind the spool: a session
+ *   document replaces by `_id`, and an older state replayed after a newer one would win;
  * - a background loop probes the server and replays the spool, oldest first, as soon as it
  *   answers; documents keep their `_id`, so a batch written twice is stored once;
  * - at process exit and when a bounded shutdown gives up, batches still in flight are
@@ -154,7 +158,7 @@ export class Delivery {
   private async deliverEntry(entry: InFlight): Promise<DeliveryResult> {
     const { batch, stats } = entry;
     if (this.closed) return this.fail(batch, stats, 'the exporter is shut down', 'closed');
-    if (this.spool && (this.draining || this.writer.isDown)) return this.toSpool(batch, stats);
+    if (this.goesBehindSpool(batch)) return this.toSpool(batch, stats);
     this.inFlight.add(entry);
     try {
       const outcome = this.spool ? await this.write(batch) : await this.writeWithRetries(batch, stats);
@@ -168,6 +172,13 @@ export class Delivery {
     } finally {
       this.inFlight.delete(entry);
     }
+  }
+
+  /** Whether a new batch is appended to the spool instead of being written now. */
+  private goesBehindSpool(batch: SpooledBatch): boolean {
+    if (!this.spool) return false;
+    if (this.writer.isDown) return true;
+    return this.draining !== undefined && batch.operation === 'upsert';
   }
 
   /** Counts an in-flight batch once: the exit handler or an abort may have spooled it meanwhile. */

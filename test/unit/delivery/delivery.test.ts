@@ -127,15 +127,48 @@ describe('Delivery with a spool', () => {
     expect(counts(stats)).toMatchObject({ spooled: 4, replayed: 4, written: 0, dropped: 0 });
   });
 
-  it('keeps new batches behind the spool while it is replayed, so that order is kept', async () => {
-    const { writer, stats, delivery } = setup();
-    writer.replies.push('transient');
+  /** Spools `a-0`, lets the server answer again and holds the replay of `a-0` in flight. */
+  async function replayInFlight() {
+    const context = setup();
+    const { writer, stats, delivery } = context;
+    writer.replies.push('transient', 'hang');
     await delivery.deliver('errors', 'insert', docs('a', 1), stats);
     writer.recover();
+    await until(() => writer.writes.length === 2, 'the replay of a-0 started');
+    return context;
+  }
+
+  it('writes an insert batch directly while the spool drains and the server answers', async () => {
+    const { writer, stats, delivery, spoolDir } = await replayInFlight();
+    const result = await delivery.deliver('errors', 'insert', docs('b', 1), stats);
+    expect(result).toEqual({ code: 'written' });
+    expect(writer.writes[2]).toEqual({ operation: 'insert', kind: 'errors', ids: ['b-0'] });
+    expect(spooledIds(spoolDir)).toEqual(['a-0']);
+    writer.releaseHanging(); // the replay fails once, then succeeds: a-0 is stored once
+    writer.recover();
+    await until(() => counts(stats).replayed === 1, 'a-0 replayed');
+    expect(counts(stats)).toMatchObject({ written: 1, spooled: 1, replayed: 1, failed: 0, dropped: 0 });
+  });
+
+  it('appends an upsert batch behind the spool while it drains, so that session states keep their order', async () => {
+    const { writer, stats, delivery, spoolDir } = await replayInFlight();
+    const result = await delivery.deliver('metrics', 'upsert', docs('m', 1), stats);
+    expect(result).toEqual({ code: 'spooled' });
+    expect(writer.writes).toHaveLength(2);
+    expect(spooledIds(spoolDir)).toEqual(['a-0', 'm-0']);
+  });
+
+  it('appends an insert batch to the spool while it drains and the server is known to be down', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.reachable = false;
+    writer.fallback = 'transient';
+    await delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await until(() => writer.probes > 0, 'the replay loop probes the server');
     const result = await delivery.deliver('errors', 'insert', docs('b', 1), stats);
     expect(result).toEqual({ code: 'spooled' });
-    await until(() => counts(stats).replayed === 2, 'both replayed');
-    expect(writer.writtenIds()).toEqual(['a-0', 'a-0', 'b-0']);
+    expect(writer.writes).toHaveLength(1);
+    expect(spooledIds(spoolDir)).toEqual(['a-0', 'b-0']);
+    expect(counts(stats)).toMatchObject({ spooled: 2, written: 0, failed: 0 });
   });
 
   it('reports a permanent failure as failed and never spools it', async () => {
