@@ -3,7 +3,13 @@ import type { StatsCounter } from '../stats';
 import type { CollectionKind, IdentifiedDocument, WriteOutcome } from '../storage/mongo-writer';
 import { isTransient } from '../storage/write-errors';
 import { Pause, backoffDelay, keepingAlive, retryUntil } from './backoff';
-import { type ClaimedSegment, DiskSpool, type SpooledBatch, type WriteOperation } from './spool';
+import {
+  type ClaimedSegment,
+  DiskSpool,
+  type SpooledBatch,
+  spooledBytes,
+  type WriteOperation,
+} from './spool';
 
 const log = componentLogger('delivery');
 /** The longest pause between two attempts to reach a server that is down. */
@@ -105,6 +111,11 @@ export class Delivery {
   /** True when batches that cannot be written now are kept on disk. */
   get spools(): boolean {
     return this.spool !== undefined;
+  }
+
+  /** Whether `batch` could be spooled without dropping older batches (false without a spool). */
+  spoolFits(batch: SpooledBatch): boolean {
+    return this.spool !== undefined && this.spool.fits(spooledBytes(batch));
   }
 
   /**

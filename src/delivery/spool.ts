@@ -104,6 +104,16 @@ export class DiskSpool {
     return true;
   }
 
+  /**
+   * Whether `bytes` more can be appended without dropping any segment. Read-only: the folder is
+   * listed only when no count is known or the running count says the limit is near.
+   */
+  fits(bytes: number): boolean {
+    if (this.knownBytes !== undefined && this.knownBytes + bytes <= this.maxBytes) return true;
+    this.knownBytes = this.sizeOfSegments();
+    return this.knownBytes + bytes <= this.maxBytes;
+  }
+
   /** Syncs what `append(..., { sync: false })` wrote to the segment being written. */
   sync(): void {
     if (this.activeFd !== undefined) fsyncSync(this.activeFd);
@@ -269,6 +279,13 @@ export class DiskSpool {
     }
     return total;
   }
+}
+
+/** Bytes `batch` takes in a segment once appended. */
+export function spooledBytes(batch: SpooledBatch): number {
+  let bytes = 0;
+  for (const piece of serialize(batch)) bytes += Buffer.byteLength(piece);
+  return bytes;
 }
 
 const WRITE_CHUNK_CHARS = 64 * 1024;

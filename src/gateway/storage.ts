@@ -57,6 +57,16 @@ export class GatewayStorage {
     documents: IdentifiedDocument[],
   ): Promise<void> {
     if (documents.length === 0) return;
+    // Down, new batches go to the spool; one that does not fit would make it drop older batches
+    // already answered with 200, so this one is refused instead (the client retries it).
+    const delivery = this.destination.delivery;
+    if (this.writer.isDown && delivery.spools && !delivery.spoolFits({ kind, operation, documents })) {
+      throw new GatewayRequestError(
+        503,
+        `the database is unreachable and the spool is full; retry later`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
     const result = await this.destination.delivery.deliver(kind, operation, documents, this.stats);
     if (result.code === 'failed') {
       throw new GatewayRequestError(

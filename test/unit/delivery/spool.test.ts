@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiskSpool, type SpooledBatch } from '../../../src/delivery/spool';
+import { DiskSpool, type SpooledBatch, spooledBytes } from '../../../src/delivery/spool';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -137,5 +137,31 @@ describe('DiskSpool', () => {
     const replayed = drain(spool).map((b) => b.documents[0]!._id);
     expect(replayed).toEqual(['dead']);
     expect(readdirSync(directory)).toHaveLength(1);
+  });
+});
+
+describe('DiskSpool.fits', () => {
+  it('tells whether a batch can be appended without dropping older ones, and drops nothing itself', () => {
+    const one = spooledBytes(batch('a'));
+    const { spool, dropped } = newSpool(one * 2 + 10);
+    expect(spool.fits(one)).toBe(true);
+    spool.append(batch('a'));
+    expect(spool.fits(one)).toBe(true);
+    spool.append(batch('b'));
+    expect(spool.fits(one)).toBe(false);
+    expect(spool.fits(10)).toBe(true);
+    expect(dropped).toEqual([]);
+    expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['a', 'b']);
+    expect(spool.fits(one)).toBe(true);
+  });
+
+  it('counts segments left in the folder by an earlier process', () => {
+    const { spool, directory } = newSpool(4096);
+    spool.append(batch('old', 20));
+    spool.close();
+    const size = readdirSync(directory).reduce((sum, name) => sum + statSync(join(directory, name)).size, 0);
+    const fresh = new DiskSpool(directory, 4096, { dropped: () => undefined });
+    expect(fresh.fits(4096 - size)).toBe(true);
+    expect(fresh.fits(4096 - size + 1)).toBe(false);
   });
 });
