@@ -4,7 +4,7 @@ import { TraceFlags } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResourceFields } from '../document/resource-fields';
-import { ATTR_SERVICE_NAME, remoteResourceFields } from './remote-resource';
+import { appOf, remoteResourceFields } from './remote-resource';
 import {
   own,
   toAnyValue,
@@ -90,11 +90,6 @@ export function readLogsRequest(
     result.push(group);
   }
   return result;
-}
-
-function appOf(attributes: Attributes): string {
-  const name = attributes[ATTR_SERVICE_NAME];
-  return typeof name === 'string' ? name : '';
 }
 
 function contentId(resourceHash: string, record: ReadableLogRecord, traceId: string, spanId: string): string {

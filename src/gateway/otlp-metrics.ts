@@ -7,7 +7,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
 import type { ResourceFields } from '../document/resource-fields';
-import { ATTR_SERVICE_NAME, remoteResourceFields } from './remote-resource';
+import { appOf, remoteResourceFields } from './remote-resource';
 import {
   own,
   toAttributes,
@@ -53,7 +53,7 @@ export function readMetricsRequest(
     const resource = toObject(own(resourceMetrics, 'resource'), 'resource');
     const attributes = toAttributes(own(resource, 'attributes'), 'resource.attributes');
     const received: ReceivedResourceMetrics = {
-      app: typeof attributes[ATTR_SERVICE_NAME] === 'string' ? attributes[ATTR_SERVICE_NAME] : '',
+      app: appOf(attributes),
       fields: remoteResourceFields(attributes),
       attributes,
       metrics: { resource: emptyResource(), scopeMetrics: [] },

@@ -41,6 +41,12 @@ export type RemoteEnvironment = Partial<EnvironmentInfo> & {
  * - `app_version` ← `service.version`, else `unknown`;
  * - `ambiente` as in {@link RemoteEnvironment}.
  */
+/** The app a sender writes for (its `service.name`), which its token must allow; '' when unnamed. */
+export function appOf(attributes: Attributes): string {
+  const name = attributes[ATTR_SERVICE_NAME];
+  return typeof name === 'string' ? name : '';
+}
+
 export function remoteResourceFields(attributes: Attributes): ResourceFields {
   return {
     maquina_id: machineIdOf(attributes),
