@@ -8,20 +8,11 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { EJSON } from 'bson';
-import type { CollectionKind, IdentifiedDocument } from '../storage/mongo-writer';
+import { countSegmentDocuments, LineEncoder, parseSegment, type SpooledBatch } from './segment-format';
 
-/** How a spooled batch is written back: the same write the exporter tried. */
-export type WriteOperation = 'insert' | 'upsert';
-
-export interface SpooledBatch {
-  kind: CollectionKind;
-  operation: WriteOperation;
-  documents: IdentifiedDocument[];
-}
+export type { SpooledBatch, WriteOperation } from './segment-format';
 
 /** A segment file claimed by this process for replay. */
 export interface ClaimedSegment {
@@ -53,8 +44,8 @@ const claimedSegments = (processState.claimedSegments ??= new Set<string>());
 const SEGMENT_SUFFIX = '.ejsonl';
 const CLAIM_SUFFIX = '.replay-';
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
-const KINDS = new Set<string>(['errors', 'audit', 'metrics']);
-const OPERATIONS = new Set<string>(['insert', 'upsert']);
+/** Appends are synchronous and never nested, so one encoder serves every spool of the process. */
+const encoder = new LineEncoder();
 
 /**
  * An append-only disk queue of batches, as EJSON lines in segment files readable only by
@@ -91,16 +82,16 @@ export class DiskSpool {
    * the folder cannot be written.
    */
   append(batch: SpooledBatch, options: { sync?: boolean } = {}): boolean {
-    const pieces = serialize(batch);
-    let bytes = 0;
-    for (const piece of pieces) bytes += Buffer.byteLength(piece);
+    const bytes = encoder.encode(batch);
     if (bytes > this.maxBytes) return false;
-    this.makeRoom(bytes);
+    const dropped = this.makeRoom(bytes);
     if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
-    writeChunked(this.activeFd!, pieces);
+    encoder.writeTo(this.activeFd!);
     if (options.sync !== false) fsyncSync(this.activeFd!);
     this.activeBytes += bytes;
     if (this.knownBytes !== undefined) this.knownBytes += bytes;
+    // Reported once the line is written: the listener may log, and a log may be spooled.
+    if (dropped > 0) this.events.dropped(dropped, `spool full (spoolMaxBytes ${this.maxBytes})`);
     return true;
   }
 
@@ -173,7 +164,10 @@ export class DiskSpool {
       const rest = `${original}.rest-${process.pid}`;
       const fd = openSync(rest, 'w', 0o600);
       try {
-        for (const batch of segment.batches.slice(stored)) writeChunked(fd, serialize(batch));
+        for (const batch of segment.batches.slice(stored)) {
+          encoder.encode(batch);
+          encoder.writeTo(fd);
+        }
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -230,16 +224,18 @@ export class DiskSpool {
   }
 
   /**
-   * Drops the oldest segments until `bytes` more fit under the limit. The folder is only
-   * listed when the running count says the limit is near (other processes may have added).
+   * Drops the oldest segments until `bytes` more fit under the limit, and returns how many
+   * documents they held. The folder is only listed when the running count says the limit is
+   * near (other processes may have added).
    */
-  private makeRoom(bytes: number): void {
+  private makeRoom(bytes: number): number {
     if (this.knownBytes === undefined) this.knownBytes = this.sizeOfSegments();
-    if (this.knownBytes + bytes <= this.maxBytes) return;
+    if (this.knownBytes + bytes <= this.maxBytes) return 0;
     let total = this.sizeOfSegments();
+    let dropped = 0;
     if (total + bytes <= this.maxBytes) {
       this.knownBytes = total;
-      return;
+      return 0;
     }
     this.rotate();
     for (const name of this.allSegmentsOldestFirst()) {
@@ -247,15 +243,16 @@ export class DiskSpool {
       const path = join(this.directory, name);
       try {
         const size = statSync(path).size;
-        const documents = countDocuments(readFileSync(path, 'utf8'));
+        const documents = countSegmentDocuments(path);
         unlinkSync(path);
         total -= size;
-        this.events.dropped(documents, `spool full (spoolMaxBytes ${this.maxBytes})`);
+        dropped += documents;
       } catch {
         // Claimed or removed by another process meanwhile: it no longer counts.
       }
     }
     this.knownBytes = total;
+    return dropped;
   }
 
   private allSegmentsOldestFirst(): string[] {
@@ -283,65 +280,7 @@ export class DiskSpool {
 
 /** Bytes `batch` takes in a segment once appended. */
 export function spooledBytes(batch: SpooledBatch): number {
-  let bytes = 0;
-  for (const piece of serialize(batch)) bytes += Buffer.byteLength(piece);
-  return bytes;
-}
-
-const WRITE_CHUNK_CHARS = 64 * 1024;
-
-/**
- * A batch as one line, in pieces: one string per document, written in chunks. A batch as one
- * string is ~1 MB, which V8 keeps in its large-object space until a full collection, and RSS
- * grows in an outage.
- */
-function serialize(batch: SpooledBatch): string[] {
-  const pieces = [`${batch.documents.length}\t${batch.kind}\t${batch.operation}\t[`];
-  batch.documents.forEach((document, index) => {
-    pieces.push((index === 0 ? '' : ',') + EJSON.stringify(document, { relaxed: false }));
-  });
-  pieces.push(']\n');
-  return pieces;
-}
-
-function writeChunked(fd: number, pieces: readonly string[]): void {
-  let chunk: string[] = [];
-  let size = 0;
-  for (const piece of pieces) {
-    chunk.push(piece);
-    size += piece.length;
-    if (size >= WRITE_CHUNK_CHARS) {
-      writeSync(fd, chunk.join(''));
-      chunk = [];
-      size = 0;
-    }
-  }
-  if (chunk.length > 0) writeSync(fd, chunk.join(''));
-}
-
-function parseSegment(text: string): Omit<ClaimedSegment, 'path'> {
-  const batches: SpooledBatch[] = [];
-  let unreadableLines = 0;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const [count, kind, operation, payload] = line.split('\t', 4);
-    try {
-      if (!kind || !KINDS.has(kind) || !operation || !OPERATIONS.has(operation) || !payload)
-        throw new Error('bad header');
-      const documents = EJSON.parse(payload, { relaxed: true }) as IdentifiedDocument[];
-      if (!Array.isArray(documents) || documents.length !== Number(count)) throw new Error('bad payload');
-      batches.push({ kind: kind as CollectionKind, operation: operation as WriteOperation, documents });
-    } catch {
-      unreadableLines++;
-    }
-  }
-  return { batches, unreadableLines };
-}
-
-function countDocuments(text: string): number {
-  let documents = 0;
-  for (const line of text.split('\n')) documents += Number.parseInt(line, 10) || 0;
-  return documents;
+  return encoder.encode(batch);
 }
 
 function ownerPid(segmentName: string): number {
