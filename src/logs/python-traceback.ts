@@ -7,7 +7,8 @@ export interface PythonStackFrame extends FingerprintFrame {
 
 // `  File "/app/main.py", line 12, in salvar` (the `, in ...` part is absent in some tools' output)
 const FRAME = /^\s*File "(.+)", line (\d+)(?:, in (.+?))?\s*$/;
-const HEADER = 'Traceback (most recent call last):';
+export const PYTHON_TRACEBACK_HEADER = 'Traceback (most recent call last):';
+const HEADER = PYTHON_TRACEBACK_HEADER;
 // Installed packages, the standard library and frozen/importlib internals are not the app's code.
 const NOT_IN_APP = /[\\/](?:site-packages|dist-packages)[\\/]|[\\/]lib[\\/]python\d[\d.]*[\\/]|^<frozen /;
 

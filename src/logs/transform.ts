@@ -29,8 +29,9 @@ import {
 import { customFingerprint, fingerprint } from './fingerprint';
 import { parseJsStack } from './js-stack';
 import { levelOf } from './severity';
-import { isPythonTraceback, parsePythonTraceback } from './python-traceback';
-import { topFrame } from './stack-frame';
+import { isPythonTraceback, PYTHON_TRACEBACK_HEADER, parsePythonTraceback } from './python-traceback';
+import { type StackFrame, topFrame } from './stack-frame';
+import { StackMemo } from './stack-memo';
 
 /** A document of the `errors` collection. */
 export interface ErrorDocument {
@@ -104,7 +105,7 @@ export interface MappingContext {
 export function toErrorDocument(record: ReadableLogRecord, context: MappingContext): ErrorDocument {
   const { attributes } = record;
   const stacktrace = stringOrNull(attributes[ATTR_EXCEPTION_STACKTRACE]);
-  const frame = stacktrace ? topFrame(stacktrace) : undefined;
+  const frame = stacktrace ? topFrameOf(stacktrace) : undefined;
   const lineAttribute = firstOf(attributes, CODE_LINE_KEYS);
   const uid = attributes[ATTR_LOG_RECORD_UID];
   const tipo = safeText(stringOrNull(attributes[ATTR_EXCEPTION_TYPE]), context, 'erro.tipo');
@@ -186,13 +187,51 @@ function errorFingerprint(
 ): string {
   if (typeof custom === 'string' && custom !== '') return customFingerprint(custom);
   if (Array.isArray(custom) && custom.length > 0) return customFingerprint(custom.map(String));
-  const frames =
-    stacktrace === null
-      ? []
-      : isPythonTraceback(stacktrace)
-        ? parsePythonTraceback(stacktrace)
-        : parseJsStack(stacktrace);
-  return fingerprint({ type, message, frames }, context.appRoots);
+  const appRoots = context.appRoots;
+  if (stacktrace === null) return fingerprint({ type, message, frames: [] }, appRoots);
+  const key = memoKey(stacktrace);
+  const known = fingerprints.get(key);
+  if (known && known.type === type && known.message === message && known.appRoots === appRoots)
+    return known.value;
+  const frames = isPythonTraceback(stacktrace) ? parsePythonTraceback(stacktrace) : parseJsStack(stacktrace);
+  const value = fingerprint({ type, message, frames }, appRoots);
+  fingerprints.set(key, { type, message, appRoots, value });
+  return value;
+}
+
+/** A fingerprint computed from a stack, and the other inputs it was computed from. */
+interface KnownFingerprint {
+  type: string | null;
+  message: string;
+  appRoots: readonly string[] | undefined;
+  value: string;
+}
+
+const fingerprints = new StackMemo<KnownFingerprint>();
+const topFrames = new StackMemo<StackFrame | null>();
+
+function topFrameOf(stacktrace: string): StackFrame | undefined {
+  const key = memoKey(stacktrace);
+  let frame = topFrames.get(key);
+  if (frame === undefined) {
+    frame = topFrame(stacktrace) ?? null;
+    topFrames.set(key, frame);
+  }
+  return frame ?? undefined;
+}
+
+const STARTS_AS_FRAME = /^\s*at /;
+
+/**
+ * The memo key of a stack: the stack without its first line (`TypeError: message`), which
+ * often carries an id that makes every stack of one bug unique. The first line is kept when it
+ * could be read as a frame or as a Python traceback's header, since then it counts.
+ */
+function memoKey(stacktrace: string): string {
+  const newline = stacktrace.indexOf('\n');
+  if (newline === -1 || STARTS_AS_FRAME.test(stacktrace)) return stacktrace;
+  const header = stacktrace.indexOf(PYTHON_TRACEBACK_HEADER);
+  return header !== -1 && header < newline ? stacktrace : stacktrace.slice(newline);
 }
 
 export function hrTimeToDate(time: HrTime): Date {

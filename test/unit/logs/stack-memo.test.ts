@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
+import { resourceFields } from '../../../src/document/resource-fields';
+import { fingerprint } from '../../../src/logs/fingerprint';
+import { parseJsStack } from '../../../src/logs/js-stack';
+import { parsePythonTraceback } from '../../../src/logs/python-traceback';
+import { topFrame } from '../../../src/logs/stack-frame';
+import { StackMemo } from '../../../src/logs/stack-memo';
+import { type MappingContext, toErrorDocument } from '../../../src/logs/transform';
+import { captureRecords } from '../../support/records';
+
+describe('StackMemo', () => {
+  it('returns what was kept for the same stack text, and undefined for another', () => {
+    const memo = new StackMemo<number>();
+    memo.set('at a (x.js:1:1)', 1);
+    expect(memo.get(`at a (x.js:${1}:1)`)).toBe(1);
+    expect(memo.get('at b (x.js:1:1)')).toBeUndefined();
+  });
+
+  it('starts over when full, so that it holds at most its capacity', () => {
+    const memo = new StackMemo<number>(2);
+    memo.set('one', 1);
+    memo.set('two', 2);
+    memo.set('two', 22); // replacing a kept stack does not start over
+    expect(memo.get('one')).toBe(1);
+    memo.set('three', 3);
+    expect([memo.get('one'), memo.get('two'), memo.get('three')]).toEqual([undefined, undefined, 3]);
+  });
+});
+
+describe('toErrorDocument with a stack seen before', () => {
+  const stack = 'TypeError: x\n    at salvar (/app/src/repo.js:17:11)\n    at main (/app/src/main.js:3:1)';
+
+  function erro(attributes: Record<string, string>, appRoots?: readonly string[]) {
+    const [record] = captureRecords((logger) =>
+      logger('app').emit({
+        severityNumber: 17,
+        attributes: { 'exception.stacktrace': stack, ...attributes },
+      }),
+    );
+    const context: MappingContext = {
+      id: 'id',
+      fields: resourceFields(record!.resource),
+      report: new SanitizeReport(),
+      limits: DEFAULT_SANITIZE_LIMITS,
+      ...(appRoots ? { appRoots } : {}),
+    };
+    return toErrorDocument(record!, context).erro;
+  }
+  const expected = (type: string, message: string, appRoots: readonly string[] = []) =>
+    fingerprint({ type, message, frames: parseJsStack(stack) }, appRoots);
+
+  it('computes the fingerprint again when the type, message or app roots differ', () => {
+    const roots = ['/app'];
+    expect(erro({ 'exception.type': 'TypeError', 'exception.message': 'a' }).fingerprint).toBe(
+      expected('TypeError', 'a'),
+    );
+    expect(erro({ 'exception.type': 'RangeError', 'exception.message': 'a' }).fingerprint).toBe(
+      expected('RangeError', 'a'),
+    );
+    expect(erro({ 'exception.type': 'RangeError', 'exception.message': 'a' }, roots).fingerprint).toBe(
+      expected('RangeError', 'a', roots),
+    );
+    expect(expected('RangeError', 'a', roots)).not.toBe(expected('RangeError', 'a'));
+  });
+
+  it('gives the same top frame for the same stack every time', () => {
+    const first = erro({ 'exception.type': 'TypeError' });
+    const again = erro({ 'exception.type': 'TypeError' });
+    expect([again.arquivo, again.linha, again.funcao]).toEqual(['/app/src/repo.js', 17, 'salvar']);
+    expect([first.arquivo, first.linha, first.funcao]).toEqual([again.arquivo, again.linha, again.funcao]);
+  });
+});
+
+describe('toErrorDocument with stacks that differ only in their first line', () => {
+  const frames = '\n    at salvar (/app/src/repo.js:17:11)\n    at main (/app/src/main.js:3:1)';
+  const stacks = [
+    `TypeError: id 1${frames}`,
+    `TypeError: id 2${frames}`,
+    `    at first (/app/src/first.js:1:1)${frames}`, // a first line that is itself a frame
+    `Traceback (most recent call last):${frames}`, // a first line that makes it a Python traceback
+    `TypeError: id 3${frames}`,
+    'Traceback (most recent call last):\n  File "/app/main.py", line 3, in salvar\nValueError: x',
+  ];
+
+  it('gives each stack the top frame and fingerprint computed from that stack alone', () => {
+    for (const stack of stacks) {
+      const [record] = captureRecords((logger) =>
+        logger('app').emit({
+          severityNumber: 17,
+          attributes: {
+            'exception.type': 'TypeError',
+            'exception.message': 'm',
+            'exception.stacktrace': stack,
+          },
+        }),
+      );
+      const erro = toErrorDocument(record!, {
+        id: 'id',
+        fields: resourceFields(record!.resource),
+        report: new SanitizeReport(),
+        limits: DEFAULT_SANITIZE_LIMITS,
+      }).erro;
+      const python = stack.includes('Traceback (most recent call last):');
+      const top = topFrame(stack);
+      expect({ stack, arquivo: erro.arquivo, linha: erro.linha, fingerprint: erro.fingerprint }).toEqual({
+        stack,
+        arquivo: top?.file ?? null,
+        linha: top?.line ?? null,
+        fingerprint: fingerprint({
+          type: 'TypeError',
+          message: 'm',
+          frames: python ? parsePythonTraceback(stack) : parseJsStack(stack),
+        }),
+      });
+    }
+  });
+});
