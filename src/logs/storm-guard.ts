@@ -1,4 +1,14 @@
+import { componentLogger } from '../diag';
 import type { ErrorDocument } from './transform';
+
+const log = componentLogger('storm-guard');
+
+/**
+ * Fingerprints followed at once. A window is ~100 bytes; beyond this many (a flood of distinct
+ * errors, or ids in a custom fingerprint), documents of new fingerprints are written one by one
+ * until windows end, rather than memory growing with every fingerprint seen.
+ */
+const MAX_WINDOWS = 10_000;
 
 /** How many documents of one fingerprint are written one by one per window. */
 export interface StormGuardSettings {
@@ -35,7 +45,8 @@ interface Window {
  * Keeps an error storm from writing one document per occurrence. Per machine and
  * fingerprint, the first `maxPerWindow` documents of a window pass; the later ones are
  * folded into one summary document, written when the window ends (or at `close()`).
- * Windows are timed by this process's clock; timers never keep the process alive.
+ * Windows are timed by this process's clock; timers never keep the process alive. At most
+ * `maxWindows` fingerprints are followed at once; the others pass unfolded.
  */
 export class StormGuard {
   private readonly windows = new Map<string, Window>();
@@ -44,11 +55,19 @@ export class StormGuard {
   private readonly settings: StormGuardSettings;
   private readonly sinks: StormGuardSinks;
   private readonly now: () => number;
+  private readonly maxWindows: number;
+  private full = false;
 
-  constructor(settings: StormGuardSettings, sinks: StormGuardSinks, now: () => number = Date.now) {
+  constructor(
+    settings: StormGuardSettings,
+    sinks: StormGuardSinks,
+    now: () => number = Date.now,
+    maxWindows = MAX_WINDOWS,
+  ) {
     this.settings = settings;
     this.sinks = sinks;
     this.now = now;
+    this.maxWindows = maxWindows;
   }
 
   /** Whether `document` is written as it is; false when it was folded into a summary. */
@@ -62,6 +81,14 @@ export class StormGuard {
       window = undefined;
     }
     if (!window) {
+      if (this.windows.size >= this.maxWindows) {
+        if (!this.full)
+          log.warn(
+            `more than ${this.maxWindows} error fingerprints in one window: documents of new ones are written one by one, not folded`,
+          );
+        this.full = true;
+        return true;
+      }
       window = { endsAt: now + this.settings.windowMs, count: 0, summary: undefined, timer: undefined };
       this.windows.set(key, window);
     }
@@ -123,5 +150,6 @@ export class StormGuard {
     for (const [key, window] of this.windows) {
       if (now >= window.endsAt && !window.summary) this.windows.delete(key);
     }
+    if (this.windows.size < this.maxWindows) this.full = false;
   }
 }

@@ -140,4 +140,20 @@ describe('StormGuard', () => {
     instance.admit(occurrence('other'));
     expect((instance as unknown as { windows: Map<string, unknown> }).windows.size).toBe(1);
   });
+
+  it('follows at most maxWindows fingerprints at once: new ones pass unfolded until windows end', () => {
+    const summaries: StormSummaryDocument[] = [];
+    const instance = new StormGuard(
+      { maxPerWindow: 1, windowMs: 1000 },
+      { summary: (document) => void summaries.push(document), failed: () => undefined },
+      Date.now,
+      2,
+    );
+    expect([instance.admit(occurrence('a')), instance.admit(occurrence('b'))]).toEqual([true, true]);
+    expect([1, 2, 3].map(() => instance.admit(occurrence('c')))).toEqual([true, true, true]);
+    expect(instance.admit(occurrence('a'))).toBe(false); // the followed ones still fold
+    vi.advanceTimersByTime(1000);
+    expect(summaries.map((summary) => summary.erro.fingerprint)).toEqual(['a']);
+    expect([1, 2].map(() => instance.admit(occurrence('c')))).toEqual([true, false]);
+  });
 });
