@@ -20,3 +20,9 @@ export const ABORT: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.a
  * its log record processor runs at emit time (see `logs/emit-capture.ts`).
  */
 export const EMIT_CAPTURE: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.emitCapture') as never;
+
+/**
+ * `() => boolean`: whether the exporter's server is known to be unreachable, so that what it
+ * exports goes to the spool anyway (its batch processor then spills without waiting).
+ */
+export const KNOWN_DOWN: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.knownDown') as never;

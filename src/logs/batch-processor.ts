@@ -8,16 +8,17 @@ import type {
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
 import { componentLogger } from '../diag';
-import { ABORT, EMIT_CAPTURE, SPILL } from '../internal-symbols';
+import { ABORT, EMIT_CAPTURE, KNOWN_DOWN, SPILL } from '../internal-symbols';
 import { BATCH_PROCESSOR_DEFAULTS, positiveInteger } from '../options';
 import { type ExporterStats, StatsCounter, sumStats } from '../stats';
 
 const log = componentLogger('batch-processor');
 
-/** The SDK's defaults, so that the processor is a drop-in for `BatchLogRecordProcessor`. */
+/** What the processor uses of the package's exporters, beyond `LogRecordExporter`. */
 interface SpillingExporter extends LogRecordExporter {
   [SPILL]?(records: readonly ReadableLogRecord[]): boolean;
   [ABORT]?(): void;
+  [KNOWN_DOWN]?(): boolean;
   readonly [EMIT_CAPTURE]?: { onEmit(record: ReadWriteLogRecord): void };
   getStats?(): ExporterStats;
 }
@@ -29,6 +30,10 @@ interface SpillingExporter extends LogRecordExporter {
  * exporter's disk spool at once, synchronously (mapped and serialized as one chunk; the
  * network is never waited on), so a burst costs disk writes instead of records, and memory
  * stays bounded: if the disk falls behind, `emit()` waits on the synchronous write.
+ * A batch's worth of records is spilled without waiting for the queue to fill when it waits
+ * behind an export that has run for `scheduledDelayMillis` or more, or while the server is
+ * known to be unreachable: they would go to the spool anyway, and records that wait longer
+ * in memory outlive V8's young generation, which then grows (RSS).
  *
  * With `MongoLogRecordExporter` and its spool on, a record is lost only when the spool is full
  * (`spoolMaxBytes`, oldest first) or unusable. With any other exporter (or the spool off), a
@@ -46,6 +51,8 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   private readonly lost = new StatsCounter();
   private queue: ReadWriteLogRecord[] = [];
   private exporting: Promise<void> | undefined;
+  /** When the export in flight started (`Date.now()`). */
+  private exportStartedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private lossEpisode = false;
@@ -83,7 +90,8 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
       return;
     }
     this.queue.push(logRecord);
-    this.schedule();
+    const behind = this.exporting && this.queue.length >= this.maxExportBatchSize && this.exporterBehind();
+    if (!behind || !this.spillQueue('the exporter is behind')) this.schedule();
   }
 
   forceFlush(): Promise<void> {
@@ -134,6 +142,17 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     return false;
   }
 
+  /** The export in flight has run for a while, or its server is known to be unreachable. */
+  private exporterBehind(): boolean {
+    if (Date.now() - this.exportStartedAt >= this.scheduledDelayMillis) return true;
+    try {
+      return this.exporter[KNOWN_DOWN]?.() === true;
+    } catch (error) {
+      log.error('asking the exporter whether its server is down failed', error);
+      return false;
+    }
+  }
+
   private noteLost(records: number): void {
     this.lost.add('accepted', records);
     this.lost.add('failed', records);
@@ -173,6 +192,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
         : this.queue.splice(0, this.maxExportBatchSize);
     if (batch.length === 0) return;
     this.lossEpisode = false;
+    this.exportStartedAt = Date.now();
     this.exporting = this.exportOnce(batch).finally(() => {
       this.exporting = undefined;
       if (!this.shutdownPromise) this.schedule();

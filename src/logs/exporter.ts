@@ -2,7 +2,7 @@ import { type ExportResult, ExportResultCode, millisToHrTime } from '@openteleme
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
-import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, SPILL } from '../internal-symbols';
+import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, KNOWN_DOWN, SPILL } from '../internal-symbols';
 import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
@@ -120,6 +120,11 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     }
     delivery.syncSpill();
     return true;
+  }
+
+  /** Whether the server is known to be unreachable: new batches go to the spool. */
+  [KNOWN_DOWN](): boolean {
+    return this.destination.delivery.spools && this.destination.writer.isDown;
   }
 
   /** Bounded shutdown ran out of time: what is in flight goes to the spool now. */

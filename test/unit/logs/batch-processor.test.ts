@@ -1,0 +1,100 @@
+import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
+import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { KNOWN_DOWN, SPILL } from '../../../src/internal-symbols';
+import { MongoBatchLogRecordProcessor } from '../../../src/logs/batch-processor';
+
+/** An exporter double whose exports stay in flight until `finish()`, and that records spills. */
+function slowExporter(options: { down?: boolean; spills?: boolean } = {}) {
+  const inFlight: Array<(result: ExportResult) => void> = [];
+  const exported: number[] = [];
+  const spilled: number[] = [];
+  const exporter = {
+    export(records: ReadableLogRecord[], done: (result: ExportResult) => void) {
+      exported.push(records.length);
+      inFlight.push(done);
+    },
+    forceFlush: async () => undefined,
+    shutdown: async () => undefined,
+    [KNOWN_DOWN]: () => options.down === true,
+    ...(options.spills === false
+      ? {}
+      : {
+          [SPILL](records: readonly ReadableLogRecord[]) {
+            spilled.push(records.length);
+            return true;
+          },
+        }),
+    finish: () => inFlight.splice(0).forEach((done) => done({ code: ExportResultCode.SUCCESS })),
+  };
+  return { exporter, exported, spilled };
+}
+
+function pipeline(exporter: ReturnType<typeof slowExporter>['exporter']) {
+  const processor = new MongoBatchLogRecordProcessor({
+    exporter,
+    maxQueueSize: 2048,
+    maxExportBatchSize: 512,
+    scheduledDelayMillis: 1000,
+  });
+  const logger = new LoggerProvider({ processors: [processor] }).getLogger('app');
+  const emit = (count: number) => {
+    for (let i = 0; i < count; i++) logger.emit({ body: `record ${i}` });
+  };
+  return { processor, emit };
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('MongoBatchLogRecordProcessor: when records are spilled', () => {
+  it('keeps records queued behind a recent export until the queue is full, then spills the whole queue', () => {
+    const { exporter, exported, spilled } = slowExporter();
+    const { emit } = pipeline(exporter);
+    emit(512 + 2048);
+    expect(exported).toEqual([512]);
+    expect(spilled).toEqual([]);
+    emit(1);
+    expect(spilled).toEqual([2048]);
+  });
+
+  it('spills a batch at once when it waits behind an export that has run for scheduledDelayMillis', () => {
+    const { exporter, exported, spilled } = slowExporter();
+    const { emit } = pipeline(exporter);
+    emit(512 + 511);
+    vi.advanceTimersByTime(999);
+    emit(1);
+    expect(spilled).toEqual([]);
+    vi.advanceTimersByTime(1);
+    emit(1);
+    expect(exported).toEqual([512]);
+    expect(spilled).toEqual([513]);
+  });
+
+  it('spills a batch at once while the exporter says its server is down', () => {
+    const { exporter, spilled } = slowExporter({ down: true });
+    const { emit } = pipeline(exporter);
+    emit(512 + 511);
+    expect(spilled).toEqual([]);
+    emit(1);
+    expect(spilled).toEqual([512]);
+  });
+
+  it('exports what is queued, without spilling, once the export in flight ends', async () => {
+    const { exporter, exported, spilled } = slowExporter();
+    const { emit } = pipeline(exporter);
+    emit(512 + 600);
+    exporter.finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(exported).toEqual([512, 512]);
+    expect(spilled).toEqual([]);
+  });
+
+  it('keeps the queue, and counts nothing lost, when a late export meets an exporter that cannot spill', () => {
+    const { exporter, spilled } = slowExporter({ spills: false, down: true });
+    const { processor, emit } = pipeline(exporter);
+    emit(512 + 600);
+    expect(spilled).toEqual([]);
+    expect(processor.getStats().failed).toBe(0);
+  });
+});
