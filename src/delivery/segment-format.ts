@@ -39,7 +39,7 @@ export class LineEncoder {
     this.put(`${batch.documents.length}\t${batch.kind}\t${batch.operation}\t[`);
     batch.documents.forEach((document, index) => {
       if (index > 0) this.put(',');
-      this.put(JSON.stringify(document, toExtendedJson));
+      this.put(documentJson(document));
     });
     this.put(']\n');
     return this.length;
@@ -65,6 +65,11 @@ export class LineEncoder {
     }
     this.length += this.buffer.write(text, this.length);
   }
+}
+
+/** A document as it is written in a segment line. */
+export function documentJson(document: IdentifiedDocument): string {
+  return JSON.stringify(document, toExtendedJson);
 }
 
 /**

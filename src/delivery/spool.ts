@@ -10,6 +10,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { OpenLine } from './open-line';
 import { countSegmentDocuments, LineEncoder, parseSegment, type SpooledBatch } from './segment-format';
 
 export type { SpooledBatch, WriteOperation } from './segment-format';
@@ -61,6 +62,8 @@ export class DiskSpool {
   private activePath: string | undefined;
   private activeFd: number | undefined;
   private activeBytes = 0;
+  /** Insert batches appended with `sync: false`, gathered into one line not yet written. */
+  private readonly openLine = new OpenLine();
   /** Bytes of the segments in the folder as last counted; undefined when a recount is due. */
   private knownBytes: number | undefined;
 
@@ -76,22 +79,23 @@ export class DiskSpool {
   }
 
   /**
-   * Appends a batch and syncs it to disk (unless `sync: false`, for a caller that appends several
-   * batches and then calls `sync()`; a segment is synced when it is rotated). Synchronous, so that it also works in an 'exit'
-   * handler. False (nothing written) when the batch alone exceeds the spool. Throws when
-   * the folder cannot be written.
+   * Appends a batch and syncs it to disk. With `sync: false` (a caller that appends one record
+   * at a time and calls `sync()` later), insert batches are gathered in memory into one line of
+   * up to 512 documents, written when full, when another kind of batch comes, and at `sync()`,
+   * `rotate()` and `close()`. Synchronous, so that it also works in an 'exit' handler. False
+   * (nothing written) when the batch alone exceeds the spool. Throws when the folder cannot
+   * be written.
    */
   append(batch: SpooledBatch, options: { sync?: boolean } = {}): boolean {
+    if (options.sync === false && batch.operation === 'insert') return this.gather(batch);
     const bytes = encoder.encode(batch);
     if (bytes > this.maxBytes) return false;
     const dropped = this.makeRoom(bytes);
     if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
+    this.writeOpenLine();
     encoder.writeTo(this.activeFd!);
     if (options.sync !== false) fsyncSync(this.activeFd!);
-    this.activeBytes += bytes;
-    if (this.knownBytes !== undefined) this.knownBytes += bytes;
-    // Reported once the line is written: the listener may log, and a log may be spooled.
-    if (dropped > 0) this.events.dropped(dropped, `spool full (spoolMaxBytes ${this.maxBytes})`);
+    this.grew(bytes, dropped);
     return true;
   }
 
@@ -105,14 +109,16 @@ export class DiskSpool {
     return this.knownBytes + bytes <= this.maxBytes;
   }
 
-  /** Syncs what `append(..., { sync: false })` wrote to the segment being written. */
+  /** Writes and syncs what `append(..., { sync: false })` left in memory. */
   sync(): void {
+    this.writeOpenLine();
     if (this.activeFd !== undefined) fsyncSync(this.activeFd);
   }
 
   /** Closes the segment being written, so that it can be replayed. */
   rotate(): void {
     if (this.activeFd !== undefined) {
+      this.writeOpenLine();
       fsyncSync(this.activeFd);
       closeSync(this.activeFd);
     }
@@ -210,6 +216,33 @@ export class DiskSpool {
       }
     }
     return replayable.sort();
+  }
+
+  /** Adds an insert batch to the line gathered in memory (see `append`). */
+  private gather(batch: SpooledBatch): boolean {
+    if (!this.openLine.accepts(batch)) this.writeOpenLine();
+    if (this.activeFd === undefined) this.openSegment();
+    const bytes = this.openLine.add(batch);
+    if (bytes > this.maxBytes) {
+      this.openLine.removeLast();
+      return false;
+    }
+    const dropped = this.makeRoom(bytes);
+    if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
+    if (!this.openLine.accepts(batch)) this.writeOpenLine();
+    this.grew(bytes, dropped);
+    return true;
+  }
+
+  private writeOpenLine(): void {
+    if (this.activeFd !== undefined) this.openLine.writeTo(this.activeFd);
+  }
+
+  private grew(bytes: number, dropped: number): void {
+    this.activeBytes += bytes;
+    if (this.knownBytes !== undefined) this.knownBytes += bytes;
+    // Reported once the line is written: the listener may log, and a log may be spooled.
+    if (dropped > 0) this.events.dropped(dropped, `spool full (spoolMaxBytes ${this.maxBytes})`);
   }
 
   private openSegment(): void {

@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DiskSpool, type SpooledBatch } from '../../../src/delivery/spool';
+
+// Insert batches appended with `sync: false` (the processor's spill while the server is down,
+// one record at a time) are gathered in memory into lines of up to 512 documents. These tests
+// read the segment files to see when, and as what lines, they reach the disk.
+
+const roots: string[] = [];
+afterEach(() => roots.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
+
+function newSpool(maxBytes = 100 * 1024 * 1024) {
+  const root = mkdtempSync(join(tmpdir(), 'spool-gather-'));
+  roots.push(root);
+  const directory = join(root, 'spool');
+  const spool = new DiskSpool(directory, maxBytes, { dropped: () => undefined });
+  /** The lines on disk, as `count kind operation`. */
+  const lines = () =>
+    (existsSync(directory) ? readdirSync(directory) : [])
+      .sort()
+      .map((name) => readFileSync(join(directory, name), 'utf8'))
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.split('\t', 3).join(' '));
+  return { spool, lines };
+}
+
+const one = (
+  id: string,
+  kind: SpooledBatch['kind'] = 'errors',
+  operation: SpooledBatch['operation'] = 'insert',
+) => ({
+  kind,
+  operation,
+  documents: [{ _id: id }],
+});
+
+describe('DiskSpool gathering insert batches appended without sync', () => {
+  it('writes nothing until sync(), then one line holding them all', () => {
+    const { spool, lines } = newSpool();
+    for (const id of ['a', 'b', 'c']) expect(spool.append(one(id), { sync: false })).toBe(true);
+    expect(lines()).toEqual([]);
+    spool.sync();
+    expect(lines()).toEqual(['3 errors insert']);
+  });
+
+  it('starts a new line for another collection, and writes the gathered line before a synced append', () => {
+    const { spool, lines } = newSpool();
+    spool.append(one('a'), { sync: false });
+    spool.append(one('b', 'audit'), { sync: false });
+    expect(lines()).toEqual(['1 errors insert']);
+    spool.append(one('c', 'metrics', 'upsert'));
+    expect(lines()).toEqual(['1 errors insert', '1 audit insert', '1 metrics upsert']);
+  });
+
+  it('writes a line as soon as it holds 512 documents', () => {
+    const { spool, lines } = newSpool();
+    for (let i = 0; i < 511; i++) spool.append(one(`d${i}`), { sync: false });
+    expect(lines()).toEqual([]);
+    spool.append(one('d511'), { sync: false });
+    expect(lines()).toEqual(['512 errors insert']);
+  });
+
+  it('writes the gathered line when the segment is rotated or the spool closed', () => {
+    const first = newSpool();
+    first.spool.append(one('a'), { sync: false });
+    first.spool.rotate();
+    expect(first.lines()).toEqual(['1 errors insert']);
+    const second = newSpool();
+    second.spool.append(one('a'), { sync: false });
+    second.spool.close();
+    expect(second.lines()).toEqual(['1 errors insert']);
+  });
+
+  it('gives the gathered documents back in order at replay', () => {
+    const { spool } = newSpool();
+    for (const id of ['a', 'b', 'c']) spool.append(one(id), { sync: false });
+    spool.rotate();
+    const segment = spool.claimOldest()!;
+    expect(segment.batches.map((batch) => batch.documents.map((document) => document._id))).toEqual([
+      ['a', 'b', 'c'],
+    ]);
+  });
+
+  it('refuses a batch larger than the whole spool and keeps what was gathered before it', () => {
+    const { spool, lines } = newSpool(300);
+    spool.append(one('a'), { sync: false });
+    const huge = {
+      kind: 'errors' as const,
+      operation: 'insert' as const,
+      documents: [{ _id: 'big', text: 'x'.repeat(400) }],
+    };
+    expect(spool.append(huge, { sync: false })).toBe(false);
+    spool.sync();
+    expect(lines()).toEqual(['1 errors insert']);
+  });
+});
