@@ -9,8 +9,15 @@ export const HOLD_CRASH_RECORD: unique symbol = Symbol.for(
   'opentelemetry-exporter-mongodb.holdCrashRecord',
 ) as never;
 
-/** `(records: ReadableLogRecord[]) => boolean`: map and append to the spool at once; false without a spool. */
+/**
+ * `(records: ReadableLogRecord[], options?: { sync?: boolean }) => boolean`: map and append to
+ * the spool at once; false without a spool. With `sync: false` the fsync is left to a later
+ * `SYNC_SPILLED` call.
+ */
 export const SPILL: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.spill') as never;
+
+/** `() => void`: fsync what `SPILL` appended with `sync: false`. */
+export const SYNC_SPILLED: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.syncSpilled') as never;
 
 /** `() => void`: give up at once; what is in flight goes to the spool (bounded shutdown). */
 export const ABORT: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.abort') as never;

@@ -8,7 +8,7 @@ import type {
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
 import { componentLogger } from '../diag';
-import { ABORT, EMIT_CAPTURE, KNOWN_DOWN, SPILL } from '../internal-symbols';
+import { ABORT, EMIT_CAPTURE, KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../internal-symbols';
 import { BATCH_PROCESSOR_DEFAULTS, positiveInteger } from '../options';
 import { type ExporterStats, StatsCounter, sumStats } from '../stats';
 
@@ -16,7 +16,8 @@ const log = componentLogger('batch-processor');
 
 /** What the processor uses of the package's exporters, beyond `LogRecordExporter`. */
 interface SpillingExporter extends LogRecordExporter {
-  [SPILL]?(records: readonly ReadableLogRecord[]): boolean;
+  [SPILL]?(records: readonly ReadableLogRecord[], options?: { sync?: boolean }): boolean;
+  [SYNC_SPILLED]?(): void;
   [ABORT]?(): void;
   [KNOWN_DOWN]?(): boolean;
   readonly [EMIT_CAPTURE]?: { onEmit(record: ReadWriteLogRecord): void };
@@ -31,9 +32,10 @@ interface SpillingExporter extends LogRecordExporter {
  * network is never waited on), so a burst costs disk writes instead of records, and memory
  * stays bounded: if the disk falls behind, `emit()` waits on the synchronous write.
  * A batch's worth of records is spilled without waiting for the queue to fill when it waits
- * behind an export that has run for `scheduledDelayMillis` or more, or while the server is
- * known to be unreachable: they would go to the spool anyway, and records that wait longer
- * in memory outlive V8's young generation, which then grows (RSS).
+ * behind an export that has run for `scheduledDelayMillis` or more. While the server is known
+ * to be unreachable, each record is spilled as it is emitted, and synced to disk once per
+ * `maxQueueSize` records or `scheduledDelayMillis`: it would go to the spool anyway, and
+ * records that wait in memory outlive V8's young generation, which then grows (RSS).
  *
  * With `MongoLogRecordExporter` and its spool on, a record is lost only when the spool is full
  * (`spoolMaxBytes`, oldest first) or unusable. With any other exporter (or the spool off), a
@@ -56,7 +58,15 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   private timer: NodeJS.Timeout | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private lossEpisode = false;
-  private readonly spillOnExit = () => this.spillQueue('at exit');
+  /** Records spilled and not yet synced to disk, and the timer that syncs them. */
+  private unsynced = 0;
+  /** Records spilled by the last `spillQueue` call. */
+  private queueSpilled = 0;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private readonly spillOnExit = () => {
+    this.spillQueue('at exit');
+    this.syncSpilled();
+  };
 
   constructor(options: BatchLogRecordProcessorOptions) {
     this.exporter = options.exporter;
@@ -90,6 +100,10 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
       return;
     }
     this.queue.push(logRecord);
+    if (this.knownDown() && this.spillQueue('server down', false)) {
+      this.noteUnsynced(this.queueSpilled);
+      return;
+    }
     const behind = this.exporting && this.queue.length >= this.maxExportBatchSize && this.exporterBehind();
     if (!behind || !this.spillQueue('the exporter is behind')) this.schedule();
   }
@@ -113,6 +127,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   [ABORT](): void {
     this.clearTimer();
     this.spillQueue('shutdown timed out');
+    this.syncSpilled();
     process.removeListener('exit', this.spillOnExit);
     try {
       this.exporter[ABORT]?.();
@@ -125,14 +140,18 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
    * Hands every queued record to the exporter's spool. False (queue kept) when the exporter
    * cannot spool. Synchronous: it also runs in an 'exit' handler.
    */
-  private spillQueue(why: string): boolean {
+  private spillQueue(why: string, sync = true): boolean {
+    this.queueSpilled = 0;
     if (this.queue.length === 0) return true;
     const spill = this.exporter[SPILL];
     if (!spill) return false;
     const records = this.queue;
     this.queue = [];
     try {
-      if (spill.call(this.exporter, records)) return true;
+      if (spill.call(this.exporter, records, { sync })) {
+        this.queueSpilled = records.length;
+        return true;
+      }
     } catch (error) {
       log.error(`spilling ${records.length} record(s) (${why}) failed`, error);
       this.noteLost(records.length);
@@ -142,15 +161,41 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     return false;
   }
 
-  /** The export in flight has run for a while, or its server is known to be unreachable. */
-  private exporterBehind(): boolean {
-    if (Date.now() - this.exportStartedAt >= this.scheduledDelayMillis) return true;
+  /** Counts records spilled without a sync: synced once a batch's worth, or after the delay. */
+  private noteUnsynced(records: number): void {
+    this.unsynced += records;
+    if (this.unsynced >= this.maxQueueSize) this.syncSpilled();
+    else if (!this.syncTimer) {
+      this.syncTimer = setTimeout(() => this.syncSpilled(), this.scheduledDelayMillis);
+      this.syncTimer.unref();
+    }
+  }
+
+  private syncSpilled(): void {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    if (this.unsynced === 0) return;
+    this.unsynced = 0;
+    try {
+      this.exporter[SYNC_SPILLED]?.();
+    } catch (error) {
+      log.error('syncing spilled records to disk failed', error);
+    }
+  }
+
+  /** Whether the exporter's server is known to be unreachable (false when it cannot tell). */
+  private knownDown(): boolean {
     try {
       return this.exporter[KNOWN_DOWN]?.() === true;
     } catch (error) {
       log.error('asking the exporter whether its server is down failed', error);
       return false;
     }
+  }
+
+  /** The export in flight has run for a while. */
+  private exporterBehind(): boolean {
+    return Date.now() - this.exportStartedAt >= this.scheduledDelayMillis;
   }
 
   private noteLost(records: number): void {
@@ -226,6 +271,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
       if (this.exporting) await this.exporting;
       else this.exportBatch();
     }
+    this.syncSpilled();
     try {
       await this.exporter.forceFlush();
     } catch (error) {

@@ -2,7 +2,7 @@ import { type ExportResult, ExportResultCode, millisToHrTime } from '@openteleme
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
-import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, KNOWN_DOWN, SPILL } from '../internal-symbols';
+import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../internal-symbols';
 import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
@@ -102,7 +102,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
    * The log record processor's spill: maps `records` and appends them to the spool at once,
    * synchronously, without trying the server. False (nothing done) when the spool is off.
    */
-  [SPILL](records: readonly ReadableLogRecord[]): boolean {
+  [SPILL](records: readonly ReadableLogRecord[], options: { sync?: boolean } = {}): boolean {
     const delivery = this.destination.delivery;
     if (!delivery.spools || this.shutdownPromise) return false;
     // In slices: a whole queue mapped and serialized at once stays alive long enough to be
@@ -118,8 +118,13 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         log.error('spilling records to the spool failed unexpectedly', error);
       }
     }
-    delivery.syncSpill();
+    if (options.sync !== false) delivery.syncSpill();
     return true;
+  }
+
+  /** Syncs to disk what was spilled with `sync: false`. */
+  [SYNC_SPILLED](): void {
+    this.destination.delivery.syncSpill();
   }
 
   /** Whether the server is known to be unreachable: new batches go to the spool. */

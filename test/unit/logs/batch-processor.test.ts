@@ -1,7 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KNOWN_DOWN, SPILL } from '../../../src/internal-symbols';
+import { KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../../../src/internal-symbols';
 import { MongoBatchLogRecordProcessor } from '../../../src/logs/batch-processor';
 
 /** An exporter double whose exports stay in flight until `finish()`, and that records spills. */
@@ -9,6 +9,7 @@ function slowExporter(options: { down?: boolean; spills?: boolean } = {}) {
   const inFlight: Array<(result: ExportResult) => void> = [];
   const exported: number[] = [];
   const spilled: number[] = [];
+  const syncs: number[] = [];
   const exporter = {
     export(records: ReadableLogRecord[], done: (result: ExportResult) => void) {
       exported.push(records.length);
@@ -20,14 +21,16 @@ function slowExporter(options: { down?: boolean; spills?: boolean } = {}) {
     ...(options.spills === false
       ? {}
       : {
-          [SPILL](records: readonly ReadableLogRecord[]) {
+          [SPILL](records: readonly ReadableLogRecord[], options: { sync?: boolean } = {}) {
             spilled.push(records.length);
+            if (options.sync !== false) syncs.push(records.length);
             return true;
           },
+          [SYNC_SPILLED]: () => void syncs.push(0),
         }),
     finish: () => inFlight.splice(0).forEach((done) => done({ code: ExportResultCode.SUCCESS })),
   };
-  return { exporter, exported, spilled };
+  return { exporter, exported, spilled, syncs };
 }
 
 function pipeline(exporter: ReturnType<typeof slowExporter>['exporter']) {
@@ -71,13 +74,28 @@ describe('MongoBatchLogRecordProcessor: when records are spilled', () => {
     expect(spilled).toEqual([513]);
   });
 
-  it('spills a batch at once while the exporter says its server is down', () => {
-    const { exporter, spilled } = slowExporter({ down: true });
+  it('spills each record as it is emitted while the server is known down, and syncs once per maxQueueSize', () => {
+    const { exporter, exported, spilled, syncs } = slowExporter({ down: true });
     const { emit } = pipeline(exporter);
-    emit(512 + 511);
-    expect(spilled).toEqual([]);
+    emit(2047);
+    expect(exported).toEqual([]);
+    expect(spilled).toEqual(Array.from({ length: 2047 }, () => 1));
+    expect(syncs).toEqual([]);
     emit(1);
-    expect(spilled).toEqual([512]);
+    expect(syncs).toEqual([0]);
+  });
+
+  it('syncs records spilled while the server is down after scheduledDelayMillis, and at flush', async () => {
+    const { exporter, syncs } = slowExporter({ down: true });
+    const { processor, emit } = pipeline(exporter);
+    emit(3);
+    vi.advanceTimersByTime(999);
+    expect(syncs).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(syncs).toEqual([0]);
+    emit(2);
+    await processor.forceFlush();
+    expect(syncs).toEqual([0, 0]);
   });
 
   it('exports what is queued, without spilling, once the export in flight ends', async () => {
