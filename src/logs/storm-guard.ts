@@ -107,16 +107,17 @@ export class StormGuard {
     const summary = window.summary;
     if (summary) {
       // Updated in place: the object handed to `pending` is the one written at exit.
+      // Runs once per folded occurrence: no per-call arrays or objects.
       const { ocorrencias, primeira, _id } = summary;
-      for (const field of Object.keys(summary)) {
-        if (!(field in document)) delete (summary as unknown as Record<string, unknown>)[field];
+      const fields = summary as unknown as Record<string, unknown>;
+      for (const field in fields) {
+        if (!(field in document)) delete fields[field];
       }
-      Object.assign(summary, document, {
-        _id,
-        ocorrencias: ocorrencias + 1,
-        primeira,
-        ultima: document.timestamp,
-      });
+      Object.assign(summary, document);
+      summary._id = _id;
+      summary.ocorrencias = ocorrencias + 1;
+      summary.primeira = primeira;
+      summary.ultima = document.timestamp;
       return;
     }
     window.summary = {

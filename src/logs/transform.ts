@@ -189,13 +189,13 @@ function errorFingerprint(
   if (Array.isArray(custom) && custom.length > 0) return customFingerprint(custom.map(String));
   const appRoots = context.appRoots;
   if (stacktrace === null) return fingerprint({ type, message, frames: [] }, appRoots);
-  const key = memoKey(stacktrace);
-  const known = fingerprints.get(key);
+  const from = memoStart(stacktrace);
+  const known = fingerprints.get(stacktrace, from);
   if (known && known.type === type && known.message === message && known.appRoots === appRoots)
     return known.value;
   const frames = isPythonTraceback(stacktrace) ? parsePythonTraceback(stacktrace) : parseJsStack(stacktrace);
   const value = fingerprint({ type, message, frames }, appRoots);
-  fingerprints.set(key, { type, message, appRoots, value });
+  fingerprints.set(stacktrace, { type, message, appRoots, value }, from);
   return value;
 }
 
@@ -211,11 +211,11 @@ const fingerprints = new StackMemo<KnownFingerprint>();
 const topFrames = new StackMemo<StackFrame | null>();
 
 function topFrameOf(stacktrace: string): StackFrame | undefined {
-  const key = memoKey(stacktrace);
-  let frame = topFrames.get(key);
+  const from = memoStart(stacktrace);
+  let frame = topFrames.get(stacktrace, from);
   if (frame === undefined) {
     frame = topFrame(stacktrace) ?? null;
-    topFrames.set(key, frame);
+    topFrames.set(stacktrace, frame, from);
   }
   return frame ?? undefined;
 }
@@ -223,15 +223,15 @@ function topFrameOf(stacktrace: string): StackFrame | undefined {
 const STARTS_AS_FRAME = /^\s*at /;
 
 /**
- * The memo key of a stack: the stack without its first line (`TypeError: message`), which
- * often carries an id that makes every stack of one bug unique. The first line is kept when it
- * could be read as a frame or as a Python traceback's header, since then it counts.
+ * Where a stack's memo key starts: after its first line (`TypeError: message`), which often
+ * carries an id that makes every stack of one bug unique. The first line is kept when it could
+ * be read as a frame or as a Python traceback's header, since then it counts.
  */
-function memoKey(stacktrace: string): string {
+function memoStart(stacktrace: string): number {
   const newline = stacktrace.indexOf('\n');
-  if (newline === -1 || STARTS_AS_FRAME.test(stacktrace)) return stacktrace;
+  if (newline === -1 || STARTS_AS_FRAME.test(stacktrace)) return 0;
   const header = stacktrace.indexOf(PYTHON_TRACEBACK_HEADER);
-  return header !== -1 && header < newline ? stacktrace : stacktrace.slice(newline);
+  return header !== -1 && header < newline ? 0 : newline;
 }
 
 export function hrTimeToDate(time: HrTime): Date {

@@ -10,21 +10,25 @@ import { type MappingContext, toErrorDocument } from '../../../src/logs/transfor
 import { captureRecords } from '../../support/records';
 
 describe('StackMemo', () => {
-  it('returns what was kept for the same stack text, and undefined for another', () => {
+  it('returns what was kept for the same text from the same offset, and undefined for another', () => {
     const memo = new StackMemo<number>();
-    memo.set('at a (x.js:1:1)', 1);
-    expect(memo.get(`at a (x.js:${1}:1)`)).toBe(1);
-    expect(memo.get('at b (x.js:1:1)')).toBeUndefined();
+    memo.set('Error: 1\nat a (x.js:1:1)', 1, 8);
+    expect(memo.get(`Error: 22\nat a (x.js:${1}:1)`, 9)).toBe(1);
+    expect(memo.get('Error: 1\nat a (x.js:1:1)', 0)).toBeUndefined();
+    expect(memo.get('Error: 1\nat b (x.js:1:1)', 8)).toBeUndefined();
+    expect(memo.get('Error: 1\nat a (x.js:1:1) ', 8)).toBeUndefined();
   });
 
-  it('starts over when full, so that it holds at most its capacity', () => {
+  it('keeps the most recent stacks up to its capacity, replacing the oldest', () => {
     const memo = new StackMemo<number>(2);
     memo.set('one', 1);
     memo.set('two', 2);
-    memo.set('two', 22); // replacing a kept stack does not start over
-    expect(memo.get('one')).toBe(1);
+    memo.set('two', 22); // the same text is replaced, not added
+    expect([memo.get('one'), memo.get('two')]).toEqual([1, 22]);
     memo.set('three', 3);
-    expect([memo.get('one'), memo.get('two'), memo.get('three')]).toEqual([undefined, undefined, 3]);
+    expect([memo.get('one'), memo.get('two'), memo.get('three')]).toEqual([undefined, 22, 3]);
+    memo.set('four', 4);
+    expect([memo.get('two'), memo.get('three'), memo.get('four')]).toEqual([undefined, 3, 4]);
   });
 });
 
