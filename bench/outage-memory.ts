@@ -1,15 +1,31 @@
 // Memory under outage: peak RSS while N error records are emitted with the database
 // unreachable (the exporter points at a closed loopback port), then RSS after recovery (a
 // relay on that port to the real server opens, the spool drains, documents are counted).
+// Every record carries its own fingerprint, so that the storm guard (on, its default) folds
+// none of them and all N take the spool path. Peak RSS growth side by side, each in a fresh
+// process of its own: the SDK's BatchLogRecordProcessor to an exporter that fails every export
+// at once (the SDK's own pipeline during an outage: the peer), ours with one repeated error
+// (the storm guard folds it: the package's defaults), and ours with distinct errors.
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/outage-memory.ts [--records N] [--quick]
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { MongoBatchLogRecordProcessor, MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
+import { ExportResultCode } from '@opentelemetry/core';
+import {
+  BatchLogRecordProcessor,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+  LoggerProvider,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
+import {
+  type ExporterStats,
+  MongoBatchLogRecordProcessor,
+  MongoLogRecordExporter,
+} from 'opentelemetry-exporter-mongodb';
 import {
   BENCH_RESOURCE,
   benchUri,
@@ -29,7 +45,7 @@ import {
   unreachableUri,
 } from './support.ts';
 
-const args = parseArgs<{ spoolMib: number; queue: number; rate: number }>(
+const args = parseArgs<{ spoolMib: number; queue: number; rate: number; contender?: string }>(
   'Memory under outage',
   { records: 1_000_000, quickRecords: 100_000 },
   (program) =>
@@ -41,6 +57,10 @@ const args = parseArgs<{ spoolMib: number; queue: number; rate: number }>(
         'records emitted per second (an application under load, not a tight loop)',
         Number,
         20_000,
+      )
+      .option(
+        '--contender <name>',
+        'internal: run one side-by-side contender (sdk, repeated) and print its growth',
       ),
 );
 const N = args.records;
@@ -94,6 +114,110 @@ function directoryBytes(path: string): number {
   return readdirSync(path).reduce((sum, name) => sum + statSync(join(path, name)).size, 0);
 }
 
+interface Emission {
+  before: number;
+  peak: number;
+  earlyPeak: number;
+  hwmReset: boolean;
+  heapBefore: number;
+  seconds: number;
+}
+
+/**
+ * Emits N error records at the chosen rate and flushes; RSS before, peak (VmHWM, reset just
+ * before) and the peak over the first 10%. `distinct`: each record has its own fingerprint.
+ */
+async function emitAtRate(provider: LoggerProvider, distinct: boolean): Promise<Emission> {
+  const logger = provider.getLogger('mathbank.questoes');
+  collectGarbage();
+  const before = residentMemory().rss;
+  const hwmReset = resetPeak();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let sampledPeak = before;
+  let earlyPeak = before;
+  const started = performance.now();
+  for (let i = 0; i < N; i++) {
+    const record = errorLogRecord(i);
+    if (distinct) record.attributes = { ...record.attributes, 'error.fingerprint': `outage-${i}` };
+    logger.emit(record);
+    if (i % EMIT_CHUNK === EMIT_CHUNK - 1) {
+      sampledPeak = Math.max(sampledPeak, residentMemory().rss);
+      if (i < N / 10) earlyPeak = sampledPeak;
+      const ahead = ((i + 1) / args.rate) * 1000 - (performance.now() - started);
+      await (ahead > 1 ? sleep(ahead) : nextTurn());
+    }
+  }
+  await provider.forceFlush();
+  const seconds = (performance.now() - started) / 1000;
+  const peak = Math.max(sampledPeak, hwmReset ? residentMemory().peak : 0);
+  return { before, peak, earlyPeak, hwmReset, heapBefore, seconds };
+}
+
+/**
+ * One side-by-side contender, in this process: the SDK's own pipeline to an exporter that fails
+ * at once, or ours with one repeated error (the storm guard folds it). Prints its RSS growth.
+ */
+async function runContender(name: string): Promise<never> {
+  let processor: LogRecordProcessor;
+  let stats: () => unknown = () => undefined;
+  const spoolDir = temporaryDir('outage-contender');
+  if (name === 'sdk') {
+    const failing: LogRecordExporter = {
+      export: (_records, done) => done({ code: ExportResultCode.FAILED, error: new Error('unreachable') }),
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    processor = new BatchLogRecordProcessor({
+      exporter: failing,
+      maxQueueSize: QUEUE,
+      maxExportBatchSize: BATCH,
+    });
+  } else if (name === 'repeated' || name === 'distinct') {
+    const exporter = new MongoLogRecordExporter({ connectionString, database, spoolDir: spoolDir.path });
+    processor = new MongoBatchLogRecordProcessor({
+      exporter,
+      maxQueueSize: QUEUE,
+      maxExportBatchSize: BATCH,
+    });
+    stats = () => exporter.getStats();
+  } else throw new Error(`unknown contender ${name}`);
+  const provider = new LoggerProvider({ resource: BENCH_RESOURCE, processors: [processor] });
+  const emission = await emitAtRate(provider, name === 'distinct');
+  console.log(JSON.stringify({ growth: emission.peak - emission.before, stats: stats() }));
+  await provider.shutdown();
+  spoolDir.remove();
+  process.exit(0);
+}
+
+/** Runs a contender in a process of its own, so that its peak RSS is its own. */
+function contenderGrowth(name: string): { growth: number; stats?: ExporterStats } {
+  const output = execFileSync(
+    process.execPath,
+    [
+      '--expose-gc',
+      fileURLToPath(import.meta.url),
+      '--records',
+      String(N),
+      '--rate',
+      String(args.rate),
+      '--contender',
+      name,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env },
+  );
+  return JSON.parse(output.trim().split('\n').at(-1)!) as { growth: number; stats?: ExporterStats };
+}
+
+if (args.contender) await runContender(args.contender);
+
+note(
+  `outage: ${integer(N)} records at ${integer(args.rate)}/s, side by side: the SDK's pipeline, ours with one repeated error, ours with distinct errors`,
+);
+const peers = {
+  sdk: contenderGrowth('sdk'),
+  repeated: contenderGrowth('repeated'),
+  distinct: contenderGrowth('distinct'),
+};
 const footprint = recordFootprint();
 const spool = temporaryDir('outage');
 const exporter = new MongoLogRecordExporter({
@@ -108,32 +232,14 @@ const processor = new MongoBatchLogRecordProcessor({
   maxExportBatchSize: BATCH,
 });
 const provider = new LoggerProvider({ resource: BENCH_RESOURCE, processors: [processor] });
-const logger = provider.getLogger('mathbank.questoes');
 let relay: ChildProcess | undefined;
 const keepAlive = setInterval(() => undefined, 1000);
 
 try {
-  collectGarbage();
-  const before = residentMemory().rss;
-  const hwmReset = resetPeak();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let sampledPeak = before;
-  let earlyPeak = before;
-  const started = performance.now();
-  note(`outage: emitting ${integer(N)} records at ${integer(args.rate)}/s to an unreachable server`);
-  for (let i = 0; i < N; i++) {
-    logger.emit(errorLogRecord(i));
-    if (i % EMIT_CHUNK === EMIT_CHUNK - 1) {
-      sampledPeak = Math.max(sampledPeak, residentMemory().rss);
-      if (i < N / 10) earlyPeak = sampledPeak;
-      const ahead = ((i + 1) / args.rate) * 1000 - (performance.now() - started);
-      await (ahead > 1 ? sleep(ahead) : nextTurn());
-    }
-  }
-  await provider.forceFlush();
-  const emitSeconds = (performance.now() - started) / 1000;
-  const memory = residentMemory();
-  const peak = Math.max(sampledPeak, hwmReset ? memory.peak : 0);
+  note(`outage: ours, every record its own fingerprint (all take the spool path)`);
+  const emitted = await emitAtRate(provider, true);
+  const { before, peak, earlyPeak, hwmReset, heapBefore } = emitted;
+  const emitSeconds = emitted.seconds;
   collectGarbage();
   const afterOutage = residentMemory().rss;
   const heapAfterOutage = process.memoryUsage().heapUsed;
@@ -190,7 +296,28 @@ try {
     ],
   );
   printTable(
-    'Memory under outage (RSS of the emitting process)',
+    `Peak RSS growth while ${integer(N)} error records are emitted at ${integer(args.rate)}/s, server unreachable (each in its own process)`,
+    ['pipeline', 'peak RSS growth', 'vs the SDK pipeline'],
+    [
+      [
+        'SDK BatchLogRecordProcessor, exporter failing every export (drops what does not fit)',
+        mebibytes(peers.sdk.growth),
+        '1.00×',
+      ],
+      [
+        'ours, one repeated error (storm guard folds it; defaults)',
+        mebibytes(peers.repeated.growth),
+        `${fixed(peers.repeated.growth / peers.sdk.growth, 2)}×`,
+      ],
+      [
+        'ours, every record its own fingerprint (all spooled)',
+        mebibytes(peers.distinct.growth),
+        `${fixed(peers.distinct.growth / peers.sdk.growth, 2)}×`,
+      ],
+    ],
+  );
+  printTable(
+    'Memory under outage and recovery (this process: every record its own fingerprint, then the server comes back)',
     ['measure', 'value'],
     [
       ['RSS before emitting', mebibytes(before)],
