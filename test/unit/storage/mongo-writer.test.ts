@@ -7,7 +7,7 @@ import {
   MongoServerSelectionError,
   type TopologyDescription,
 } from 'mongodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError } from '../../../src/errors';
 import { resolveOptions } from '../../../src/options';
 import { INDEXES } from '../../../src/storage/indexes';
@@ -328,5 +328,219 @@ describe('MongoWriter retention', () => {
     const client = new FakeClient();
     await writerWith(client).insert('errors', documents(1));
     expect(client.calls.some((call) => call.startsWith('createIndex '))).toBe(false);
+  });
+});
+
+describe('MongoWriter down and up', () => {
+  it('is not down before any contact', () => {
+    const writer = writerWith(new FakeClient());
+    expect(writer.isDown).toBe(false);
+    expect(writer.isConnected).toBe(false);
+  });
+
+  it('is down after a transient write failure, and up again after the next successful write', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    client.insertMany = () => Promise.reject(new MongoNetworkError('reset'));
+    await writer.insert('errors', documents(1)).catch(() => undefined);
+    expect(writer.isDown).toBe(true);
+    client.insertMany = async () => ({});
+    await writer.insert('errors', documents(1));
+    expect(writer.isDown).toBe(false);
+  });
+
+  it('is not down after a permanent failure: the server answered', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    client.insertMany = () => Promise.reject(new MongoServerError({ message: 'not authorized', code: 13 }));
+    await writer.insert('errors', documents(1)).catch(() => undefined);
+    expect(writer.isDown).toBe(false);
+    expect(writer.isConnected).toBe(false);
+  });
+
+  it('is down after a transient upsert failure', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    client.bulkWrite = () => Promise.reject(new MongoNetworkError('reset'));
+    await writer.upsert('metrics', documents(1)).catch(() => undefined);
+    expect(writer.isDown).toBe(true);
+  });
+
+  it('is up again when the server refuses some documents: it answered', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    client.emit('serverHeartbeatFailed');
+    client.insertMany = () => Promise.reject(refusal([{ code: 121, index: 0 }]));
+    expect(await writer.insert('errors', documents(2))).toEqual({ written: 1, rejected: 1 });
+    expect(writer.isDown).toBe(false);
+    expect(writer.isConnected).toBe(true);
+  });
+
+  it('is down and disconnected after a failed heartbeat, up and connected after a succeeded one', () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    client.emit('serverHeartbeatFailed');
+    expect(writer.isDown).toBe(true);
+    expect(writer.isConnected).toBe(false);
+    client.emit('serverHeartbeatSucceeded');
+    expect(writer.isDown).toBe(false);
+    expect(writer.isConnected).toBe(true);
+  });
+
+  it('calls the reachability listeners once when the server answers after being down, not while it is up', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    let calls = 0;
+    writer.onReachable(() => calls++);
+    await writer.insert('errors', documents(1));
+    client.emit('serverHeartbeatSucceeded');
+    expect(calls).toBe(0);
+    client.emit('serverHeartbeatFailed');
+    client.emit('serverHeartbeatSucceeded');
+    client.emit('serverHeartbeatSucceeded');
+    expect(calls).toBe(1);
+  });
+
+  it('stops calling a listener after its unsubscribe', () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    let calls = 0;
+    const unsubscribe = writer.onReachable(() => calls++);
+    unsubscribe();
+    client.emit('serverHeartbeatFailed');
+    client.emit('serverHeartbeatSucceeded');
+    expect(calls).toBe(0);
+  });
+
+  it('calls the other listeners, and becomes up, when one listener throws', () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    const called: string[] = [];
+    writer.onReachable(() => {
+      called.push('first');
+      throw new Error('listener bug');
+    });
+    writer.onReachable(() => called.push('second'));
+    client.emit('serverHeartbeatFailed');
+    expect(() => client.emit('serverHeartbeatSucceeded')).not.toThrow();
+    expect(called).toEqual(['first', 'second']);
+    expect(writer.isDown).toBe(false);
+  });
+});
+
+describe('MongoWriter.probe', () => {
+  it('pings the database and marks the server up when it answers', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    let reachable = 0;
+    writer.onReachable(() => reachable++);
+    client.emit('serverHeartbeatFailed');
+    await writer.probe();
+    expect(client.calls).toEqual(['command db {"ping":1}']);
+    expect(writer.isDown).toBe(false);
+    expect(writer.isConnected).toBe(true);
+    expect(reachable).toBe(1);
+  });
+
+  it('rejects with the driver error, and marks the server down, when the ping fails transiently', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    const lost = new MongoNetworkError('reset');
+    client.command = () => Promise.reject(lost);
+    await expect(writer.probe()).rejects.toBe(lost);
+    expect(writer.isDown).toBe(true);
+    expect(writer.isConnected).toBe(false);
+  });
+
+  it('rejects without pinging when it cannot connect', async () => {
+    const client = new FakeClient();
+    const unreachable = new MongoServerSelectionError('timed out', {} as TopologyDescription);
+    client.connect = () => Promise.reject(unreachable);
+    const writer = writerWith(client);
+    await expect(writer.probe()).rejects.toBe(unreachable);
+    expect(client.calls).toEqual([]);
+    expect(writer.isDown).toBe(true);
+  });
+});
+
+describe('MongoWriter.ping readiness', () => {
+  it('connects before pinging when not connected, and not again once connected', async () => {
+    const client = new FakeClient();
+    let connects = 0;
+    client.connect = async () => void connects++;
+    const writer = writerWith(client);
+    await writer.ping();
+    await writer.ping();
+    expect(connects).toBe(1);
+  });
+
+  it('answers false without pinging when it cannot connect', async () => {
+    const client = new FakeClient();
+    client.connect = () => Promise.reject(new MongoNetworkError('refused'));
+    const writer = writerWith(client);
+    expect(await writer.ping()).toBe(false);
+    expect(client.calls).toEqual([]);
+  });
+
+  it('connects again after a failed connection attempt', async () => {
+    const client = new FakeClient();
+    let connects = 0;
+    client.connect = async () => {
+      connects++;
+      if (connects === 1) throw new MongoNetworkError('refused');
+    };
+    const writer = writerWith(client);
+    expect(await writer.ping()).toBe(false);
+    expect(await writer.ping()).toBe(true);
+    expect(connects).toBe(2);
+  });
+});
+
+describe('MongoWriter.close of its own client', () => {
+  function ownWriter() {
+    // A client the writer makes itself; it never connects in these tests (no write is made).
+    return new MongoWriter(
+      resolveOptions(
+        { connectionString: 'mongodb://127.0.0.1:1/', spoolDir: false, connectionTimeoutMs: 1234 },
+        {},
+      ),
+    );
+  }
+
+  it('makes its client with the package appName and connectionTimeoutMs for selection and connect', async () => {
+    const writer = ownWriter();
+    const options = writer['client'].options;
+    expect(options.appName).toBe('opentelemetry-exporter-mongodb');
+    expect(options.serverSelectionTimeoutMS).toBe(1234);
+    expect(options.connectTimeoutMS).toBe(1234);
+    await writer.close();
+  });
+
+  it('closes the client it made, and is disconnected', async () => {
+    const writer = ownWriter();
+    const close = vi.spyOn(writer['client'], 'close');
+    await writer.close();
+    expect(close).toHaveBeenCalledTimes(1);
+    expect(writer.isConnected).toBe(false);
+  });
+
+  it('resolves even when closing its client fails', async () => {
+    const writer = ownWriter();
+    vi.spyOn(writer['client'], 'close').mockRejectedValue(new Error('close failed'));
+    await expect(writer.close()).resolves.toBeUndefined();
+  });
+
+  it('forgets its reachability listeners and stops following the heartbeat', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    let calls = 0;
+    writer.onReachable(() => calls++);
+    client.emit('serverHeartbeatFailed');
+    await writer.close();
+    client.emit('serverHeartbeatSucceeded');
+    expect(writer.isDown).toBe(true);
+    await writer.probe();
+    expect(writer.isDown).toBe(false);
+    expect(calls).toBe(0);
   });
 });
