@@ -98,6 +98,23 @@ describe('ensureCollectionIndexes', () => {
     );
     expect(await ensureCollectionIndexes(db, 'errors', INDEXES.errors)).toEqual([]);
   });
+
+  it('sends every index in one createIndexes when the user may not list indexes', async () => {
+    const unauthorized = new MongoServerError({ message: 'not authorized', code: 13 });
+    const { db, calls } = fakeDb({}, { on: 'listIndexes', error: unauthorized });
+    const created = await ensureCollectionIndexes(db, 'errors', INDEXES.errors);
+    expect(created).toHaveLength(INDEXES.errors.length);
+    expect(calls.filter((call) => call.startsWith('createIndexes'))).toEqual([
+      `createIndexes errors ${INDEXES.errors.map((index) => JSON.stringify(index.key)).join(' ')}`,
+    ]);
+  });
+
+  it('passes on any other failure to list the indexes, creating none', async () => {
+    const refused = new MongoServerError({ message: 'interrupted', code: 11601 });
+    const { db, calls } = fakeDb({}, { on: 'listIndexes', error: refused });
+    await expect(ensureCollectionIndexes(db, 'errors', INDEXES.errors)).rejects.toBe(refused);
+    expect(calls.some((call) => call.startsWith('createIndexes'))).toBe(false);
+  });
 });
 
 describe('ensureIndexes', () => {
