@@ -13,11 +13,14 @@ import { resolveOptions } from '../../../src/options';
 import { INDEXES } from '../../../src/storage/indexes';
 import { type IdentifiedDocument, MongoWriter } from '../../../src/storage/mongo-writer';
 import { isTransient } from '../../../src/storage/write-errors';
+import { captureDiag } from '../../support/diag';
 
 // A test double for the driver's client and collection: it records the calls and answers
 // with what each test scripts, including the driver's own error classes. Tests that need
 // a server use the real one (test/integration).
 type Script = (documents: readonly unknown[]) => Promise<unknown>;
+
+const diagOutput = captureDiag();
 
 class FakeClient extends EventEmitter {
   readonly calls: string[] = [];
@@ -412,7 +415,15 @@ describe('MongoWriter down and up', () => {
     expect(calls).toBe(0);
   });
 
-  it('calls the other listeners, and becomes up, when one listener throws', () => {
+  it('is up again after a successful upsert', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    client.emit('serverHeartbeatFailed');
+    await writer.upsert('metrics', documents(1));
+    expect(writer.isDown).toBe(false);
+  });
+
+  it('calls the other listeners, becomes up, and reports the listener error, when one listener throws', () => {
     const client = new FakeClient();
     const writer = writerWith(client);
     const called: string[] = [];
@@ -425,6 +436,7 @@ describe('MongoWriter down and up', () => {
     expect(() => client.emit('serverHeartbeatSucceeded')).not.toThrow();
     expect(called).toEqual(['first', 'second']);
     expect(writer.isDown).toBe(false);
+    expect(diagOutput.text()).toMatch(/^error .*a reachability listener threw listener bug/m);
   });
 });
 
@@ -528,6 +540,7 @@ describe('MongoWriter.close of its own client', () => {
     const writer = ownWriter();
     vi.spyOn(writer['client'], 'close').mockRejectedValue(new Error('close failed'));
     await expect(writer.close()).resolves.toBeUndefined();
+    expect(diagOutput.text()).toMatch(/^warn .*closing the MongoDB client failed: Error: close failed/m);
   });
 
   it('forgets its reachability listeners and stops following the heartbeat', async () => {
@@ -542,5 +555,88 @@ describe('MongoWriter.close of its own client', () => {
     await writer.probe();
     expect(writer.isDown).toBe(false);
     expect(calls).toBe(0);
+  });
+});
+
+describe('MongoWriter connecting', () => {
+  it('does not connect again for a write that starts while another is still in flight', async () => {
+    const client = new FakeClient();
+    let connects = 0;
+    client.connect = async () => void connects++;
+    let release: () => void = () => undefined;
+    let started: () => void = () => undefined;
+    const insertStarted = new Promise<void>((resolve) => (started = resolve));
+    client.insertMany = () => {
+      started();
+      return new Promise((resolve) => (release = () => resolve({})));
+    };
+    const writer = writerWith(client, { createIndexes: false });
+    const first = writer.insert('errors', documents(1));
+    await insertStarted;
+    client.insertMany = async () => ({});
+    await writer.insert('audit', documents(1));
+    release();
+    await first;
+    expect(connects).toBe(1);
+  });
+
+  it('is disconnected after closing a client given by the application', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client, { createIndexes: false });
+    await writer.insert('errors', documents(1));
+    await writer.close();
+    expect(writer.isConnected).toBe(false);
+  });
+});
+
+describe('MongoWriter diagnostics', () => {
+  it('warns, naming the count and the collection and hiding the password, when the server refuses some documents', async () => {
+    const client = new FakeClient();
+    const error = refusal([{ code: 121, index: 1 }]);
+    error.message = 'validation failed on mongodb://u:s3cretpw@h/';
+    client.insertMany = () => Promise.reject(error);
+    const writer = writerWith(client, { createIndexes: false });
+    await writer.insert('errors', documents(2));
+    expect(diagOutput.lines).toHaveLength(1);
+    expect(diagOutput.text()).toMatch(/^warn .*1 of 2 documents refused by db\.errors: .*validation failed/);
+    expect(diagOutput.text()).not.toContain('s3cretpw');
+  });
+
+  it('says nothing when every refused document is a duplicate key', async () => {
+    const client = new FakeClient();
+    client.insertMany = () => Promise.reject(refusal([{ code: 11000, index: 0 }]));
+    await writerWith(client, { createIndexes: false }).insert('errors', documents(2));
+    expect(diagOutput.lines).toEqual([]);
+  });
+
+  it('warns that it will retry a transient index failure, and reports a permanent one as an error', async () => {
+    const client = new FakeClient();
+    client.createIndexes = () => Promise.reject(new MongoNetworkError('reset'));
+    const writer = writerWith(client);
+    await writer.insert('errors', documents(1));
+    expect(diagOutput.text()).toMatch(
+      /^warn .*cannot create indexes on db\.errors; will retry: MongoNetworkError: reset/,
+    );
+    diagOutput.lines.length = 0;
+    client.createIndexes = () => Promise.reject(new MongoServerError({ message: 'unauthorized', code: 13 }));
+    await writer.insert('errors', documents(1));
+    expect(diagOutput.text()).toMatch(
+      /^error .*cannot create indexes on db\.errors; not retrying \(create them yourself, or set createIndexes: false\): MongoServerError: unauthorized/,
+    );
+  });
+
+  it('warns, not as an error, when the server has no TTL indexes', async () => {
+    const client = new FakeClient();
+    client.createIndex = () =>
+      Promise.reject(new MongoServerError({ message: 'expireAfterSeconds not implemented', code: 238 }));
+    await writerWith(client, { retentionDays: 30 }).insert('errors', documents(1));
+    expect(diagOutput.lines).toHaveLength(1);
+    expect(diagOutput.text()).toMatch(/^warn .*retentionDays: this server cannot keep TTL indexes/);
+  });
+
+  it('says nothing about indexes when they are created, with or without retentionDays', async () => {
+    await writerWith(new FakeClient()).insert('errors', documents(1));
+    await writerWith(new FakeClient(), { retentionDays: 30 }).insert('errors', documents(1));
+    expect(diagOutput.lines).toEqual([]);
   });
 });
