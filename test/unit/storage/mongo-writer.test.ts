@@ -3,6 +3,7 @@ import {
   MongoBulkWriteError,
   type MongoClient,
   MongoNetworkError,
+  MongoParseError,
   MongoServerError,
   MongoServerSelectionError,
   type TopologyDescription,
@@ -268,6 +269,25 @@ describe('MongoWriter construction', () => {
     });
     expect((thrown as InvalidOptionError).value).toBe('mongodb://u:****@h/');
     expect(String(thrown)).not.toContain('pa@ss');
+  });
+
+  it("keeps the driver's error as cause, and hides the password, when the driver refuses the URI it is given", () => {
+    // Resolved options normally hold a URI the driver accepts; this one bypasses that check.
+    const resolved = resolveOptions({ connectionString: 'mongodb://h/', spoolDir: false }, {});
+    const uri = 'mongodb://u:s3cretpw@h/?tls=maybe';
+    let thrown: unknown;
+    try {
+      new MongoWriter({ ...resolved, connectionString: uri, secrets: ['s3cretpw'] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidOptionError);
+    expect((thrown as Error).cause).toBeInstanceOf(MongoParseError);
+    expect((thrown as Error).message).toMatch(
+      /expected a valid MongoDB URI \(MongoParseError: tls\/ssl must be either "true" or "false"\)$/,
+    );
+    expect((thrown as InvalidOptionError).value).toBe('mongodb://u:****@h/?tls=maybe');
+    expect(String(thrown)).not.toContain('s3cretpw');
   });
 
   it('asks for a URI or a client when it has neither', () => {
