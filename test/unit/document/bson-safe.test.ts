@@ -194,3 +194,50 @@ describe('toBsonSafe', () => {
     }
   });
 });
+
+describe('SanitizeReport', () => {
+  it('keeps the first 20 changes, counts them all, and says how many more there were', () => {
+    const report = new SanitizeReport();
+    for (let i = 0; i < 23; i++) report.note(`k${i}`, 'changed');
+    expect(report.count).toBe(23);
+    expect(report.changes).toHaveLength(20);
+    expect(report.changes[19]).toBe('k19: changed');
+    expect(report.toString()).toMatch(/^k0: changed; k1: changed; .*k19: changed; and 3 more$/);
+  });
+
+  it('says nothing more when it kept every change, and names a change at the root <value>', () => {
+    const report = new SanitizeReport();
+    report.note('', 'changed');
+    report.note('a.b', 'cut');
+    expect(report.toString()).toBe('<value>: changed; a.b: cut');
+  });
+
+  it('keeps exactly 20 changes without "more"', () => {
+    const report = new SanitizeReport();
+    for (let i = 0; i < 20; i++) report.note(`k${i}`, 'x');
+    expect(report.toString()).not.toContain('more');
+    expect(report.changes).toHaveLength(20);
+  });
+});
+
+describe('toBsonSafe key handling', () => {
+  it('gives the same keys and secrets after more distinct keys than its cache holds', () => {
+    const many = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`key$${i}`, i]));
+    safe(many);
+    const { value } = safe({ password: 'x', 'a.b': 1, $op: 2 });
+    expect(value).toEqual({ password: '[REDACTED]', a: { b: 1 }, '%24op': 2 });
+  });
+
+  it('places dotted names in name order, whatever the order given', () => {
+    const forward = safe({ 'a.b': 1, 'a.b.c': 2 }).value;
+    const backward = safe({ 'a.b.c': 2, 'a.b': 1 }).value;
+    expect(backward).toEqual(forward);
+    expect(forward).toEqual({ a: { b: 1 }, 'a%2Eb%2Ec': 2 });
+  });
+
+  it('notes a dotted name stored flat, with its path', () => {
+    const { value, report } = safe({ outer: { a: 1, 'a.b': 2 } });
+    expect(value).toEqual({ outer: { a: 1, 'a%2Eb': 2 } });
+    expect(report.changes).toEqual(['outer.a.b: key stored as "a%2Eb" (its path holds another value)']);
+  });
+});
