@@ -76,4 +76,10 @@ describe('createIdSource', () => {
     const counters = Array.from({ length: 4 }, () => parseInt(createIdSource()().slice(18), 16));
     expect(counters.some((counter) => counter > 1)).toBe(true);
   });
+
+  it('gives the second prefix from the first id on, even at the first second after the epoch', () => {
+    vi.useFakeTimers({ now: 1000 });
+    random.fixed = 0;
+    expect(createIdSource()()).toBe('000000010000000000000001');
+  });
 });

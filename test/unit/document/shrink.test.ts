@@ -1,5 +1,6 @@
 import { calculateObjectSize } from 'bson';
 import { describe, expect, it } from 'vitest';
+import { truncate } from '../../../src/document/bson-safe';
 import { MAX_DOCUMENT_BYTES, shrinkToFit } from '../../../src/document/shrink';
 
 describe('shrinkToFit', () => {
@@ -65,7 +66,7 @@ describe('shrinkToFit', () => {
   });
 
   it('replaces the biggest container first, keeping smaller ones', () => {
-    const document = { small: [1, 2, 3], big: Array.from({ length: 2000 }, (_, i) => i) };
+    const document = { big: Array.from({ length: 2000 }, (_, i) => i), small: [1, 2, 3] };
     expect(shrinkToFit(document, 1000)).toBe(1);
     expect(document.small).toEqual([1, 2, 3]);
     expect(document.big).toMatch(/^\[truncated: \d+ bytes\]$/);
@@ -109,5 +110,39 @@ describe('shrinkToFit', () => {
     const document = { mensagem: 'm'.repeat(15 * 1024 * 1024) };
     expect(shrinkToFit(document)).toBe(0);
     expect(document.mensagem).toHaveLength(15 * 1024 * 1024);
+  });
+
+  it('stops cutting as soon as the document fits exactly, leaving strings already at the limit uncut', () => {
+    const long = 'x'.repeat(1000);
+    const atLimit = 'y'.repeat(500);
+    const limit = calculateObjectSize({ a: truncate(long, 500), b: atLimit });
+    const document = { a: long, b: atLimit };
+    expect(shrinkToFit(document, limit)).toBe(1);
+    expect(document).toEqual({ a: truncate(long, 500), b: atLimit });
+  });
+
+  it('stops replacing containers as soon as the document fits exactly', () => {
+    const big = Array.from({ length: 500 }, (_, i) => i);
+    const marker = `[truncated: ${calculateObjectSize(big)} bytes]`;
+    const limit = calculateObjectSize({ big: marker, small: [1, 2] });
+    const document = { big, small: [1, 2] };
+    expect(shrinkToFit(document, limit)).toBe(1);
+    expect(document).toEqual({ big: marker, small: [1, 2] });
+  });
+
+  it('cuts strings next to nulls and arrays longer than the cut, leaving those whole', () => {
+    const list = Array.from({ length: 150 }, (_, i) => i);
+    const text = 't'.repeat(200);
+    const limit = calculateObjectSize({ n: null, list, text: truncate(text, 100) });
+    const document = { n: null, list: [...list], text };
+    expect(shrinkToFit(document, limit)).toBe(1);
+    expect(document).toEqual({ n: null, list, text: truncate(text, 100) });
+  });
+
+  it('replaces containers next to nulls', () => {
+    const document = { n: null, nested: { m: null }, list: Array.from({ length: 1000 }, (_, i) => i) };
+    expect(shrinkToFit(document, 200)).toBe(1);
+    expect(document.n).toBeNull();
+    expect(document.nested).toEqual({ m: null });
   });
 });
