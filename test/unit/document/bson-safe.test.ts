@@ -304,6 +304,7 @@ describe('toBsonSafe decisions', () => {
     }
     expect(safe(new Point()).value).toEqual({ x: 1, y: 2 });
     expect(Object.keys(safe(new Point()).value as object)).toEqual(['x', 'y']);
+    expect(safe(new Point()).report.count).toBe(0);
   });
 
   it('omits a secret-looking key whose value is undefined, rather than storing [REDACTED]', () => {
@@ -330,6 +331,10 @@ describe('toBsonSafe decisions', () => {
       expect(toBsonSafeObject(value, report, DEFAULT_SANITIZE_LIMITS, 'detalhes')).toEqual({ valor: value });
       expect(report.changes).toEqual(['detalhes: not an object; stored under "valor"']);
     }
+  });
+
+  it('stores an invalid date given where an object is required as { valor: null }', () => {
+    expect(toBsonSafeObject(new Date('nope'), new SanitizeReport())).toEqual({ valor: null });
   });
 
   it('keeps a dotted name flat when its prefix holds null', () => {
