@@ -1,6 +1,12 @@
-import { calculateObjectSize } from 'bson';
+import { calculateObjectSize, Long, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport, toBsonSafe, toBsonSafeObject, truncate } from '../../../src/document/bson-safe';
+import {
+  DEFAULT_SANITIZE_LIMITS,
+  SanitizeReport,
+  toBsonSafe,
+  toBsonSafeObject,
+  truncate,
+} from '../../../src/document/bson-safe';
 
 function safe(value: unknown) {
   const report = new SanitizeReport();
@@ -192,5 +198,152 @@ describe('toBsonSafe', () => {
       const safe = toBsonSafe(value, report);
       expect(calculateObjectSize({ v: safe })).toBeLessThanOrEqual(report.bytesSeen + 16);
     }
+  });
+});
+
+describe('SanitizeReport', () => {
+  it('keeps the first 20 changes, counts them all, and says how many more there were', () => {
+    const report = new SanitizeReport();
+    for (let i = 0; i < 23; i++) report.note(`k${i}`, 'changed');
+    expect(report.count).toBe(23);
+    expect(report.changes).toHaveLength(20);
+    expect(report.changes[19]).toBe('k19: changed');
+    expect(report.toString()).toMatch(/^k0: changed; k1: changed; .*k19: changed; and 3 more$/);
+  });
+
+  it('says nothing more when it kept every change, and names a change at the root <value>', () => {
+    const report = new SanitizeReport();
+    report.note('', 'changed');
+    report.note('a.b', 'cut');
+    expect(report.toString()).toBe('<value>: changed; a.b: cut');
+  });
+
+  it('keeps exactly 20 changes without "more"', () => {
+    const report = new SanitizeReport();
+    for (let i = 0; i < 20; i++) report.note(`k${i}`, 'x');
+    expect(report.toString()).not.toContain('more');
+    expect(report.changes).toHaveLength(20);
+  });
+});
+
+describe('toBsonSafe key handling', () => {
+  it('gives the same keys and secrets after more distinct keys than its cache holds', () => {
+    const many = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`key$${i}`, i]));
+    safe(many);
+    const { value } = safe({ password: 'x', 'a.b': 1, $op: 2 });
+    expect(value).toEqual({ password: '[REDACTED]', a: { b: 1 }, '%24op': 2 });
+  });
+
+  it('places dotted names in name order, whatever the order given', () => {
+    const forward = safe({ 'a.b': 1, 'a.b.c': 2 }).value;
+    const backward = safe({ 'a.b.c': 2, 'a.b': 1 }).value;
+    expect(backward).toEqual(forward);
+    expect(forward).toEqual({ a: { b: 1 }, 'a%2Eb%2Ec': 2 });
+  });
+
+  it('notes a dotted name stored flat, with its path', () => {
+    const { value, report } = safe({ outer: { a: 1, 'a.b': 2 } });
+    expect(value).toEqual({ outer: { a: 1, 'a%2Eb': 2 } });
+    expect(report.changes).toEqual(['outer.a.b: key stored as "a%2Eb" (its path holds another value)']);
+  });
+});
+
+describe('toBsonSafe decisions', () => {
+  it.each<[string, unknown, string]>([
+    ['undefined', undefined, '<value>: undefined stored as null'],
+    ['a small BigInt', 12n, '<value>: BigInt stored as a number'],
+    ['a big BigInt', 2n ** 70n, '<value>: BigInt beyond 2^53 stored as a string'],
+    ['a symbol', Symbol('s'), '<value>: symbol stored as a string'],
+    ['a function', () => undefined, '<value>: function stored as its name'],
+    ['NaN', Number.NaN, '<value>: NaN stored as a string'],
+    ['an invalid date', new Date('nope'), '<value>: invalid date stored as null'],
+    ['a lone surrogate', 'a\uD800', '<value>: lone UTF-16 surrogate replaced by U+FFFD'],
+    ['a typed array', new Int8Array([1]), '<value>: Int8Array stored as an array'],
+    ['an ArrayBuffer', new ArrayBuffer(2), '<value>: ArrayBuffer stored as binary'],
+    ['a Set', new Set([1]), '<value>: Set stored as an array'],
+    ['a Map', new Map([['k', 1]]), '<value>: Map stored as an object'],
+    ['a RegExp', /a/, '<value>: RegExp stored as a string'],
+  ])('says what it did with %s', (_label, input, change) => {
+    expect(safe(input).report.changes).toEqual([change]);
+  });
+
+  it('names an anonymous function as such', () => {
+    const anonymous = [() => undefined][0];
+    expect(safe(anonymous).value).toBe('[Function anonymous]');
+  });
+
+  it('stores an ArrayBuffer as a copy of its bytes', () => {
+    const buffer = new Uint8Array([1, 2, 3]).buffer;
+    const { value } = safe(buffer);
+    expect(value).toBeInstanceOf(Uint8Array);
+    expect([...(value as Uint8Array)]).toEqual([1, 2, 3]);
+    expect((value as Uint8Array).buffer).not.toBe(buffer);
+  });
+
+  it('keeps BSON values such as ObjectId and Long as they are, unless attribute values are asked for', () => {
+    const id = new ObjectId();
+    const long = Long.fromNumber(7);
+    const { value, report } = safe({ id, long });
+    expect(value).toEqual({ id, long });
+    expect((value as { id: unknown }).id).toBe(id);
+    expect(report.count).toBe(0);
+  });
+
+  it('cuts at exactly maxDepth levels', () => {
+    const limits = { ...DEFAULT_SANITIZE_LIMITS, maxDepth: 2 };
+    const report = new SanitizeReport();
+    expect(toBsonSafe({ a: { b: { c: 1 } } }, report, limits)).toEqual({ a: { b: '[MaxDepth]' } });
+    expect(report.changes).toEqual(['a.b: nested deeper than 2 levels']);
+    expect(toBsonSafe({ a: { b: 1 } }, new SanitizeReport(), limits)).toEqual({ a: { b: 1 } });
+  });
+
+  it('stores a class instance that is not an Error as its own fields only', () => {
+    class Point {
+      x = 1;
+      y = 2;
+    }
+    expect(safe(new Point()).value).toEqual({ x: 1, y: 2 });
+    expect(Object.keys(safe(new Point()).value as object)).toEqual(['x', 'y']);
+    expect(safe(new Point()).report.count).toBe(0);
+  });
+
+  it('omits a secret-looking key whose value is undefined, rather than storing [REDACTED]', () => {
+    expect(safe({ password: undefined, token: null }).value).toStrictEqual({ token: null });
+  });
+
+  it('keeps a string of exactly maxStringLength, and cuts one a character longer', () => {
+    const limits = { ...DEFAULT_SANITIZE_LIMITS, maxStringLength: 100 };
+    const report = new SanitizeReport();
+    expect(toBsonSafe('x'.repeat(100), report, limits)).toBe('x'.repeat(100));
+    expect(report.count).toBe(0);
+    expect(toBsonSafe('x'.repeat(101), report, limits)).toMatch(/…\[truncated \d+ chars\]$/);
+    expect(report.changes).toEqual(['<value>: string of 101 characters truncated']);
+  });
+
+  it('truncate keeps a text of exactly the limit', () => {
+    expect(truncate('abc', 3)).toBe('abc');
+  });
+
+  it('stores a date, an array or a string given where an object is required under "valor", and says so', () => {
+    const date = new Date(0);
+    for (const value of [date, [1], 'text']) {
+      const report = new SanitizeReport();
+      expect(toBsonSafeObject(value, report, DEFAULT_SANITIZE_LIMITS, 'detalhes')).toEqual({ valor: value });
+      expect(report.changes).toEqual(['detalhes: not an object; stored under "valor"']);
+    }
+  });
+
+  it('stores an invalid date given where an object is required as { valor: null }', () => {
+    expect(toBsonSafeObject(new Date('nope'), new SanitizeReport())).toEqual({ valor: null });
+  });
+
+  it('keeps a dotted name flat when its prefix holds null', () => {
+    expect(safe({ a: null, 'a.b': 1 }).value).toEqual({ a: null, 'a%2Eb': 1 });
+  });
+
+  it('estimates 16 bytes per value, 3 per key character plus 2, and 16 plus 3 per string character', () => {
+    const { report } = safe({ ab: 'xyz', n: 1, bin: Buffer.alloc(10) });
+    // object 16; "ab" 8 + "xyz" 25; "n" 5 + 1 16; "bin" 11 + binary 16 + 10
+    expect(report.bytesSeen).toBe(16 + 8 + 25 + 5 + 16 + 11 + 26);
   });
 });

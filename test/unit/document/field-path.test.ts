@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SanitizeReport, toBsonSafeObject } from '../../../src/document/bson-safe';
+import { placeByName } from '../../../src/document/field-path';
 import { decodeKey } from '../../../src/document/keys';
 
 function stored(value: Record<string, unknown>) {
@@ -72,5 +73,28 @@ describe('dotted attribute names', () => {
     expect(stored({ 'http.request.header.authorization': 'Bearer x' }).value).toEqual({
       http: { request: { header: { authorization: '[REDACTED]' } } },
     });
+  });
+});
+
+describe('placeByName', () => {
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null;
+
+  it('stores a name without a dot under its own key and returns no flat key', () => {
+    const target: Record<string, unknown> = {};
+    expect(placeByName(target, 'plain', 1, isObject)).toBeUndefined();
+    expect(target).toEqual({ plain: 1 });
+  });
+
+  it('returns the encoded key when a name without a dot had to be encoded', () => {
+    const target: Record<string, unknown> = {};
+    expect(placeByName(target, '$set', 1, isObject)).toBe('%24set');
+    expect(target).toEqual({ '%24set': 1 });
+  });
+
+  it('nests a dotted name and returns no flat key; stores it flat and returns that key when the path is taken', () => {
+    const target: Record<string, unknown> = {};
+    expect(placeByName(target, 'a.b', 1, isObject)).toBeUndefined();
+    expect(placeByName(target, 'a.b', 2, isObject)).toBe('a%2Eb');
+    expect(target).toEqual({ a: { b: 1 }, 'a%2Eb': 2 });
   });
 });

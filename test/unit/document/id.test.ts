@@ -1,7 +1,22 @@
+import type * as Crypto from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIdSource } from '../../../src/document/id';
 
-afterEach(() => vi.useRealTimers());
+// Random bytes a test may fix: the process part and the counter's start.
+const random = vi.hoisted(() => ({ fixed: undefined as number | undefined }));
+vi.mock('node:crypto', async (importOriginal) => {
+  const actual = await importOriginal<typeof Crypto>();
+  return {
+    ...actual,
+    randomBytes: (size: number) =>
+      random.fixed === undefined ? actual.randomBytes(size) : Buffer.alloc(size, random.fixed),
+  };
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  random.fixed = undefined;
+});
 
 describe('createIdSource', () => {
   it('gives ObjectId-shaped ids: 8 hex of seconds, 10 of process, 6 of counter', () => {
@@ -40,5 +55,31 @@ describe('createIdSource', () => {
 
   it('gives two sources different process parts', () => {
     expect(createIdSource()().slice(8, 18)).not.toBe(createIdSource()().slice(8, 18));
+  });
+
+  it('wraps the counter from 0xffffff to 0', () => {
+    vi.useFakeTimers({ now: 0x65000000 * 1000 });
+    random.fixed = 0xff;
+    const nextId = createIdSource();
+    expect(nextId()).toBe('65000000ffffffffff000000');
+    expect(nextId()).toBe('65000000ffffffffff000001');
+  });
+
+  it('pads a small counter to 6 hex digits', () => {
+    vi.useFakeTimers({ now: 0x65000000 * 1000 });
+    random.fixed = 0;
+    const nextId = createIdSource();
+    expect(nextId()).toBe('650000000000000000000001');
+  });
+
+  it('starts the counter at a random value, not at zero', () => {
+    const counters = Array.from({ length: 4 }, () => parseInt(createIdSource()().slice(18), 16));
+    expect(counters.some((counter) => counter > 1)).toBe(true);
+  });
+
+  it('gives the second prefix from the first id on, even at the first second after the epoch', () => {
+    vi.useFakeTimers({ now: 1000 });
+    random.fixed = 0;
+    expect(createIdSource()()).toBe('000000010000000000000001');
   });
 });

@@ -27,4 +27,18 @@ describe('key encoding', () => {
     expect(matches('pinned')).toBe(false);
     expect(secretKeyMatcher([])('password')).toBe(false);
   });
+
+  it('leaves a percent sign not followed by two hex digits as it is', () => {
+    expect(encodeKey('x%4g%41')).toBe('x%4g%2541');
+    expect(decodeKey('x%4g%2541')).toBe('x%4g%41');
+  });
+
+  it('matches with words alone, with regular expressions alone, and with any one of several expressions', () => {
+    expect(secretKeyMatcher(['pw'])('my_pw')).toBe(true);
+    expect(secretKeyMatcher([/^tok$/])('tok')).toBe(true);
+    const either = secretKeyMatcher([/^a$/, /^b$/]);
+    expect(either('a')).toBe(true);
+    expect(either('b')).toBe(true);
+    expect(either('c')).toBe(false);
+  });
 });

@@ -74,7 +74,7 @@ describe('listIndexes', () => {
         { name: 't', key: { t: 1 }, expireAfterSeconds: 5 },
       ],
     });
-    expect(await listIndexes(db, 'c')).toEqual([
+    expect(await listIndexes(db, 'c')).toStrictEqual([
       { name: 'a_1', key: { a: 1 } },
       { name: 't', key: { t: 1 }, expireAfterSeconds: 5 },
     ]);
@@ -97,6 +97,23 @@ describe('ensureCollectionIndexes', () => {
       rest.map((index) => `createIndexes errors ${JSON.stringify(index.key)}`),
     );
     expect(await ensureCollectionIndexes(db, 'errors', INDEXES.errors)).toEqual([]);
+  });
+
+  it('sends every index in one createIndexes when the user may not list indexes', async () => {
+    const unauthorized = new MongoServerError({ message: 'not authorized', code: 13 });
+    const { db, calls } = fakeDb({}, { on: 'listIndexes', error: unauthorized });
+    const created = await ensureCollectionIndexes(db, 'errors', INDEXES.errors);
+    expect(created).toHaveLength(INDEXES.errors.length);
+    expect(calls.filter((call) => call.startsWith('createIndexes'))).toEqual([
+      `createIndexes errors ${INDEXES.errors.map((index) => JSON.stringify(index.key)).join(' ')}`,
+    ]);
+  });
+
+  it('passes on any other failure to list the indexes, creating none', async () => {
+    const refused = new MongoServerError({ message: 'interrupted', code: 11601 });
+    const { db, calls } = fakeDb({}, { on: 'listIndexes', error: refused });
+    await expect(ensureCollectionIndexes(db, 'errors', INDEXES.errors)).rejects.toBe(refused);
+    expect(calls.some((call) => call.startsWith('createIndexes'))).toBe(false);
   });
 });
 
@@ -154,7 +171,7 @@ describe('applyRetention', () => {
 
   it('updates an index of that name without a TTL, with no previous value', async () => {
     const { db } = fakeDb({ c: [{ name: TTL_INDEX_NAME, key: { timestamp: 1 } }] });
-    expect(await applyRetention(db, 'c', 1)).toEqual({
+    expect(await applyRetention(db, 'c', 1)).toStrictEqual({
       collection: 'c',
       action: 'updated',
       expireAfterSeconds: 86_400,
@@ -173,11 +190,31 @@ describe('applyRetention', () => {
     expect(calls).toContain(`dropIndex c ${TTL_INDEX_NAME}`);
     expect(await applyRetention(db, 'c', 0)).toEqual({ collection: 'c', action: 'none' });
     const untimed = fakeDb({ c: [{ name: TTL_INDEX_NAME, key: { timestamp: 1 } }] });
-    expect(await applyRetention(untimed.db, 'c', 0)).toEqual({ collection: 'c', action: 'removed' });
+    expect(await applyRetention(untimed.db, 'c', 0)).toStrictEqual({ collection: 'c', action: 'removed' });
   });
 
-  it.each([-1, 1.5, Number.NaN])('refuses %s days', async (days) => {
-    await expect(applyRetention(fakeDb({ c: [] }).db, 'c', days)).rejects.toThrow(RangeError);
+  it.each([-1, 1.5, Number.NaN])('refuses %s days, naming the value', async (days) => {
+    const error = await applyRetention(fakeDb({ c: [] }).db, 'c', days).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe(`retention days: ${days}`);
+  });
+
+  it('creates the TTL index on timestamp, ascending', async () => {
+    const { db, indexes } = fakeDb({ c: [] });
+    await applyRetention(db, 'c', 7);
+    expect(indexes.get('c')).toEqual([
+      { key: { timestamp: 1 }, name: TTL_INDEX_NAME, expireAfterSeconds: TTL_7_DAYS },
+    ]);
+  });
+
+  it('finds its TTL index by name among other indexes', async () => {
+    const { db } = fakeDb({
+      c: [
+        { name: 'other', key: { other: 1 }, expireAfterSeconds: 5 },
+        { name: TTL_INDEX_NAME, key: { timestamp: 1 }, expireAfterSeconds: TTL_7_DAYS },
+      ],
+    });
+    expect((await applyRetention(db, 'c', 7)).action).toBe('unchanged');
   });
 
   it.each([238, 59, 72])(
@@ -191,6 +228,10 @@ describe('applyRetention', () => {
         /cannot keep TTL indexes, so documents in c are not deleted after 7 days/,
       );
       expect((error as Error).cause).toBe(refusal);
+      expect((error as Error).name).toBe('RetentionUnsupportedError');
+      expect((error as Error).message).toContain(
+        '(expireAfterSeconds not implemented); FerretDB 1.x has no TTL indexes',
+      );
     },
   );
 

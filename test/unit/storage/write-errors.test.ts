@@ -74,6 +74,7 @@ describe('isTransient', () => {
     ['an unknown server error', serverError(12345)],
     ['a write concern that cannot be satisfied', refusedWriteConcern(100)],
     ['a refusal of some documents', refused([{ code: 121, index: 0 }])],
+    ['a refusal of some documents with an unknown code', refused([{ code: 12345, index: 0 }])],
     ['a bad URI', new MongoParseError('Invalid connection string')],
     ['a bad argument', new MongoInvalidArgumentError('bad')],
     ['a non-driver error wrapped by insertMany', wrapped(new TypeError('cannot serialize'))],
@@ -117,6 +118,8 @@ describe('failedIndexes', () => {
     expect(failedIndexes(wrapped(new MongoNetworkError('closed')))).toBeUndefined();
     expect(failedIndexes(serverError(121))).toBeUndefined();
     expect(failedIndexes(new Error('x'))).toBeUndefined();
+    const notBulk = Object.assign(serverError(121), { writeErrors: [{ code: 121, index: 0 }] });
+    expect(failedIndexes(notBulk)).toBeUndefined();
   });
 });
 
