@@ -22,7 +22,7 @@ export interface ExporterStats {
   retried: number;
   /** Documents appended to the disk spool because the server could not take them then. */
   spooled: number;
-  /** Of `spooled`: documents the log record processor moved to disk because its queue was full. */
+  /** Of `spooled`: documents the log record processor moved to disk (queue full, behind a slow export, server down). */
   spilled: number;
   /** Spooled documents later stored in MongoDB (also those spooled by an earlier process). */
   replayed: number;
