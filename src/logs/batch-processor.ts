@@ -60,8 +60,6 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   private lossEpisode = false;
   /** Records spilled and not yet synced to disk, and the timer that syncs them. */
   private unsynced = 0;
-  /** Records spilled by the last `spillQueue` call. */
-  private queueSpilled = 0;
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly spillOnExit = () => {
     this.spillQueue('at exit');
@@ -100,8 +98,9 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
       return;
     }
     this.queue.push(logRecord);
+    const waiting = this.queue.length;
     if (this.knownDown() && this.spillQueue('server down', false)) {
-      this.noteUnsynced(this.queueSpilled);
+      this.noteUnsynced(waiting);
       return;
     }
     const behind = this.exporting && this.queue.length >= this.maxExportBatchSize && this.exporterBehind();
@@ -137,21 +136,18 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   }
 
   /**
-   * Hands every queued record to the exporter's spool. False (queue kept) when the exporter
-   * cannot spool. Synchronous: it also runs in an 'exit' handler.
+   * Hands every queued record to the exporter's spool (`sync: false`: the fsync is left to
+   * `syncSpilled`). False (queue kept) when the exporter cannot spool. Synchronous: it also runs
+   * in an 'exit' handler.
    */
   private spillQueue(why: string, sync = true): boolean {
-    this.queueSpilled = 0;
     if (this.queue.length === 0) return true;
     const spill = this.exporter[SPILL];
     if (!spill) return false;
     const records = this.queue;
     this.queue = [];
     try {
-      if (spill.call(this.exporter, records, { sync })) {
-        this.queueSpilled = records.length;
-        return true;
-      }
+      if (spill.call(this.exporter, records, { sync })) return true;
     } catch (error) {
       log.error(`spilling ${records.length} record(s) (${why}) failed`, error);
       this.noteLost(records.length);
@@ -161,7 +157,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     return false;
   }
 
-  /** Counts records spilled without a sync: synced once a batch's worth, or after the delay. */
+  /** Counts records spilled without a sync: synced once per `maxQueueSize`, or after the delay. */
   private noteUnsynced(records: number): void {
     this.unsynced += records;
     if (this.unsynced >= this.maxQueueSize) this.syncSpilled();
