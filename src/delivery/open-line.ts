@@ -1,11 +1,12 @@
 import { writevSync } from 'node:fs';
 import type { CollectionKind } from '../storage/mongo-writer';
+import { ByteBuilder } from './byte-builder';
 import { documentJson, type SpooledBatch, type WriteOperation } from './segment-format';
 
 /** Documents in one line at most: one replayed write (the processor's default batch). */
 const MAX_LINE_DOCUMENTS = 512;
-/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
-const MAX_BYTES_PER_CHAR = 3;
+/** Room kept between lines; a larger line grows it for that line only. */
+const KEPT_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * An insert line being built in memory from batches appended one after another (the processor
@@ -14,8 +15,7 @@ const MAX_BYTES_PER_CHAR = 3;
  * instead of one call per record.
  */
 export class OpenLine {
-  private body: Buffer = Buffer.alloc(0);
-  private length = 0;
+  private readonly body = new ByteBuilder();
   private kind: CollectionKind | undefined;
   private operation: WriteOperation | undefined;
   private count = 0;
@@ -24,7 +24,10 @@ export class OpenLine {
 
   /** Bytes waiting to be written, header included. */
   get bytes(): number {
-    return this.count === 0 ? 0 : this.header().length + this.length + 2;
+    if (this.count === 0) return 0;
+    // The header is ASCII: count, kind and operation, three tabs and `[`; then `]\n`.
+    const header = digits(this.count) + this.kind!.length + this.operation!.length + 4;
+    return header + this.body.length + 2;
   }
 
   /** Whether `batch` can join this line (same collection, an insert, room left). */
@@ -41,14 +44,14 @@ export class OpenLine {
   /** Adds the batch's documents; returns how many bytes the line grew by. */
   add(batch: SpooledBatch): number {
     const before = this.bytes;
-    this.before = { length: this.length, count: this.count };
+    this.before = { length: this.body.length, count: this.count };
     if (this.count === 0) {
       this.kind = batch.kind;
       this.operation = batch.operation;
     }
     for (const document of batch.documents) {
-      if (this.count > 0) this.put(',');
-      this.put(documentJson(document));
+      if (this.count > 0) this.body.put(',');
+      this.body.put(documentJson(document));
       this.count++;
     }
     return this.bytes - before;
@@ -56,21 +59,21 @@ export class OpenLine {
 
   /** Takes back what the last `add` added (a batch the spool refuses). */
   removeLast(): void {
-    this.length = this.before.length;
+    this.body.length = this.before.length;
     this.count = this.before.count;
   }
 
   /** Writes the line to `fd` and empties it. */
   writeTo(fd: number): void {
     if (this.count === 0) return;
-    const parts = [Buffer.from(this.header()), this.body.subarray(0, this.length), Buffer.from(']\n')];
+    const parts = [Buffer.from(this.header()), this.body.view(), Buffer.from(']\n')];
     let remaining = parts.reduce((sum, part) => sum + part.length, 0);
     while (remaining > 0) {
       const written = writevSync(fd, parts);
       remaining -= written;
       if (remaining > 0) dropWritten(parts, written);
     }
-    this.length = 0;
+    this.body.reset(KEPT_BUFFER_BYTES);
     this.count = 0;
     this.before = { length: 0, count: 0 };
   }
@@ -78,16 +81,12 @@ export class OpenLine {
   private header(): string {
     return `${this.count}\t${this.kind}\t${this.operation}\t[`;
   }
+}
 
-  private put(text: string): void {
-    const room = this.length + text.length * MAX_BYTES_PER_CHAR;
-    if (room > this.body.length) {
-      const grown = Buffer.allocUnsafe(Math.max(room, this.body.length * 2, 64 * 1024));
-      this.body.copy(grown, 0, 0, this.length);
-      this.body = grown;
-    }
-    this.length += this.body.write(text, this.length);
-  }
+function digits(count: number): number {
+  let digits = 1;
+  for (let rest = count; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
 }
 
 /** After a partial `writev`: removes the bytes already written from the front of `parts`. */

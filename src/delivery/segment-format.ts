@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Binary, EJSON } from 'bson';
 import type { CollectionKind, IdentifiedDocument } from '../storage/mongo-writer';
+import { ByteBuilder } from './byte-builder';
 
 /** How a spooled batch is written back: the same write the exporter tried. */
 export type WriteOperation = 'insert' | 'upsert';
@@ -15,8 +16,6 @@ const KINDS = new Set<string>(['errors', 'audit', 'metrics']);
 const OPERATIONS = new Set<string>(['insert', 'upsert']);
 /** Room the encoder keeps between batches; a larger batch grows it for that batch only. */
 const KEPT_BUFFER_BYTES = 1024 * 1024;
-/** UTF-8 takes at most 3 bytes per UTF-16 code unit. */
-const MAX_BYTES_PER_CHAR = 3;
 const NEWLINE = 0x0a;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -29,41 +28,28 @@ const READ_CHUNK_BYTES = 64 * 1024;
  * and the only garbage per document is that EJSON text.
  */
 export class LineEncoder {
-  private buffer: Buffer = Buffer.alloc(0);
-  private length = 0;
+  private readonly out = new ByteBuilder();
 
   /** Encodes `batch` as one line; the bytes stay readable through `bytes()` until the next call. */
   encode(batch: SpooledBatch): number {
-    this.length = 0;
-    if (this.buffer.length > KEPT_BUFFER_BYTES) this.buffer = Buffer.alloc(0);
-    this.put(`${batch.documents.length}\t${batch.kind}\t${batch.operation}\t[`);
+    this.out.reset(KEPT_BUFFER_BYTES);
+    this.out.put(`${batch.documents.length}\t${batch.kind}\t${batch.operation}\t[`);
     batch.documents.forEach((document, index) => {
-      if (index > 0) this.put(',');
-      this.put(documentJson(document));
+      if (index > 0) this.out.put(',');
+      this.out.put(documentJson(document));
     });
-    this.put(']\n');
-    return this.length;
+    this.out.put(']\n');
+    return this.out.length;
   }
 
   /** The line last encoded. A view of the buffer: copy it to keep it. */
   bytes(): Buffer {
-    return this.buffer.subarray(0, this.length);
+    return this.out.view();
   }
 
   /** Writes the line last encoded to `fd`, all of it. */
   writeTo(fd: number): void {
-    let written = 0;
-    while (written < this.length) written += writeSync(fd, this.buffer, written, this.length - written);
-  }
-
-  private put(text: string): void {
-    const room = this.length + text.length * MAX_BYTES_PER_CHAR;
-    if (room > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(room, this.buffer.length * 2, 64 * 1024));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
-    }
-    this.length += this.buffer.write(text, this.length);
+    this.out.writeTo(fd);
   }
 }
 

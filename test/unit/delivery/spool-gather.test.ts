@@ -1,7 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OpenLine } from '../../../src/delivery/open-line';
 import { DiskSpool, type SpooledBatch } from '../../../src/delivery/spool';
 
 // Insert batches appended with `sync: false` (the processor's spill while the server is down,
@@ -96,5 +106,20 @@ describe('DiskSpool gathering insert batches appended without sync', () => {
     expect(spool.append(huge, { sync: false })).toBe(false);
     spool.sync();
     expect(lines()).toEqual(['1 errors insert']);
+  });
+});
+
+describe('OpenLine', () => {
+  it('counts the bytes it will write, header included, as the line grows', () => {
+    const line = new OpenLine();
+    const root = mkdtempSync(join(tmpdir(), 'open-line-'));
+    roots.push(root);
+    const fd = openSync(join(root, 'line'), 'w+');
+    for (let i = 0; i < 12; i++)
+      line.add({ kind: 'audit', operation: 'insert', documents: [{ _id: `é${i}` }] });
+    const expected = line.bytes;
+    line.writeTo(fd);
+    expect(fstatSync(fd).size).toBe(expected);
+    closeSync(fd);
   });
 });
