@@ -71,10 +71,11 @@ async function verified(
 ): Promise<Outcome> {
   let found = await countDocuments(uri, database, collection);
   let end = doneAt;
-  const deadline = Date.now() + 120_000;
+  // A guard against a contender that never finishes, not a measure: a loaded FerretDB takes minutes.
+  const deadline = Date.now() + 600_000;
   while (found < N) {
     if (Date.now() > deadline)
-      throw new Error(`${database}.${collection}: ${found} of ${N} documents after 2 min`);
+      throw new Error(`${database}.${collection}: ${found} of ${N} documents after 10 min`);
     await sleep(250);
     found = await countDocuments(uri, database, collection);
     end = performance.now();
