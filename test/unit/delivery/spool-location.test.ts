@@ -62,6 +62,13 @@ describe('destinationOf', () => {
     );
   });
 
+  it('names the cluster of an SRV client, so that two clusters never share a default spool folder', () => {
+    const one = new MongoClient('mongodb+srv://user:pw@one.example.net/');
+    const two = new MongoClient('mongodb+srv://user:pw@two.example.net/');
+    expect(destinationOf(undefined, one, 'telemetria')).toBe('one.example.net/telemetria');
+    expect(destinationOf(undefined, two, 'telemetria')).toBe('two.example.net/telemetria');
+  });
+
   it('is "client" servers for a client that names no host', () => {
     const bare = { options: { hosts: [] } } as unknown as MongoClient;
     expect(destinationOf(undefined, bare, 'telemetria')).toBe('client/telemetria');
