@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -104,10 +105,9 @@ describe('defaultSpoolDir', () => {
 
   it('falls back to ~/.local/state on Linux when XDG_STATE_HOME is unset or empty', () => {
     onPlatform('linux');
-    vi.stubEnv('HOME', '/home/someone');
     vi.stubEnv('XDG_STATE_HOME', '');
     const expected = join(
-      '/home/someone',
+      homedir(),
       '.local',
       'state',
       'opentelemetry-exporter-mongodb',
@@ -121,11 +121,10 @@ describe('defaultSpoolDir', () => {
 
   it('is under ~/Library/Application Support on macOS, whatever XDG_STATE_HOME says', () => {
     onPlatform('darwin');
-    vi.stubEnv('HOME', '/Users/someone');
     vi.stubEnv('XDG_STATE_HOME', '/state');
     expect(defaultSpoolDir(URI, undefined, 'telemetria')).toBe(
       join(
-        '/Users/someone',
+        homedir(),
         'Library',
         'Application Support',
         'opentelemetry-exporter-mongodb',
@@ -137,14 +136,13 @@ describe('defaultSpoolDir', () => {
 
   it('is under %LOCALAPPDATA% on Windows, or ~/AppData/Local when it is unset', () => {
     onPlatform('win32');
-    vi.stubEnv('HOME', '/Users/someone');
     vi.stubEnv('LOCALAPPDATA', '/Local');
     expect(defaultSpoolDir(URI, undefined, 'telemetria')).toBe(
       join('/Local', 'opentelemetry-exporter-mongodb', 'spool', 'fd148d51f5ab'),
     );
     vi.stubEnv('LOCALAPPDATA', undefined);
     expect(defaultSpoolDir(URI, undefined, 'telemetria')).toBe(
-      join('/Users/someone', 'AppData', 'Local', 'opentelemetry-exporter-mongodb', 'spool', 'fd148d51f5ab'),
+      join(homedir(), 'AppData', 'Local', 'opentelemetry-exporter-mongodb', 'spool', 'fd148d51f5ab'),
     );
   });
 
