@@ -1,70 +1,14 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Delivery } from '../../../src/delivery/delivery';
-import { EJSON } from 'bson';
-import { StatsCounter, zeroStats } from '../../../src/stats';
-import type { IdentifiedDocument } from '../../../src/storage/mongo-writer';
+import { zeroStats } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
-import { WriterDouble } from './writer-double';
+import { counts, docs, setup, spooledIds, until } from './delivery-fixture';
 
 const diagOutput = captureDiag();
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-
-function docs(label: string, size = 3): IdentifiedDocument[] {
-  return Array.from({ length: size }, (_, i) => ({ _id: `${label}-${i}`, n: i }));
-}
-
-function setup(options: { spool?: boolean; retryDeadlineMs?: number; spoolDir?: string } = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'delivery-unit-'));
-  const writer = new WriterDouble();
-  const stats = new StatsCounter();
-  const spoolDir = options.spoolDir ?? join(root, 'spool');
-  const delivery = new Delivery({
-    writer,
-    spoolDir: options.spool === false ? undefined : spoolDir,
-    spoolMaxBytes: 10 * 1024 * 1024,
-    retryDeadlineMs: options.retryDeadlineMs ?? 10_000,
-    spoolStats: () => stats,
-  });
-  cleanups.push(() => {
-    delivery.abort();
-    writer.releaseHanging();
-    rmSync(root, { recursive: true, force: true });
-  });
-  return { writer, stats, delivery, spoolDir };
-}
-
-/** Ids of the documents waiting in the spool folder, oldest first, read from the files. */
-function spooledIds(spoolDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(spoolDir).sort();
-  } catch {
-    return [];
-  }
-  const ids: string[] = [];
-  for (const name of names) {
-    for (const line of readFileSync(join(spoolDir, name), 'utf8').split('\n')) {
-      if (line === '') continue;
-      const documents = EJSON.parse(line.split('\t')[3]!) as { _id: string }[];
-      ids.push(...documents.map((d) => d._id));
-    }
-  }
-  return ids;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-const counts = (stats: StatsCounter) => stats.snapshot();
 
 describe('Delivery with a spool', () => {
   it('writes a batch once and counts its documents as written', async () => {
