@@ -1,7 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { MongoServerError } from 'mongodb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { spooledBytes } from '../../../src/delivery/spool';
 import { zeroStats } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, setup, spooledIds, until } from './delivery-fixture';
@@ -253,5 +255,129 @@ describe('Delivery without a spool', () => {
     const { stats, delivery } = setup({ spool: false });
     expect(delivery.spill('errors', docs('a'), stats)).toBe(false);
     expect(counts(stats)).toEqual(zeroStats());
+  });
+});
+
+describe('Delivery decisions', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('keeps the driver error as the cause of a failed result', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push('permanent');
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result.code === 'failed' && result.error.cause).toBeInstanceOf(MongoServerError);
+  });
+
+  it('keeps the file-system error as the cause when the spool cannot be written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'delivery-file-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    writeFileSync(join(root, 'a-file'), 'x');
+    const { writer, stats, delivery } = setup({ spoolDir: join(root, 'a-file', 'spool') });
+    writer.isDown = true;
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result.code === 'failed' && (result.error.cause as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    expect(result.code === 'failed' && result.error.message).toMatch(/^cannot spool to .*a-file.*: ENOTDIR/);
+  });
+
+  it('spools a batch whose delivery fails unexpectedly (a bug), counting it as spooled and an internal error', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push('permanent');
+    vi.spyOn(writer, 'describe').mockImplementationOnce(() => {
+      throw new Error('a bug in describe');
+    });
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result).toEqual({ code: 'spooled' });
+    expect(counts(stats)).toMatchObject({ spooled: 3, failed: 0, internalErrors: 1 });
+    await until(() => counts(stats).replayed === 3, 'the spooled batch is replayed');
+    expect(diagOutput.text()).toMatch(/delivery failed unexpectedly.*a bug in describe/);
+  });
+
+  it('fails a batch larger than the whole spool, counting it as failed', async () => {
+    const { writer, stats, delivery, spoolDir } = setup({ spoolMaxBytes: 100 });
+    writer.isDown = true;
+    writer.reachable = false;
+    const result = await delivery.deliver('errors', 'insert', docs('a', 5), stats);
+    expect(result).toEqual({ code: 'failed', error: new Error('one batch is larger than spoolMaxBytes') });
+    expect(counts(stats)).toMatchObject({ failed: 5, spooled: 0 });
+    expect(spooledIds(spoolDir)).toEqual([]);
+  });
+
+  it('says again that the spool cannot be written after it worked in between', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'delivery-file-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    const blocker = join(root, 'blocker');
+    writeFileSync(blocker, 'x');
+    const { writer, stats, delivery } = setup({ spoolDir: join(blocker, 'spool') });
+    writer.isDown = true;
+    writer.reachable = false;
+    await delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    rmSync(blocker);
+    expect(await delivery.deliver('errors', 'insert', docs('b', 1), stats)).toEqual({ code: 'spooled' });
+    delivery.syncSpill();
+    rmSync(blocker, { recursive: true, force: true });
+    writeFileSync(blocker, 'x');
+    delivery.abort(); // closes the open segment; a new delivery finds the folder broken again
+    expect(diagOutput.text().match(/cannot spool to/g)).toHaveLength(1);
+    const again = setup({ spoolDir: join(blocker, 'spool') });
+    again.writer.isDown = true;
+    await again.delivery.deliver('errors', 'insert', docs('c', 1), again.stats);
+    expect(diagOutput.text().match(/cannot spool to/g)).toHaveLength(2);
+  });
+
+  it('tells whether a batch fits in the spool without dropping older ones; never without a spool', () => {
+    const batch = { kind: 'errors' as const, operation: 'insert' as const, documents: docs('a', 1) };
+    const bytes = spooledBytes(batch);
+    expect(setup({ spoolMaxBytes: bytes }).delivery.spoolFits(batch)).toBe(true);
+    expect(setup({ spoolMaxBytes: bytes - 1 }).delivery.spoolFits(batch)).toBe(false);
+    expect(setup({ spool: false }).delivery.spoolFits(batch)).toBe(false);
+  });
+
+  it('says whether it spools', () => {
+    expect(setup().delivery.spools).toBe(true);
+    expect(setup({ spool: false }).delivery.spools).toBe(false);
+  });
+
+  it('spill() of no documents keeps nothing and counts nothing', () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    expect(delivery.spill('errors', [], stats)).toBe(true);
+    expect(counts(stats)).toEqual(zeroStats());
+    expect(readdirSync(join(spoolDir, '..'))).toEqual([]);
+  });
+
+  it('spill() after an abort counts the documents as failed, not spilled', () => {
+    const { stats, delivery } = setup();
+    delivery.abort();
+    expect(delivery.spill('errors', docs('a', 2), stats)).toBe(true);
+    expect(counts(stats)).toMatchObject({ failed: 2, spooled: 0, spilled: 0 });
+  });
+
+  it('writes a batch directly once the spool has drained', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    delivery.spill('errors', docs('a', 1), stats);
+    writer.recover();
+    await until(() => counts(stats).replayed === 1, 'a replayed');
+    await until(() => spooledIds(spoolDir).length === 0, 'the spool is empty');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await delivery.deliver('metrics', 'upsert', docs('m', 1), stats)).toEqual({ code: 'written' });
+  });
+
+  it('without a spool, retries until retryDeadlineMs and no longer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.spyOn(Math, 'random').mockReturnValue(1); // waits of 100, 200, 400, 800 ms
+    const { writer, stats, delivery } = setup({ spool: false, retryDeadlineMs: 1000 });
+    writer.fallback = 'transient';
+    const pending = delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await vi.advanceTimersByTimeAsync(700);
+    // 100 + 200 + 400 ms waited; the next 800 ms would pass the deadline.
+    const result = await pending;
+    expect(result.code).toBe('failed');
+    expect(writer.writes).toHaveLength(4);
+    expect(counts(stats)).toMatchObject({ retried: 3, failed: 1 });
   });
 });
