@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EJSON } from 'bson';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { Delivery } from '../../../src/delivery/delivery';
 import { StatsCounter } from '../../../src/stats';
 import type { IdentifiedDocument } from '../../../src/storage/mongo-writer';
@@ -67,3 +67,24 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
 }
 
 export const counts = (stats: StatsCounter) => stats.snapshot();
+
+/** Lets promise callbacks and I/O run, without moving the (fake) clock. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether `promise` has settled once pending callbacks ran. */
+export async function isSettled(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await settle();
+  return settled;
+}
+
+/** Fake timers and clock; `settle()` still runs (setImmediate stays real). */
+export function fakeTimers(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+}

@@ -2,7 +2,7 @@ import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureDiag } from '../../support/diag';
-import { counts, docs, setup, spooledIds } from './delivery-fixture';
+import { counts, docs, fakeTimers, settle, setup, spooledIds } from './delivery-fixture';
 
 const diagOutput = captureDiag();
 afterEach(() => {
@@ -10,14 +10,9 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** Lets promise callbacks and I/O run, without moving the (fake) clock. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
 /** Fake timers, and backoff waits at their ceiling (no jitter): 250 ms × 2^stalls + 50, up to 5 s. */
-function fakeTimers(): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+function fakeTimersNoJitter(): void {
+  fakeTimers();
   vi.spyOn(Math, 'random').mockReturnValue(1);
 }
 
@@ -32,7 +27,7 @@ function downWith(...labels: string[]) {
 
 describe('Delivery replay loop', () => {
   it('probes a server known to be down, backing off 550 ms, 1050 ms, 2050 ms... up to 5050 ms', async () => {
-    fakeTimers();
+    fakeTimersNoJitter();
     const { writer } = downWith('a');
     await settle();
     expect(writer.probes).toBe(1);
@@ -48,7 +43,7 @@ describe('Delivery replay loop', () => {
   });
 
   it('replays at once when the writer says the server is back, without waiting out the backoff', async () => {
-    fakeTimers();
+    fakeTimersNoJitter();
     const { writer, stats } = downWith('a', 'b');
     await settle();
     expect(writer.probes).toBe(1);
@@ -85,7 +80,7 @@ describe('Delivery replay loop', () => {
   });
 
   it('goes on at once, without a backoff, after a failure that followed progress', async () => {
-    fakeTimers();
+    fakeTimersNoJitter();
     const { writer, stats } = downWith('a', 'b');
     writer.isDown = false;
     writer.reachable = true;
@@ -97,7 +92,7 @@ describe('Delivery replay loop', () => {
   });
 
   it('keeps a batch the server refuses at replay for good, and tries it again after a backoff', async () => {
-    fakeTimers();
+    fakeTimersNoJitter();
     const { writer, stats, spoolDir } = downWith('a');
     writer.replies.push('permanent');
     writer.reachable = true;

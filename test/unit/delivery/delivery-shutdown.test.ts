@@ -1,30 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatsCounter } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
-import { counts, docs, setup, spooledIds } from './delivery-fixture';
+import { counts, docs, fakeTimers, isSettled, settle, setup, spooledIds } from './delivery-fixture';
 
 captureDiag();
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
 });
-
-/** Lets promise callbacks and I/O run, without moving the (fake) clock. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-function fakeTimers(): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-}
-
-/** Whether `promise` has settled once pending callbacks ran. */
-async function isSettled(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  void promise.then(() => (settled = true));
-  await settle();
-  return settled;
-}
 
 describe('Delivery.close', () => {
   it('waits for a write in flight, then returns without spooling it', async () => {
