@@ -5,7 +5,7 @@ import { EJSON } from 'bson';
 import { afterEach, vi } from 'vitest';
 import { Delivery } from '../../../src/delivery/delivery';
 import { StatsCounter } from '../../../src/stats';
-import type { IdentifiedDocument } from '../../../src/storage/mongo-writer';
+import type { CollectionKind, IdentifiedDocument } from '../../../src/storage/mongo-writer';
 import { WriterDouble } from './writer-double';
 
 /** A delivery with a writer double and a spool in a fresh temporary folder; undone after each test. */
@@ -18,7 +18,14 @@ export function docs(label: string, size = 3): IdentifiedDocument[] {
 }
 
 export function setup(
-  options: { spool?: boolean; retryDeadlineMs?: number; spoolDir?: string; spoolMaxBytes?: number } = {},
+  options: {
+    spool?: boolean;
+    retryDeadlineMs?: number;
+    spoolDir?: string;
+    spoolMaxBytes?: number;
+    /** Where the delivery counts replayed, dropped and internal errors; `stats` by default. */
+    spoolStats?: (kind: CollectionKind) => StatsCounter;
+  } = {},
 ) {
   const root = mkdtempSync(join(tmpdir(), 'delivery-unit-'));
   const writer = new WriterDouble();
@@ -29,7 +36,7 @@ export function setup(
     spoolDir: options.spool === false ? undefined : spoolDir,
     spoolMaxBytes: options.spoolMaxBytes ?? 10 * 1024 * 1024,
     retryDeadlineMs: options.retryDeadlineMs ?? 10_000,
-    spoolStats: () => stats,
+    spoolStats: options.spoolStats ?? (() => stats),
   });
   cleanups.push(() => {
     delivery.abort();

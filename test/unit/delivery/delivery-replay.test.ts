@@ -1,6 +1,7 @@
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { StatsCounter } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, fakeTimers, settle, setup, spooledIds } from './delivery-fixture';
 
@@ -148,5 +149,43 @@ describe('Delivery replay loop', () => {
     await delivery.deliver('errors', 'insert', docs('b', 1), stats);
     writer.recover();
     await vi.waitFor(() => expect(writer.writtenIds()).toEqual(['a-0', 'b-0']), { interval: 5 });
+  });
+});
+
+describe('Delivery counters of each kind', () => {
+  it('counts replayed and refused documents in the counters of their kind', async () => {
+    const byKind = { errors: new StatsCounter(), audit: new StatsCounter(), metrics: new StatsCounter() };
+    const { writer, stats, delivery } = setup({ spoolStats: (kind) => byKind[kind] });
+    writer.isDown = true;
+    writer.reachable = false;
+    delivery.spill('audit', docs('a', 2), stats);
+    await delivery.deliver('metrics', 'upsert', docs('m', 3), stats);
+    writer.replies.push({ rejected: 1 }, 'ok');
+    writer.recover();
+    await vi.waitFor(() => expect(byKind.metrics.snapshot().replayed).toBe(3), { interval: 5 });
+    expect(byKind.audit.snapshot()).toMatchObject({ replayed: 1, dropped: 1 });
+    expect(byKind.errors.snapshot()).toMatchObject({ replayed: 0, dropped: 0 });
+    expect(counts(stats)).toMatchObject({ spooled: 5, replayed: 0, dropped: 0 });
+  });
+
+  it('counts spool-full drops and internal errors of the replay in the errors counters, whatever the kind', async () => {
+    const byKind = { errors: new StatsCounter(), audit: new StatsCounter(), metrics: new StatsCounter() };
+    const { writer, stats, delivery, spoolDir } = setup({
+      spoolMaxBytes: 120,
+      spoolStats: (kind) => byKind[kind],
+    });
+    writer.isDown = true;
+    writer.reachable = false;
+    for (const label of ['a', 'b', 'c']) delivery.spill('audit', docs(label, 1), stats);
+    expect(byKind.errors.snapshot().dropped).toBe(2);
+    expect(byKind.audit.snapshot().dropped).toBe(0);
+    let answer!: () => void;
+    writer.replies.push({ until: new Promise<void>((resolve) => (answer = resolve)) });
+    writer.recover();
+    await vi.waitFor(() => expect(writer.writes).toHaveLength(1), { interval: 5 });
+    rmSync(spoolDir, { recursive: true, force: true });
+    answer();
+    await vi.waitFor(() => expect(byKind.errors.snapshot().internalErrors).toBe(1), { interval: 5 });
+    expect(byKind.audit.snapshot().internalErrors).toBe(0);
   });
 });
