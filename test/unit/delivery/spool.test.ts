@@ -426,6 +426,13 @@ describe('DiskSpool when full', () => {
     expect(dropped).toEqual([]);
     spool.append(batch('c'));
     expect(dropped).toEqual([{ documents: 4, reason: expect.stringMatching(/spool full/) }]);
+    expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['c']); // written to a new segment
+  });
+
+  it('takes a single batch of exactly spoolMaxBytes', () => {
+    const { spool } = newSpool(spooledBytes(batch('a')));
+    expect(spool.append(batch('a'))).toBe(true);
+    expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['a']);
   });
 
   it('counts every document of a dropped segment, over all its batches', () => {
