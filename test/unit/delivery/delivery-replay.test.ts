@@ -65,6 +65,7 @@ describe('Delivery replay loop', () => {
       { operation: 'upsert', kind: 'metrics', ids: ['m-0'] },
       { operation: 'insert', kind: 'errors', ids: ['b-0'] },
     ]);
+    expect(diagOutput.text()).not.toMatch(/dropping spooled data/);
   });
 
   it('replays what was spooled while it replayed, in a further round', async () => {
@@ -74,6 +75,8 @@ describe('Delivery replay loop', () => {
     writer.recover();
     await vi.waitFor(() => expect(writer.writes).toHaveLength(1), { interval: 5 });
     delivery.spill('errors', docs('b', 1), stats);
+    await settle();
+    expect(writer.writes).toHaveLength(1); // one replay loop: 'b' waits for 'a'
     answer();
     await vi.waitFor(() => expect(counts(stats).replayed).toBe(2), { interval: 5 });
     expect(writer.writtenIds()).toEqual(['a-0', 'b-0']);
@@ -90,6 +93,22 @@ describe('Delivery replay loop', () => {
     await settle();
     expect(writer.writtenIds()).toEqual(['a-0', 'b-0', 'b-0']);
     expect(counts(stats)).toMatchObject({ replayed: 2, dropped: 0 });
+  });
+
+  it('goes on at once, without a backoff, after a failure that followed a fully replayed segment', async () => {
+    fakeTimersNoJitter();
+    const { writer, stats, delivery } = downWith('a');
+    writer.isDown = false;
+    writer.reachable = true;
+    writer.replies.push('permanent'); // round 1: 'a' refused, no progress: a backoff of 550 ms
+    await vi.advanceTimersByTimeAsync(550);
+    await settle();
+    delivery.spill('errors', docs('b', 1), stats); // a segment of its own
+    writer.replies.push('ok', 'permanent', 'ok'); // round 2: 'a' stored, 'b' refused; round 3 at once
+    await vi.advanceTimersByTimeAsync(1050);
+    await settle();
+    expect(writer.writtenIds()).toEqual(['a-0', 'a-0', 'b-0', 'b-0']);
+    expect(counts(stats).replayed).toBe(2);
   });
 
   it('keeps a batch the server refuses at replay for good, and tries it again after a backoff', async () => {

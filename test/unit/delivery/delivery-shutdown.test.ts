@@ -67,6 +67,24 @@ describe('Delivery.close', () => {
     expect(writer.probes).toBe(1);
   });
 
+  it('wakes the replay loop from its backoff, so that it does not wait it out', async () => {
+    fakeTimers();
+    const { writer, stats, delivery } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    delivery.spill('errors', docs('a', 1), stats);
+    await settle();
+    expect(writer.probes).toBe(1); // now in its backoff
+    expect(await isSettled(delivery.close(60_000))).toBe(true);
+  });
+
+  it('leaves no timer behind', async () => {
+    fakeTimers();
+    const { delivery } = setup();
+    await delivery.close(60_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('returns at once when already closed', async () => {
     fakeTimers();
     const { delivery } = setup();
@@ -104,6 +122,31 @@ describe('Delivery.close', () => {
 });
 
 describe('Delivery.abort', () => {
+  it('ends a retry wait at once without a spool: the batch fails without waiting', async () => {
+    fakeTimers();
+    const { writer, stats, delivery } = setup({ spool: false, retryDeadlineMs: 600_000 });
+    writer.fallback = 'transient';
+    const pending = delivery.deliver('errors', 'insert', docs('a', 2), stats);
+    await settle();
+    delivery.abort();
+    expect(await isSettled(pending)).toBe(true);
+    expect((await pending).code).toBe('failed');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('without a spool, counts a write in flight by its own outcome, not at the abort', async () => {
+    const { writer, stats, delivery } = setup({ spool: false });
+    let answer!: () => void;
+    writer.replies.push({ until: new Promise<void>((resolve) => (answer = resolve)) });
+    const pending = delivery.deliver('errors', 'insert', docs('a', 2), stats);
+    await settle();
+    delivery.abort();
+    expect(counts(stats)).toMatchObject({ failed: 0, spooled: 0, written: 0 });
+    answer();
+    expect(await pending).toEqual({ code: 'written' });
+    expect(counts(stats)).toMatchObject({ failed: 0, spooled: 0, written: 2 });
+  });
+
   it('spools a write in flight at process exit, through its exit handler', async () => {
     const before = process.listenerCount('exit');
     const { writer, stats, delivery, spoolDir } = setup();

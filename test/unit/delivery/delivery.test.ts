@@ -254,6 +254,13 @@ describe('Delivery without a spool', () => {
     expect(counts(stats)).toMatchObject({ failed: 2, retried: 0 });
   });
 
+  it('writes even while the server is known to be down: there is no spool to go behind', async () => {
+    const { writer, stats, delivery } = setup({ spool: false });
+    writer.isDown = true;
+    expect(await delivery.deliver('errors', 'insert', docs('a', 2), stats)).toEqual({ code: 'written' });
+    expect(writer.writes).toHaveLength(1);
+  });
+
   it('spill() declines, so that the caller knows nothing was kept', () => {
     const { stats, delivery } = setup({ spool: false });
     expect(delivery.spill('errors', docs('a'), stats)).toBe(false);
