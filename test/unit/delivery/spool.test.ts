@@ -532,3 +532,31 @@ describe('DiskSpool with a folder it cannot use', () => {
     expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['a']);
   });
 });
+
+describe('DiskSpool file descriptors', () => {
+  /** Descriptors this process holds open (Linux). */
+  const openFiles = () => readdirSync('/proc/self/fd').length;
+
+  it('closes the file of each segment it rotates, and of the one open at close()', () => {
+    const { spool } = newSpool();
+    const before = openFiles();
+    for (const label of ['a', 'b', 'c']) {
+      spool.append(batch(label));
+      expect(openFiles()).toBe(before + 1);
+      spool.rotate();
+      expect(openFiles()).toBe(before);
+    }
+    spool.append(batch('d'));
+    spool.close();
+    expect(openFiles()).toBe(before);
+  });
+
+  it('closes the file it writes the rest of a segment to', () => {
+    const { spool } = newSpool();
+    for (const label of ['a', 'b']) spool.append(batch(label));
+    spool.rotate();
+    const before = openFiles();
+    spool.release(spool.claimOldest()!, 1);
+    expect(openFiles()).toBe(before);
+  });
+});
