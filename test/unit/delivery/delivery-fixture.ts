@@ -13,6 +13,11 @@ import { WriterDouble } from './writer-double';
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
+const KINDS: readonly CollectionKind[] = ['errors', 'audit', 'metrics'];
+function unknownKind(kind: string): never {
+  throw new Error(`counters asked for an unknown kind: "${kind}"`);
+}
+
 export function docs(label: string, size = 3): IdentifiedDocument[] {
   return Array.from({ length: size }, (_, i) => ({ _id: `${label}-${i}`, n: i }));
 }
@@ -36,7 +41,7 @@ export function setup(
     spoolDir: options.spool === false ? undefined : spoolDir,
     spoolMaxBytes: options.spoolMaxBytes ?? 10 * 1024 * 1024,
     retryDeadlineMs: options.retryDeadlineMs ?? 10_000,
-    spoolStats: options.spoolStats ?? (() => stats),
+    spoolStats: options.spoolStats ?? ((kind) => (KINDS.includes(kind) ? stats : unknownKind(kind))),
   });
   cleanups.push(() => {
     delivery.abort();

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StatsCounter } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
@@ -85,6 +87,47 @@ describe('Delivery.close', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('returns at the first refusal of a replay that makes no progress, without backing off', async () => {
+    fakeTimers();
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    delivery.spill('errors', docs('a', 1), stats);
+    await settle(); // the probe failed: the loop backs off
+    writer.isDown = false;
+    writer.reachable = true;
+    writer.replies.push('permanent');
+    expect(await isSettled(delivery.close(60_000))).toBe(true);
+    expect(spooledIds(spoolDir)).toEqual(['a-0']);
+  });
+
+  it('goes on replaying after a refusal that followed progress', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    for (const label of ['a', 'b']) delivery.spill('errors', docs(label, 1), stats);
+    await settle();
+    writer.isDown = false;
+    writer.reachable = true;
+    writer.replies.push('ok', 'permanent', 'ok');
+    await delivery.close(60_000);
+    expect(writer.writtenIds()).toEqual(['a-0', 'b-0', 'b-0']);
+    expect(spooledIds(spoolDir)).toEqual([]);
+  });
+
+  it('keeps the process alive while it waits, up to its bound', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push('hang');
+    void delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await settle();
+    const before = liveTimers();
+    const closed = delivery.close(60_000);
+    await settle();
+    expect(liveTimers()).toBe(before + 2); // the bound, and the poll for writes in flight
+    writer.releaseHanging();
+    await closed;
+  });
+
   it('returns at once when already closed', async () => {
     fakeTimers();
     const { delivery } = setup();
@@ -118,6 +161,41 @@ describe('Delivery.close', () => {
     expect(writer.writes).toEqual([]);
     expect(counts(stats)).toMatchObject({ failed: 2, spooled: 0 });
     expect(spooledIds(spoolDir)).toEqual([]);
+  });
+});
+
+/** Timers that keep the process alive (an unref'd timer is not listed). */
+const liveTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
+describe('keeping the process alive', () => {
+  it('does not keep the process alive while the replay loop backs off', async () => {
+    const before = liveTimers();
+    const { writer, stats, delivery } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    delivery.spill('errors', docs('a', 1), stats);
+    await settle();
+    expect(writer.probes).toBe(1);
+    expect(liveTimers()).toBe(before);
+  });
+
+  it('keeps the process alive while a batch waits for its retry without a spool, and for the whole retry', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1); // a retry wait of 100 ms
+    const { writer, stats, delivery } = setup({ spool: false });
+    writer.fallback = 'transient';
+    const before = liveTimers();
+    void delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await settle();
+    expect(liveTimers()).toBe(before + 2); // the retry wait, and the bound of the whole retry
+  });
+
+  it('keeps the process alive while a write without a spool is in flight, beyond a few milliseconds', async () => {
+    const { writer, stats, delivery } = setup({ spool: false });
+    writer.replies.push('hang');
+    const before = liveTimers();
+    void delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(liveTimers()).toBe(before + 1); // the bound of the whole retry: retryDeadlineMs + 5 s
   });
 });
 
@@ -236,6 +314,8 @@ describe('Delivery.hold', () => {
     delivery.abort();
     expect(spooledIds(spoolDir)).toEqual(['crash-1']);
     expect(counts(stats)).toMatchObject({ accepted: 1, spooled: 1 });
+    const [segment] = readdirSync(spoolDir);
+    expect(readFileSync(join(spoolDir, segment!), 'utf8')).toMatch(/^1\terrors\tinsert\t/);
   });
 
   it('keeps holding a document whose batch failed, and spools it at abort', async () => {
