@@ -313,7 +313,7 @@ describe('Delivery.hold', () => {
     delivery.hold('errors', { _id: 'crash-1' });
     delivery.abort();
     expect(spooledIds(spoolDir)).toEqual(['crash-1']);
-    expect(counts(stats)).toMatchObject({ accepted: 1, spooled: 1 });
+    expect(counts(stats)).toMatchObject({ accepted: 1, spooled: 1, internalErrors: 0 });
     const [segment] = readdirSync(spoolDir);
     expect(readFileSync(join(spoolDir, segment!), 'utf8')).toMatch(/^1\terrors\tinsert\t/);
   });
