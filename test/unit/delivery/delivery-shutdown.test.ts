@@ -120,10 +120,12 @@ describe('Delivery.close', () => {
     writer.replies.push('hang');
     void delivery.deliver('errors', 'insert', docs('a', 1), stats);
     await settle();
-    const before = liveTimers();
+    const made = recordTimers();
     const closed = delivery.close(60_000);
     await settle();
-    expect(liveTimers()).toBe(before + 2); // the bound, and the poll for writes in flight
+    const bound = made.filter((t) => t.ms === 60_000);
+    expect(bound).toHaveLength(1);
+    expect(bound[0]!.timer.hasRef()).toBe(true);
     writer.releaseHanging();
     await closed;
   });
@@ -164,38 +166,43 @@ describe('Delivery.close', () => {
   });
 });
 
-/** Timers that keep the process alive (an unref'd timer is not listed). */
-const liveTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+/** Records the timers made from now on (they stay real): their delays, and whether they keep the process alive. */
+function recordTimers(): { ms: number; timer: NodeJS.Timeout }[] {
+  const made: { ms: number; timer: NodeJS.Timeout }[] = [];
+  const real = globalThis.setTimeout;
+  vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+    const timer = real(callback, ms);
+    made.push({ ms: ms ?? 0, timer });
+    return timer;
+  }) as typeof setTimeout);
+  return made;
+}
 
 describe('keeping the process alive', () => {
   it('does not keep the process alive while the replay loop backs off', async () => {
-    const before = liveTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(1); // a backoff of 550 ms
+    const made = recordTimers();
     const { writer, stats, delivery } = setup();
     writer.isDown = true;
     writer.reachable = false;
     delivery.spill('errors', docs('a', 1), stats);
     await settle();
     expect(writer.probes).toBe(1);
-    expect(liveTimers()).toBe(before);
+    const backoff = made.filter((t) => t.ms === 550);
+    expect(backoff).toHaveLength(1);
+    expect(backoff[0]!.timer.hasRef()).toBe(false);
   });
 
   it('keeps the process alive while a batch waits for its retry without a spool, and for the whole retry', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(1); // a retry wait of 100 ms
-    const { writer, stats, delivery } = setup({ spool: false });
+    const made = recordTimers();
+    const { writer, stats, delivery } = setup({ spool: false, retryDeadlineMs: 10_000 });
     writer.fallback = 'transient';
-    const before = liveTimers();
     void delivery.deliver('errors', 'insert', docs('a', 1), stats);
     await settle();
-    expect(liveTimers()).toBe(before + 2); // the retry wait, and the bound of the whole retry
-  });
-
-  it('keeps the process alive while a write without a spool is in flight, beyond a few milliseconds', async () => {
-    const { writer, stats, delivery } = setup({ spool: false });
-    writer.replies.push('hang');
-    const before = liveTimers();
-    void delivery.deliver('errors', 'insert', docs('a', 1), stats);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(liveTimers()).toBe(before + 1); // the bound of the whole retry: retryDeadlineMs + 5 s
+    const kept = made.filter((t) => t.timer.hasRef()).map((t) => t.ms);
+    expect(kept).toContain(100); // the retry wait
+    expect(kept).toContain(15_000); // the bound of the whole retry: retryDeadlineMs + 5 s
   });
 });
 
