@@ -192,17 +192,21 @@ export class Delivery {
     return this.draining !== undefined && batch.operation === 'upsert';
   }
 
-  /** Counts an in-flight batch once: the exit handler or an abort may have spooled it meanwhile. */
+  /**
+   * Counts an in-flight batch once: the exit handler or an abort may have spooled it meanwhile.
+   * Marked settled only once counted, so that a failure while counting leaves it to the caller.
+   */
   private settle(entry: InFlight, count: () => DeliveryResult): DeliveryResult {
     if (entry.settled) return { code: 'spooled' };
+    const result = count();
     entry.settled = true;
-    return count();
+    return result;
   }
 
   private afterFailure(batch: SpooledBatch, stats: StatsCounter, error: unknown): DeliveryResult {
     const reason = this.writer.describe(error);
-    if (!isTransient(error)) return this.fail(batch, stats, 'a retry cannot fix this', reason);
-    if (!this.spool) return this.fail(batch, stats, 'the spool is off', reason);
+    if (!isTransient(error)) return this.fail(batch, stats, 'a retry cannot fix this', reason, error);
+    if (!this.spool) return this.fail(batch, stats, 'the spool is off', reason, error);
     log.warn(
       `cannot reach MongoDB (${reason}); spooling ${batch.documents.length} ${batch.kind} document(s) to disk`,
     );
@@ -231,10 +235,17 @@ export class Delivery {
       : this.writer.upsert(batch.kind, batch.documents);
   }
 
-  private fail(batch: SpooledBatch, stats: StatsCounter, why: string, reason: string): DeliveryResult {
+  /** Counts `batch` as lost; `cause` is the error that lost it, kept on the result's error. */
+  private fail(
+    batch: SpooledBatch,
+    stats: StatsCounter,
+    why: string,
+    reason: string,
+    cause?: unknown,
+  ): DeliveryResult {
     stats.add('failed', batch.documents.length);
     log.error(`${batch.documents.length} ${batch.kind} document(s) not written (${why}): ${reason}`);
-    return { code: 'failed', error: new Error(reason) };
+    return { code: 'failed', error: cause === undefined ? new Error(reason) : new Error(reason, { cause }) };
   }
 
   private toSpool(batch: SpooledBatch, stats: StatsCounter, sync = true): DeliveryResult {
@@ -253,7 +264,7 @@ export class Delivery {
       // Once per episode: a broken folder would otherwise repeat this for every batch.
       if (!this.spoolBroken) log.error(`${reason}; documents that cannot be written are lost until it works`);
       this.spoolBroken = true;
-      return { code: 'failed', error: new Error(reason) };
+      return { code: 'failed', error: new Error(reason, { cause: error }) };
     }
   }
 

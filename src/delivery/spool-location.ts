@@ -53,7 +53,8 @@ export function destinationOf(
 function serversOf(connectionString: string | undefined, client: MongoClient | undefined): string {
   if (client) {
     const hosts = (client.options?.hosts ?? []).map((host) => host.toString());
-    return hosts.join(',') || 'client';
+    // An SRV client lists no hosts before it connects: its cluster's name tells it apart.
+    return hosts.join(',') || client.options?.srvHost || 'client';
   }
   return hostsOf(connectionString ?? '') ?? 'unknown';
 }

@@ -1,70 +1,19 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Delivery } from '../../../src/delivery/delivery';
-import { EJSON } from 'bson';
-import { StatsCounter, zeroStats } from '../../../src/stats';
-import type { IdentifiedDocument } from '../../../src/storage/mongo-writer';
+import { MongoServerError } from 'mongodb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { spooledBytes } from '../../../src/delivery/spool';
+import { zeroStats } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
-import { WriterDouble } from './writer-double';
+import { counts, docs, fakeTimers, isSettled, setup, spooledIds, until } from './delivery-fixture';
 
 const diagOutput = captureDiag();
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
-
-function docs(label: string, size = 3): IdentifiedDocument[] {
-  return Array.from({ length: size }, (_, i) => ({ _id: `${label}-${i}`, n: i }));
-}
-
-function setup(options: { spool?: boolean; retryDeadlineMs?: number; spoolDir?: string } = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'delivery-unit-'));
-  const writer = new WriterDouble();
-  const stats = new StatsCounter();
-  const spoolDir = options.spoolDir ?? join(root, 'spool');
-  const delivery = new Delivery({
-    writer,
-    spoolDir: options.spool === false ? undefined : spoolDir,
-    spoolMaxBytes: 10 * 1024 * 1024,
-    retryDeadlineMs: options.retryDeadlineMs ?? 10_000,
-    spoolStats: () => stats,
-  });
-  cleanups.push(() => {
-    delivery.abort();
-    writer.releaseHanging();
-    rmSync(root, { recursive: true, force: true });
-  });
-  return { writer, stats, delivery, spoolDir };
-}
-
-/** Ids of the documents waiting in the spool folder, oldest first, read from the files. */
-function spooledIds(spoolDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(spoolDir).sort();
-  } catch {
-    return [];
-  }
-  const ids: string[] = [];
-  for (const name of names) {
-    for (const line of readFileSync(join(spoolDir, name), 'utf8').split('\n')) {
-      if (line === '') continue;
-      const documents = EJSON.parse(line.split('\t')[3]!) as { _id: string }[];
-      ids.push(...documents.map((d) => d._id));
-    }
-  }
-  return ids;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-const counts = (stats: StatsCounter) => stats.snapshot();
+afterEach(() => {
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+  vi.useRealTimers();
+});
 
 describe('Delivery with a spool', () => {
   it('writes a batch once and counts its documents as written', async () => {
@@ -94,9 +43,10 @@ describe('Delivery with a spool', () => {
     const { writer, stats, delivery, spoolDir } = setup();
     writer.reachable = false;
     writer.fallback = 'transient';
-    const started = Date.now();
-    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
-    expect(Date.now() - started).toBeLessThan(1000);
+    fakeTimers(); // a retry or a wait would leave the result pending
+    const pending = delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(await isSettled(pending)).toBe(true);
+    const result = await pending;
     expect(result).toEqual({ code: 'spooled' });
     expect(writer.writes).toHaveLength(1);
     expect(counts(stats)).toMatchObject({ spooled: 3, written: 0, retried: 0, failed: 0 });
@@ -220,14 +170,13 @@ describe('Delivery with a spool', () => {
     expect(counts(stats)).toMatchObject({ spooled: 3, failed: 0, written: 0 });
   });
 
-  it('close() with the server down returns well within its bound and leaves the spool for the next start', async () => {
+  it('close() with the server down returns without waiting out its bound and leaves the spool for the next start', async () => {
     const { writer, stats, delivery, spoolDir } = setup();
     writer.reachable = false;
     writer.fallback = 'transient';
+    fakeTimers();
     await delivery.deliver('errors', 'insert', docs('a'), stats);
-    const started = Date.now();
-    await delivery.close(10_000);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await isSettled(delivery.close(10_000))).toBe(true);
     expect(spooledIds(spoolDir)).toEqual(['a-0', 'a-1', 'a-2']);
   });
 
@@ -305,9 +254,134 @@ describe('Delivery without a spool', () => {
     expect(counts(stats)).toMatchObject({ failed: 2, retried: 0 });
   });
 
+  it('writes even while the server is known to be down: there is no spool to go behind', async () => {
+    const { writer, stats, delivery } = setup({ spool: false });
+    writer.isDown = true;
+    expect(await delivery.deliver('errors', 'insert', docs('a', 2), stats)).toEqual({ code: 'written' });
+    expect(writer.writes).toHaveLength(1);
+  });
+
   it('spill() declines, so that the caller knows nothing was kept', () => {
     const { stats, delivery } = setup({ spool: false });
     expect(delivery.spill('errors', docs('a'), stats)).toBe(false);
     expect(counts(stats)).toEqual(zeroStats());
+  });
+});
+
+describe('Delivery decisions', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('keeps the driver error as the cause of a failed result', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push('permanent');
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result.code === 'failed' && result.error.cause).toBeInstanceOf(MongoServerError);
+  });
+
+  it('keeps the file-system error as the cause when the spool cannot be written', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'delivery-file-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true }));
+    writeFileSync(join(root, 'a-file'), 'x');
+    const { writer, stats, delivery } = setup({ spoolDir: join(root, 'a-file', 'spool') });
+    writer.isDown = true;
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result.code === 'failed' && (result.error.cause as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    expect(result.code === 'failed' && result.error.message).toMatch(/^cannot spool to .*a-file.*: ENOTDIR/);
+  });
+
+  it('spools a batch whose delivery fails unexpectedly (a bug), counting it as spooled and an internal error', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.replies.push('permanent');
+    vi.spyOn(writer, 'describe').mockImplementationOnce(() => {
+      throw new Error('a bug in describe');
+    });
+    const result = await delivery.deliver('errors', 'insert', docs('a'), stats);
+    expect(result).toEqual({ code: 'spooled' });
+    expect(counts(stats)).toMatchObject({ spooled: 3, failed: 0, internalErrors: 1 });
+    await until(() => counts(stats).replayed === 3, 'the spooled batch is replayed');
+    expect(diagOutput.text()).toMatch(/delivery failed unexpectedly.*a bug in describe/);
+  });
+
+  it('fails a batch larger than the whole spool, counting it as failed', async () => {
+    const { writer, stats, delivery, spoolDir } = setup({ spoolMaxBytes: 100 });
+    writer.isDown = true;
+    writer.reachable = false;
+    const result = await delivery.deliver('errors', 'insert', docs('a', 5), stats);
+    expect(result).toEqual({ code: 'failed', error: new Error('one batch is larger than spoolMaxBytes') });
+    expect(counts(stats)).toMatchObject({ failed: 5, spooled: 0 });
+    expect(spooledIds(spoolDir)).toEqual([]);
+  });
+
+  it('says again that the spool cannot be written after it worked in between', async () => {
+    const { writer, stats, delivery } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    const circular: Record<string, unknown> = { _id: 'loop' };
+    circular.self = circular; // cannot be serialized: the append throws
+    const broken = () => delivery.deliver('errors', 'insert', [circular as never], stats);
+    await broken();
+    await broken();
+    expect(diagOutput.text().match(/cannot spool to/g)).toHaveLength(1);
+    expect(await delivery.deliver('errors', 'insert', docs('b', 1), stats)).toEqual({ code: 'spooled' });
+    await broken();
+    expect(diagOutput.text().match(/cannot spool to/g)).toHaveLength(2);
+    expect(counts(stats)).toMatchObject({ failed: 3, spooled: 1 });
+  });
+
+  it('tells whether a batch fits in the spool without dropping older ones; never without a spool', () => {
+    const batch = { kind: 'errors' as const, operation: 'insert' as const, documents: docs('a', 1) };
+    const bytes = spooledBytes(batch);
+    expect(setup({ spoolMaxBytes: bytes }).delivery.spoolFits(batch)).toBe(true);
+    expect(setup({ spoolMaxBytes: bytes - 1 }).delivery.spoolFits(batch)).toBe(false);
+    expect(setup({ spool: false }).delivery.spoolFits(batch)).toBe(false);
+  });
+
+  it('says whether it spools', () => {
+    expect(setup().delivery.spools).toBe(true);
+    expect(setup({ spool: false }).delivery.spools).toBe(false);
+  });
+
+  it('spill() of no documents keeps nothing and counts nothing', () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    expect(delivery.spill('errors', [], stats)).toBe(true);
+    expect(counts(stats)).toEqual(zeroStats());
+    expect(readdirSync(join(spoolDir, '..'))).toEqual([]);
+  });
+
+  it('spill() after an abort counts the documents as failed, not spilled', () => {
+    const { stats, delivery } = setup();
+    delivery.abort();
+    expect(delivery.spill('errors', docs('a', 2), stats)).toBe(true);
+    expect(counts(stats)).toMatchObject({ failed: 2, spooled: 0, spilled: 0 });
+  });
+
+  it('writes a batch directly once the spool has drained', async () => {
+    const { writer, stats, delivery, spoolDir } = setup();
+    writer.isDown = true;
+    writer.reachable = false;
+    delivery.spill('errors', docs('a', 1), stats);
+    writer.recover();
+    await until(() => counts(stats).replayed === 1, 'a replayed');
+    await until(() => spooledIds(spoolDir).length === 0, 'the spool is empty');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await delivery.deliver('metrics', 'upsert', docs('m', 1), stats)).toEqual({ code: 'written' });
+  });
+
+  it('without a spool, retries until retryDeadlineMs and no longer', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.spyOn(Math, 'random').mockReturnValue(1); // waits of 100, 200, 400, 800 ms
+    const { writer, stats, delivery } = setup({ spool: false, retryDeadlineMs: 1000 });
+    writer.fallback = 'transient';
+    const pending = delivery.deliver('errors', 'insert', docs('a', 1), stats);
+    await vi.advanceTimersByTimeAsync(700);
+    // 100 + 200 + 400 ms waited; the next 800 ms would pass the deadline.
+    const result = await pending;
+    expect(result.code).toBe('failed');
+    expect(writer.writes).toHaveLength(4);
+    expect(counts(stats)).toMatchObject({ retried: 3, failed: 1 });
   });
 });

@@ -2,8 +2,12 @@ import { MongoNetworkError, MongoServerError } from 'mongodb';
 import type { DeliveryWriter } from '../../../src/delivery/delivery';
 import type { CollectionKind, IdentifiedDocument, WriteOutcome } from '../../../src/storage/mongo-writer';
 
-/** What the double does with the next write: store, refuse some for good, fail, or never answer. */
-export type Reply = 'ok' | { rejected: number } | 'transient' | 'permanent' | 'hang';
+/**
+ * What the double does with the next write: store, refuse some for good, fail, never answer,
+ * or store once `until` settles.
+ */
+export type Reply =
+  'ok' | { rejected: number } | 'transient' | 'permanent' | 'hang' | { until: Promise<unknown> };
 
 export const transientError = () => new MongoNetworkError('connection refused');
 export const permanentError = () => new MongoServerError({ code: 13, errmsg: 'not authorized' });
@@ -74,9 +78,11 @@ export class WriterDouble implements DeliveryWriter {
     operation: 'insert' | 'upsert',
     kind: CollectionKind,
     documents: readonly IdentifiedDocument[],
+    scripted?: Reply,
+    record = true,
   ): Promise<WriteOutcome> {
-    this.writes.push({ operation, kind, ids: documents.map((d) => d._id) });
-    const reply = this.replies.shift() ?? this.fallback;
+    if (record) this.writes.push({ operation, kind, ids: documents.map((d) => d._id) });
+    const reply = scripted ?? this.replies.shift() ?? this.fallback;
     if (reply === 'hang')
       return new Promise((_, reject) => this.hanging.push(() => reject(transientError())));
     if (reply === 'transient') {
@@ -85,6 +91,9 @@ export class WriterDouble implements DeliveryWriter {
       return Promise.reject(transientError());
     }
     if (reply === 'permanent') return Promise.reject(permanentError());
+    if (typeof reply === 'object' && 'until' in reply) {
+      return reply.until.then(() => this.reply(operation, kind, documents, 'ok', false));
+    }
     this.up();
     const rejected = reply === 'ok' ? 0 : reply.rejected;
     return Promise.resolve({ written: documents.length - rejected, rejected });
