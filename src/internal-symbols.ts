@@ -10,13 +10,13 @@ export const HOLD_CRASH_RECORD: unique symbol = Symbol.for(
 ) as never;
 
 /**
- * `(records: ReadableLogRecord[], options?: { sync?: boolean }) => boolean`: map and append to
- * the spool at once; false without a spool. With `sync: false` the fsync is left to a later
- * `SYNC_SPILLED` call.
+ * `(records: ReadableLogRecord[], options?: { gather?: boolean }) => boolean`: map and append to
+ * the spool at once; false without a spool. With `gather` (a record at a time), the documents
+ * are gathered in memory into lines, written and synced by a later `SYNC_SPILLED` call.
  */
 export const SPILL: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.spill') as never;
 
-/** `() => void`: fsync what `SPILL` appended with `sync: false`. */
+/** `() => void`: write and fsync what `SPILL` gathered. */
 export const SYNC_SPILLED: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.syncSpilled') as never;
 
 /** `() => void`: give up at once; what is in flight goes to the spool (bounded shutdown). */

@@ -151,12 +151,20 @@ export class Delivery {
 
   /**
    * Appends documents straight to the spool, without trying the server: the log record
-   * processor's spill when its queue is full. Synchronous; false when there is no spool.
+   * processor's spill. Not synced (see `syncSpill`); with `gather`, for a record at a time,
+   * gathered in memory into a line of up to 512 documents. Synchronous; false when there is
+   * no spool.
    */
-  spill(kind: CollectionKind, documents: IdentifiedDocument[], stats: StatsCounter): boolean {
+  spill(
+    kind: CollectionKind,
+    documents: IdentifiedDocument[],
+    stats: StatsCounter,
+    options: { gather?: boolean } = {},
+  ): boolean {
     if (!this.spool) return false;
     if (documents.length === 0) return true;
-    const result = this.toSpool({ kind, operation: 'insert', documents }, stats, false);
+    const mode = options.gather === true ? 'gather' : 'nosync';
+    const result = this.toSpool({ kind, operation: 'insert', documents }, stats, mode);
     if (result.code === 'spooled') stats.add('spilled', documents.length);
     return true;
   }
@@ -248,10 +256,14 @@ export class Delivery {
     return { code: 'failed', error: cause === undefined ? new Error(reason) : new Error(reason, { cause }) };
   }
 
-  private toSpool(batch: SpooledBatch, stats: StatsCounter, sync = true): DeliveryResult {
+  private toSpool(
+    batch: SpooledBatch,
+    stats: StatsCounter,
+    mode: 'sync' | 'nosync' | 'gather' = 'sync',
+  ): DeliveryResult {
     if (!this.spool || this.closed) return this.fail(batch, stats, 'the exporter is shut down', 'closed');
     try {
-      if (!this.spool.append(batch, { sync })) {
+      if (!this.spool.append(batch, { sync: mode === 'sync', gather: mode === 'gather' })) {
         return this.fail(batch, stats, 'too large to spool', 'one batch is larger than spoolMaxBytes');
       }
       this.spoolBroken = false;

@@ -62,7 +62,7 @@ export class DiskSpool {
   private activePath: string | undefined;
   private activeFd: number | undefined;
   private activeBytes = 0;
-  /** Insert batches appended with `sync: false`, gathered into one line not yet written. */
+  /** Insert batches appended with `gather`, gathered into one line not yet written. */
   private readonly openLine = new OpenLine();
   /** Bytes of the segments in the folder as last counted; undefined when a recount is due. */
   private knownBytes: number | undefined;
@@ -79,22 +79,23 @@ export class DiskSpool {
   }
 
   /**
-   * Appends a batch and syncs it to disk. With `sync: false` (a caller that appends one record
-   * at a time and calls `sync()` later), insert batches are gathered in memory into one line of
-   * up to 512 documents, written when full, when another kind of batch comes, and at `sync()`,
-   * `rotate()` and `close()`. Synchronous, so that it also works in an 'exit' handler. False
-   * (nothing written) when the batch alone exceeds the spool. Throws when the folder cannot
-   * be written.
+   * Appends a batch and syncs it to disk, unless `sync: false` (a caller that appends several
+   * and calls `sync()` once; a segment is synced when it is rotated). With `gather` (a caller
+   * that appends a record at a time), insert batches are gathered in memory into one line of up
+   * to 512 documents, written when full, when another kind of batch comes, and at `sync()`,
+   * `rotate()` and `close()`; not synced either. Synchronous, so that it also works in an
+   * 'exit' handler. False (nothing written) when the batch alone exceeds the spool. Throws
+   * when the folder cannot be written.
    */
-  append(batch: SpooledBatch, options: { sync?: boolean } = {}): boolean {
-    if (options.sync === false && batch.operation === 'insert') return this.gather(batch);
+  append(batch: SpooledBatch, options: { sync?: boolean; gather?: boolean } = {}): boolean {
+    if (options.gather === true && batch.operation === 'insert') return this.gather(batch);
     const bytes = encoder.encode(batch);
     if (bytes > this.maxBytes) return false;
     const dropped = this.makeRoom(bytes);
     if (this.activeFd === undefined || this.activeBytes + bytes > MAX_SEGMENT_BYTES) this.openSegment();
     this.writeOpenLine();
     encoder.writeTo(this.activeFd!);
-    if (options.sync !== false) fsyncSync(this.activeFd!);
+    if (options.sync !== false && options.gather !== true) fsyncSync(this.activeFd!);
     this.grew(bytes, dropped);
     return true;
   }
@@ -109,7 +110,7 @@ export class DiskSpool {
     return this.knownBytes + bytes <= this.maxBytes;
   }
 
-  /** Writes and syncs what `append(..., { sync: false })` left in memory. */
+  /** Writes and syncs what `append(..., { sync: false })` or `gather` left unwritten or unsynced. */
   sync(): void {
     this.writeOpenLine();
     if (this.activeFd !== undefined) fsyncSync(this.activeFd);

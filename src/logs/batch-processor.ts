@@ -16,7 +16,7 @@ const log = componentLogger('batch-processor');
 
 /** What the processor uses of the package's exporters, beyond `LogRecordExporter`. */
 interface SpillingExporter extends LogRecordExporter {
-  [SPILL]?(records: readonly ReadableLogRecord[], options?: { sync?: boolean }): boolean;
+  [SPILL]?(records: readonly ReadableLogRecord[], options?: { gather?: boolean }): boolean;
   [SYNC_SPILLED]?(): void;
   [ABORT]?(): void;
   [KNOWN_DOWN]?(): boolean;
@@ -99,7 +99,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     }
     this.queue.push(logRecord);
     const waiting = this.queue.length;
-    if (this.knownDown() && this.spillQueue('server down', false)) {
+    if (this.knownDown() && this.spillQueue('server down', true)) {
       this.noteUnsynced(waiting);
       return;
     }
@@ -136,18 +136,18 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   }
 
   /**
-   * Hands every queued record to the exporter's spool (`sync: false`: the fsync is left to
-   * `syncSpilled`). False (queue kept) when the exporter cannot spool. Synchronous: it also runs
+   * Hands every queued record to the exporter's spool (`gather`: a record at a time, gathered
+   * into lines and written by `syncSpilled`). False (queue kept) when the exporter cannot spool. Synchronous: it also runs
    * in an 'exit' handler.
    */
-  private spillQueue(why: string, sync = true): boolean {
+  private spillQueue(why: string, gather = false): boolean {
     if (this.queue.length === 0) return true;
     const spill = this.exporter[SPILL];
     if (!spill) return false;
     const records = this.queue;
     this.queue = [];
     try {
-      if (spill.call(this.exporter, records, { sync })) return true;
+      if (spill.call(this.exporter, records, { gather })) return true;
     } catch (error) {
       log.error(`spilling ${records.length} record(s) (${why}) failed`, error);
       this.noteLost(records.length);

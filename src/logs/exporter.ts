@@ -102,7 +102,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
    * The log record processor's spill: maps `records` and appends them to the spool at once,
    * synchronously, without trying the server. False (nothing done) when the spool is off.
    */
-  [SPILL](records: readonly ReadableLogRecord[], options: { sync?: boolean } = {}): boolean {
+  [SPILL](records: readonly ReadableLogRecord[], options: { gather?: boolean } = {}): boolean {
     const delivery = this.destination.delivery;
     if (!delivery.spools || this.shutdownPromise) return false;
     // In slices: a whole queue mapped and serialized at once stays alive long enough to be
@@ -112,17 +112,18 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
       try {
         this.stats.add('accepted', slice.length);
         const batch = this.map(slice);
-        for (const kind of ['errors', 'audit'] as const) delivery.spill(kind, batch[kind], this.stats);
+        for (const kind of ['errors', 'audit'] as const)
+          delivery.spill(kind, batch[kind], this.stats, options);
       } catch (error) {
         this.stats.add('internalErrors', 1);
         log.error('spilling records to the spool failed unexpectedly', error);
       }
     }
-    if (options.sync !== false) delivery.syncSpill();
+    if (options.gather !== true) delivery.syncSpill();
     return true;
   }
 
-  /** Syncs to disk what was spilled with `sync: false`. */
+  /** Writes and syncs to disk what was spilled with `gather`. */
   [SYNC_SPILLED](): void {
     this.destination.delivery.syncSpill();
   }

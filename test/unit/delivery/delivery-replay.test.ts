@@ -1,6 +1,7 @@
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { spooledBytes } from '../../../src/delivery/spool';
 import { StatsCounter } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, fakeTimers, settle, setup, spooledIds } from './delivery-fixture';
@@ -25,6 +26,11 @@ function downWith(...labels: string[]) {
   for (const label of labels) context.delivery.spill('errors', docs(label, 1), context.stats);
   return context;
 }
+
+/** Room for two spooled batches of one document (labels of one letter), not three. */
+const TWO_AND_A_HALF_LINES = Math.floor(
+  spooledBytes({ kind: 'errors', operation: 'insert', documents: docs('a', 1) }) * 2.5,
+);
 
 describe('Delivery replay loop', () => {
   it('probes a server known to be down, backing off 550 ms, 1050 ms, 2050 ms... up to 5050 ms', async () => {
@@ -145,7 +151,7 @@ describe('Delivery replay loop', () => {
   });
 
   it('counts documents dropped because the spool is full, oldest first, as dropped', () => {
-    const { writer, stats, delivery, spoolDir } = setup({ spoolMaxBytes: 120 }); // two batches of one
+    const { writer, stats, delivery, spoolDir } = setup({ spoolMaxBytes: TWO_AND_A_HALF_LINES }); // two batches of one
     writer.isDown = true;
     writer.reachable = false;
     for (const label of ['a', 'b', 'c', 'd']) delivery.spill('errors', docs(label, 1), stats);
@@ -190,7 +196,7 @@ describe('Delivery counters of each kind', () => {
   it('counts spool-full drops and internal errors of the replay in the errors counters, whatever the kind', async () => {
     const byKind = { errors: new StatsCounter(), audit: new StatsCounter(), metrics: new StatsCounter() };
     const { writer, stats, delivery, spoolDir } = setup({
-      spoolMaxBytes: 120,
+      spoolMaxBytes: TWO_AND_A_HALF_LINES,
       spoolStats: (kind) => byKind[kind],
     });
     writer.isDown = true;

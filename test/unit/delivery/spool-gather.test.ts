@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenLine } from '../../../src/delivery/open-line';
 import { DiskSpool, type SpooledBatch } from '../../../src/delivery/spool';
 
-// Insert batches appended with `sync: false` (the processor's spill while the server is down,
+// Insert batches appended with `gather` (the processor's spill while the server is down,
 // one record at a time) are gathered in memory into lines of up to 512 documents. These tests
 // read the segment files to see when, and as what lines, they reach the disk.
 
@@ -48,10 +48,10 @@ const one = (
   documents: [{ _id: id }],
 });
 
-describe('DiskSpool gathering insert batches appended without sync', () => {
+describe('DiskSpool gathering insert batches appended with gather', () => {
   it('writes nothing until sync(), then one line holding them all', () => {
     const { spool, lines } = newSpool();
-    for (const id of ['a', 'b', 'c']) expect(spool.append(one(id), { sync: false })).toBe(true);
+    for (const id of ['a', 'b', 'c']) expect(spool.append(one(id), { gather: true })).toBe(true);
     expect(lines()).toEqual([]);
     spool.sync();
     expect(lines()).toEqual(['3 errors insert']);
@@ -59,8 +59,8 @@ describe('DiskSpool gathering insert batches appended without sync', () => {
 
   it('starts a new line for another collection, and writes the gathered line before a synced append', () => {
     const { spool, lines } = newSpool();
-    spool.append(one('a'), { sync: false });
-    spool.append(one('b', 'audit'), { sync: false });
+    spool.append(one('a'), { gather: true });
+    spool.append(one('b', 'audit'), { gather: true });
     expect(lines()).toEqual(['1 errors insert']);
     spool.append(one('c', 'metrics', 'upsert'));
     expect(lines()).toEqual(['1 errors insert', '1 audit insert', '1 metrics upsert']);
@@ -68,26 +68,26 @@ describe('DiskSpool gathering insert batches appended without sync', () => {
 
   it('writes a line as soon as it holds 512 documents', () => {
     const { spool, lines } = newSpool();
-    for (let i = 0; i < 511; i++) spool.append(one(`d${i}`), { sync: false });
+    for (let i = 0; i < 511; i++) spool.append(one(`d${i}`), { gather: true });
     expect(lines()).toEqual([]);
-    spool.append(one('d511'), { sync: false });
+    spool.append(one('d511'), { gather: true });
     expect(lines()).toEqual(['512 errors insert']);
   });
 
   it('writes the gathered line when the segment is rotated or the spool closed', () => {
     const first = newSpool();
-    first.spool.append(one('a'), { sync: false });
+    first.spool.append(one('a'), { gather: true });
     first.spool.rotate();
     expect(first.lines()).toEqual(['1 errors insert']);
     const second = newSpool();
-    second.spool.append(one('a'), { sync: false });
+    second.spool.append(one('a'), { gather: true });
     second.spool.close();
     expect(second.lines()).toEqual(['1 errors insert']);
   });
 
   it('gives the gathered documents back in order at replay', () => {
     const { spool } = newSpool();
-    for (const id of ['a', 'b', 'c']) spool.append(one(id), { sync: false });
+    for (const id of ['a', 'b', 'c']) spool.append(one(id), { gather: true });
     spool.rotate();
     const segment = spool.claimOldest()!;
     expect(segment.batches.map((batch) => batch.documents.map((document) => document._id))).toEqual([
@@ -97,13 +97,13 @@ describe('DiskSpool gathering insert batches appended without sync', () => {
 
   it('refuses a batch larger than the whole spool and keeps what was gathered before it', () => {
     const { spool, lines } = newSpool(300);
-    spool.append(one('a'), { sync: false });
+    spool.append(one('a'), { gather: true });
     const huge = {
       kind: 'errors' as const,
       operation: 'insert' as const,
       documents: [{ _id: 'big', text: 'x'.repeat(400) }],
     };
-    expect(spool.append(huge, { sync: false })).toBe(false);
+    expect(spool.append(huge, { gather: true })).toBe(false);
     spool.sync();
     expect(lines()).toEqual(['1 errors insert']);
   });

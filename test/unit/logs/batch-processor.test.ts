@@ -21,9 +21,9 @@ function slowExporter(options: { down?: boolean; spills?: boolean } = {}) {
     ...(options.spills === false
       ? {}
       : {
-          [SPILL](records: readonly ReadableLogRecord[], options: { sync?: boolean } = {}) {
+          [SPILL](records: readonly ReadableLogRecord[], options: { gather?: boolean } = {}) {
             spilled.push(records.length);
-            if (options.sync !== false) syncs.push(records.length);
+            if (options.gather !== true) syncs.push(records.length);
             return true;
           },
           [SYNC_SPILLED]: () => void syncs.push(0),
