@@ -108,6 +108,10 @@ const ours: Contender = async (database) => {
     database,
     spoolDir: spool.path,
     stormGuard: false,
+    // The run feeds records ten times faster than a local FerretDB stores them: most are spilled,
+    // and 100,000 of them outgrow the default 100 MiB spool, which then drops the oldest
+    // (counted). Room for all of them, so that the run measures throughput, not that limit.
+    spoolMaxBytes: 1024 * 1024 * 1024,
   });
   // The default queue (2048): what a burst does not fit is spilled to the spool and replayed.
   const processor = new MongoBatchLogRecordProcessor({
@@ -125,7 +129,12 @@ const ours: Contender = async (database) => {
       if (i % EMIT_CHUNK === EMIT_CHUNK - 1) await nextTurn();
     }
     await provider.forceFlush();
-    const outcome = await verified(database, 'errors', started, performance.now(), cpu);
+    const outcome = await verified(database, 'errors', started, performance.now(), cpu).catch(
+      (error: unknown) => {
+        note(`ours: ${JSON.stringify(processor.getStats())}`);
+        throw error;
+      },
+    );
     const stats = processor.getStats();
     if (stats.written + stats.replayed !== N) note(`ours: unexpected stats ${JSON.stringify(stats)}`);
     note(`ours: ${integer(stats.spilled)} of ${integer(N)} spilled to the spool and replayed`);
