@@ -34,12 +34,9 @@ function slowExporter(options: { down?: boolean; spills?: boolean } = {}) {
 }
 
 function pipeline(exporter: ReturnType<typeof slowExporter>['exporter']) {
-  const processor = new MongoBatchLogRecordProcessor({
-    exporter,
-    maxQueueSize: 2048,
-    maxExportBatchSize: 512,
-    scheduledDelayMillis: 1000,
-  });
+  // The defaults, which the numbers below follow: maxQueueSize 2048, maxExportBatchSize 512,
+  // scheduledDelayMillis 1000.
+  const processor = new MongoBatchLogRecordProcessor({ exporter });
   const logger = new LoggerProvider({ processors: [processor] }).getLogger('app');
   const emit = (count: number) => {
     for (let i = 0; i < count; i++) logger.emit({ body: `record ${i}` });
