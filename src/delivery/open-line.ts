@@ -36,7 +36,6 @@ export class OpenLine {
     return (
       batch.operation === 'insert' &&
       batch.kind === this.kind &&
-      batch.operation === this.operation &&
       this.count + batch.documents.length <= MAX_LINE_DOCUMENTS
     );
   }
