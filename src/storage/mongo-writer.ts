@@ -4,8 +4,10 @@ import { InvalidOptionError } from '../errors';
 import { describeError, redactConnectionStringValue } from '../redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
 import { ensureCollectionIndexes } from './ensure-indexes';
+import { IdleRelease } from './idle-release';
 import { INDEXES } from './indexes';
 import { applyRetention, RetentionUnsupportedError } from './retention';
+import { UnreachableSignal } from './unreachable-signal';
 import { failedIndexes, isTransient } from './write-errors';
 
 export type CollectionKind = keyof CollectionNames;
@@ -21,10 +23,28 @@ export interface WriteOutcome {
 
 const log = componentLogger('writer');
 const APP_NAME = 'opentelemetry-exporter-mongodb';
+/**
+ * How long a client the writer made stays open with nothing to do. Short, because an open
+ * client keeps the process alive (see `IdleRelease`); a busy exporter writes far more often.
+ */
+export const IDLE_RELEASE_MS = 1000;
+
+/** How the writer holds its connection. */
+export interface WriterOptions {
+  /**
+   * Keep the client open between writes: for a server process (the gateway), which lives on
+   * anyway. Otherwise a client the writer made is closed after `IDLE_RELEASE_MS` without work.
+   * @default false
+   */
+  keepConnected?: boolean;
+}
 
 /**
  * The one module that talks to MongoDB: every insert, upsert and index creation.
- * Connects lazily on the first write; closes the client only if it created it.
+ * Connects lazily on the first write; closes the client only if it created it. A client it
+ * made is also closed when idle and reopened by the next write, so that it never keeps the
+ * process alive, and an operation fails at once when the driver learns that no server can be
+ * reached (refused, unknown host) instead of waiting out server selection.
  */
 export class MongoWriter {
   private readonly client: MongoClient;
@@ -34,6 +54,11 @@ export class MongoWriter {
   /** Known unreachable: a write failed transiently, or the heartbeat failed; until it answers. */
   private down = false;
   private connecting: Promise<void> | undefined;
+  /** The idle client being closed: a write waits for it before connecting again. */
+  private releasing: Promise<void> | undefined;
+  private closed = false;
+  private readonly unreachable: UnreachableSignal;
+  private readonly idle: IdleRelease | undefined;
   private readonly reachableListeners = new Set<() => void>();
   private readonly onHeartbeatFailed = () => {
     this.connected = false;
@@ -43,7 +68,7 @@ export class MongoWriter {
 
   private readonly options: ResolvedOptions;
 
-  constructor(options: ResolvedOptions) {
+  constructor(options: ResolvedOptions, writerOptions: WriterOptions = {}) {
     this.options = options;
     if (options.client) {
       this.client = options.client;
@@ -54,6 +79,12 @@ export class MongoWriter {
     }
     this.client.on('serverHeartbeatFailed', this.onHeartbeatFailed);
     this.client.on('serverHeartbeatSucceeded', this.onHeartbeatSucceeded);
+    this.unreachable = new UnreachableSignal(this.client);
+    // A client the application gave is the application's to keep open or close.
+    this.idle =
+      this.ownsClient && writerOptions.keepConnected !== true
+        ? new IdleRelease(() => this.releaseClient(), IDLE_RELEASE_MS)
+        : undefined;
   }
 
   /** Whether the last contact with the server succeeded. */
@@ -74,13 +105,11 @@ export class MongoWriter {
 
   /** Resolves once the server answers a ping; rejects with the driver's error otherwise. */
   async probe(): Promise<void> {
-    try {
+    await this.operation(async () => {
       await this.ready();
       await this.client.db(this.options.database).command({ ping: 1 });
-      this.noteSuccess();
-    } catch (error) {
-      throw this.noteFailure(error);
-    }
+    });
+    this.noteSuccess();
   }
 
   /**
@@ -91,16 +120,18 @@ export class MongoWriter {
   async insert(kind: CollectionKind, documents: readonly IdentifiedDocument[]): Promise<WriteOutcome> {
     if (documents.length === 0) return { written: 0, rejected: 0 };
     try {
-      await this.ready();
-      await Promise.all([
-        this.ensureIndexes(kind),
-        this.collection(kind).insertMany(documents as IdentifiedDocument[], { ordered: false }),
-      ]);
+      await this.operation(async () => {
+        await this.ready();
+        await Promise.all([
+          this.ensureIndexes(kind),
+          this.collection(kind).insertMany(documents as IdentifiedDocument[], { ordered: false }),
+        ]);
+      });
       this.noteSuccess();
       return { written: documents.length, rejected: 0 };
     } catch (error) {
       const failed = failedIndexes(error);
-      if (failed === undefined) throw this.noteFailure(error);
+      if (failed === undefined) throw error;
       this.noteSuccess();
       if (failed.length > 0) {
         log.warn(
@@ -117,24 +148,24 @@ export class MongoWriter {
     const operations: AnyBulkWriteOperation<IdentifiedDocument>[] = documents.map((document) => ({
       replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
     }));
-    try {
+    await this.operation(async () => {
       await this.ready();
       await Promise.all([
         this.ensureIndexes(kind),
         this.collection(kind).bulkWrite(operations, { ordered: false }),
       ]);
-      this.noteSuccess();
-      return { written: documents.length, rejected: 0 };
-    } catch (error) {
-      throw this.noteFailure(error);
-    }
+    });
+    this.noteSuccess();
+    return { written: documents.length, rejected: 0 };
   }
 
   /** Whether the server answers a `ping` now (the gateway's readiness). Never throws. */
   async ping(): Promise<boolean> {
     try {
-      await this.ready();
-      await this.client.db(this.options.database).command({ ping: 1 });
+      await this.operation(async () => {
+        await this.ready();
+        await this.client.db(this.options.database).command({ ping: 1 });
+      });
       this.connected = true;
       return true;
     } catch {
@@ -144,15 +175,28 @@ export class MongoWriter {
   }
 
   /**
+   * Closes a client this writer made if nothing is running on it, so that the process may end
+   * (the next write reconnects). Resolves once it is closed; at once when there is nothing to do.
+   */
+  releaseIfIdle(): Promise<void> {
+    if (this.idle && !this.idle.busy) this.releaseClient();
+    return this.releasing ?? Promise.resolve();
+  }
+
+  /**
    * Closes the client if this writer created it (a client given by the application is left
    * open); operations still waiting on it fail. Never rejects.
    */
   async close(): Promise<void> {
+    this.closed = true;
+    this.idle?.cancel();
+    this.unreachable.close();
     this.client.removeListener('serverHeartbeatFailed', this.onHeartbeatFailed);
     this.client.removeListener('serverHeartbeatSucceeded', this.onHeartbeatSucceeded);
     this.reachableListeners.clear();
     this.connected = false;
     if (!this.ownsClient) return;
+    await this.releasing;
     try {
       await this.client.close();
     } catch (error) {
@@ -171,16 +215,53 @@ export class MongoWriter {
    * is back; `connect()` reopens it, and is a no-op on a client that is already connected.
    */
   private ready(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    this.connecting ??= this.client
-      .connect()
-      .then(() => {
-        this.connected = true;
-      })
+    if (this.connected && !this.releasing) return Promise.resolve();
+    if (this.connecting) return this.connecting;
+    const connecting = (async () => {
+      await this.releasing;
+      await this.client.connect();
+      this.connected = true;
+    })().finally(() => {
+      if (this.connecting === connecting) this.connecting = undefined;
+    });
+    this.connecting = connecting;
+    return connecting;
+  }
+
+  /**
+   * Runs one operation on the client: ended early when no server can be reached, counted so
+   * that an idle client is released, and its failure noted. Rethrows the driver's error.
+   */
+  private async operation(work: () => Promise<void>): Promise<void> {
+    this.idle?.begin();
+    let failed = false;
+    try {
+      await this.unreachable.race(work());
+    } catch (error) {
+      // Some documents refused for good: the server answered.
+      if (failedIndexes(error) !== undefined) throw error;
+      failed = isTransient(error);
+      throw this.noteFailure(error);
+    } finally {
+      this.idle?.end(failed);
+    }
+  }
+
+  /** Closes the client this writer made; the next operation connects it again. */
+  private releaseClient(): void {
+    if (this.closed || this.releasing) return;
+    this.connected = false;
+    // A connection attempt still waiting on server selection ends with the close; the next
+    // operation starts a new one.
+    this.connecting = undefined;
+    this.releasing = this.client
+      .close()
+      .catch((error: unknown) => log.debug(`closing the idle MongoDB client failed: ${this.describe(error)}`))
       .finally(() => {
-        this.connecting = undefined;
+        this.releasing = undefined;
+        this.connected = false; // a heartbeat may have landed while it closed
+        this.unreachable.reset();
       });
-    return this.connecting;
   }
 
   private collection(kind: CollectionKind) {
