@@ -34,6 +34,8 @@ export interface DeliveryWriter {
 
 export interface DeliveryOptions {
   writer: DeliveryWriter;
+  /** Where the documents go (servers, database, collections): the spool replays only its own. */
+  destination: string;
   /** Undefined: no spool; a transient failure is retried until `retryDeadlineMs`, then lost. */
   spoolDir: string | undefined;
   spoolMaxBytes: number;
@@ -99,9 +101,14 @@ export class Delivery {
     this.spool =
       options.spoolDir === undefined
         ? undefined
-        : new DiskSpool(options.spoolDir, options.spoolMaxBytes, {
-            dropped: (documents, reason) => this.noteDropped('errors', documents, reason),
-          });
+        : new DiskSpool(
+            options.spoolDir,
+            options.spoolMaxBytes,
+            {
+              dropped: (documents, reason) => this.noteDropped('errors', documents, reason),
+            },
+            options.destination,
+          );
     this.stopListening = this.writer.onReachable(() => this.pause.wake());
     process.on('exit', this.spoolOnExit);
     if (this.spool && this.guard('errors', 'reading the spool', () => !this.spool!.isEmpty()))

@@ -121,6 +121,7 @@ function open(
   const delivery = new Delivery({
     writer,
     ...options,
+    destination,
     spoolStats: (kind) => {
       let first: StatsCounter | undefined;
       for (const lease of leases) {

@@ -9,6 +9,7 @@ import {
   statSync,
   unlinkSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { OpenLine } from './open-line';
 import { countSegmentDocuments, LineEncoder, parseSegment, type SpooledBatch } from './segment-format';
@@ -43,6 +44,8 @@ const processState = ((globalThis as Record<symbol, unknown>)[
 const claimedSegments = (processState.claimedSegments ??= new Set<string>());
 
 const SEGMENT_SUFFIX = '.ejsonl';
+/** A segment still being written: renamed to the bare `.ejsonl` name once closed. */
+const OPEN_SUFFIX = '.open';
 const CLAIM_SUFFIX = '.replay-';
 const MAX_SEGMENT_BYTES = 4 * 1024 * 1024;
 /** Appends are synchronous and never nested, so one encoder serves every spool of the process. */
@@ -50,15 +53,26 @@ const encoder = new LineEncoder();
 
 /**
  * An append-only disk queue of batches, as EJSON lines in segment files readable only by
- * the user. Each line is `count<TAB>kind<TAB>operation<TAB>EJSON array` and is fsynced
- * before `append` returns. Segments are named by creation time, so replay follows the
- * order of writing; a process only replays its own segments and those of processes that
- * are gone. Size is bounded: the oldest segments are dropped, and counted, to make room.
+ * the user. Each line is `count<TAB>kind<TAB>operation<TAB>EJSON array`; `append` fsyncs it
+ * before returning unless the caller asked to sync later (`sync: false`, `gather`).
+ *
+ * Segment names say when, by whom and for where: `<ms>-<pid>-<seq>-<destination key>.ejsonl`,
+ * with `.open` added while the segment is written. Replay follows the order of writing. A
+ * spool replays only segments of its own destination (a folder shared by several
+ * destinations never writes one's documents into another's database), and any closed segment
+ * of it, whoever wrote it: a process that shut its exporters down but lives on leaves its
+ * segments to the next process. An open segment whose writer is gone (a crash) is closed by
+ * the next spool that lists the folder. Segments of the first releases (no key in the name)
+ * are replayed by whichever destination finds them, once their writer is gone.
+ * Size is bounded for the whole folder: the oldest closed segments are dropped, and counted,
+ * to make room.
  */
 export class DiskSpool {
   readonly directory: string;
   private readonly maxBytes: number;
   private readonly events: SpoolEvents;
+  /** The destination's part of segment names (a hash: no host or database name on disk). */
+  private readonly key: string;
   private activePath: string | undefined;
   private activeFd: number | undefined;
   private activeBytes = 0;
@@ -67,10 +81,12 @@ export class DiskSpool {
   /** Bytes of the segments in the folder as last counted; undefined when a recount is due. */
   private knownBytes: number | undefined;
 
-  constructor(directory: string, maxBytes: number, events: SpoolEvents) {
+  /** `destination`: where the batches go (servers, database, collections), without credentials. */
+  constructor(directory: string, maxBytes: number, events: SpoolEvents, destination: string) {
     this.directory = directory;
     this.maxBytes = maxBytes;
     this.events = events;
+    this.key = destinationKey(destination);
   }
 
   /** True when no segment, of this process or a finished one, waits to be replayed. */
@@ -123,7 +139,10 @@ export class DiskSpool {
       fsyncSync(this.activeFd);
       closeSync(this.activeFd);
     }
-    if (this.activePath !== undefined) processState.activeSegments.delete(this.activePath);
+    if (this.activePath !== undefined) {
+      renameSync(this.activePath, this.activePath.slice(0, -OPEN_SUFFIX.length));
+      processState.activeSegments.delete(this.activePath);
+    }
     this.activeFd = undefined;
     this.activePath = undefined;
     this.activeBytes = 0;
@@ -189,7 +208,11 @@ export class DiskSpool {
     this.rotate();
   }
 
-  /** Replayable segment names, oldest first: closed ones, and claims left by dead processes. */
+  /**
+   * Segment names this spool may replay, oldest first: the closed segments of its destination,
+   * open ones and claims left by dead processes (closed or given back first), and segments of
+   * the first releases once their writer is gone.
+   */
   private segments(): string[] {
     let names: string[];
     try {
@@ -202,7 +225,17 @@ export class DiskSpool {
       const path = join(this.directory, name);
       if (processState.activeSegments.has(path) || claimedSegments.has(path)) continue;
       if (name.endsWith(SEGMENT_SUFFIX)) {
-        if (!isAlive(ownerPid(name))) replayable.push(name);
+        const key = keyOf(name);
+        if (key === this.key || (key === undefined && !isAlive(ownerPid(name)))) replayable.push(name);
+      } else if (name.endsWith(SEGMENT_SUFFIX + OPEN_SUFFIX)) {
+        if (isAlive(ownerPid(name))) continue;
+        const closed = name.slice(0, -OPEN_SUFFIX.length);
+        try {
+          renameSync(path, join(this.directory, closed)); // its writer crashed: close it for its owner
+        } catch {
+          continue; // closed by another process in the meantime
+        }
+        if (keyOf(closed) === this.key) replayable.push(closed);
       } else if (
         name.includes(CLAIM_SUFFIX) &&
         !isAlive(Number(name.slice(name.lastIndexOf(CLAIM_SUFFIX) + CLAIM_SUFFIX.length)))
@@ -210,7 +243,8 @@ export class DiskSpool {
         const original = name.slice(0, name.lastIndexOf(CLAIM_SUFFIX));
         try {
           renameSync(join(this.directory, name), join(this.directory, original));
-          replayable.push(original);
+          const key = keyOf(original);
+          if (key === undefined || key === this.key) replayable.push(original);
         } catch {
           // Reclaimed by another process in the meantime.
         }
@@ -250,7 +284,7 @@ export class DiskSpool {
     this.rotate();
     mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     const sequence = String(processState.sequence++).padStart(6, '0');
-    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${sequence}${SEGMENT_SUFFIX}`;
+    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${sequence}-${this.key}${SEGMENT_SUFFIX}${OPEN_SUFFIX}`;
     this.activePath = join(this.directory, name);
     processState.activeSegments.add(this.activePath);
     this.activeFd = openSync(this.activePath, 'a', 0o600);
@@ -289,19 +323,25 @@ export class DiskSpool {
     return dropped;
   }
 
+  /** Closed segments of every destination: what may be dropped to make room. */
   private allSegmentsOldestFirst(): string[] {
+    return this.listed((name) => name.endsWith(SEGMENT_SUFFIX));
+  }
+
+  private listed(keep: (name: string) => boolean): string[] {
     try {
-      return readdirSync(this.directory)
-        .filter((name) => name.endsWith(SEGMENT_SUFFIX))
-        .sort();
+      return readdirSync(this.directory).filter(keep).sort();
     } catch {
       return [];
     }
   }
 
+  /** Bytes of the folder's segments, open ones included (this spool's and other processes'). */
   private sizeOfSegments(): number {
     let total = 0;
-    for (const name of this.allSegmentsOldestFirst()) {
+    const counted = (name: string) =>
+      name.endsWith(SEGMENT_SUFFIX) || name.endsWith(SEGMENT_SUFFIX + OPEN_SUFFIX);
+    for (const name of this.listed(counted)) {
       try {
         total += statSync(join(this.directory, name)).size;
       } catch {
@@ -319,6 +359,17 @@ export function spooledBytes(batch: SpooledBatch): number {
 
 function ownerPid(segmentName: string): number {
   return Number(segmentName.split('-')[1]);
+}
+
+/** The destination key in a segment's name; undefined in names of the first releases. */
+function keyOf(segmentName: string): string | undefined {
+  return KEY_IN_NAME.exec(segmentName)?.[1];
+}
+const KEY_IN_NAME = /-([0-9a-f]{12})\.ejsonl$/;
+
+/** 12 hex digits of the destination's SHA-256: tells destinations apart without naming them. */
+export function destinationKey(destination: string): string {
+  return createHash('sha256').update(destination).digest('hex').slice(0, 12);
 }
 
 function isAlive(pid: number): boolean {

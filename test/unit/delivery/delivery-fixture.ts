@@ -38,6 +38,7 @@ export function setup(
   const spoolDir = options.spoolDir ?? join(root, 'spool');
   const delivery = new Delivery({
     writer,
+    destination: 'test-destination',
     spoolDir: options.spool === false ? undefined : spoolDir,
     spoolMaxBytes: options.spoolMaxBytes ?? 10 * 1024 * 1024,
     retryDeadlineMs: options.retryDeadlineMs ?? 10_000,

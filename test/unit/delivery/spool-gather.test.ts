@@ -25,7 +25,7 @@ function newSpool(maxBytes = 100 * 1024 * 1024) {
   const root = mkdtempSync(join(tmpdir(), 'spool-gather-'));
   roots.push(root);
   const directory = join(root, 'spool');
-  const spool = new DiskSpool(directory, maxBytes, { dropped: () => undefined });
+  const spool = new DiskSpool(directory, maxBytes, { dropped: () => undefined }, 'test-destination');
   /** The lines on disk, as `count kind operation`. */
   const lines = () =>
     (existsSync(directory) ? readdirSync(directory) : [])

@@ -21,9 +21,14 @@ function newSpool(maxBytes = 1024 * 1024) {
   const root = mkdtempSync(join(tmpdir(), 'spool-unit-'));
   dirs.push(root);
   const dropped: { documents: number; reason: string }[] = [];
-  const spool = new DiskSpool(join(root, 'spool'), maxBytes, {
-    dropped: (documents, reason) => dropped.push({ documents, reason }),
-  });
+  const spool = new DiskSpool(
+    join(root, 'spool'),
+    maxBytes,
+    {
+      dropped: (documents, reason) => dropped.push({ documents, reason }),
+    },
+    'test-destination',
+  );
   return { spool, dropped, directory: join(root, 'spool') };
 }
 
@@ -118,7 +123,7 @@ describe('DiskSpool', () => {
 
   it('never claims a segment another spool of this process is still writing (shared folder)', () => {
     const { spool: logs, directory } = newSpool();
-    const metrics = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined });
+    const metrics = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }, 'test-destination');
     logs.append(batch('still-open'));
     metrics.append(batch('metrics'));
     expect(drain(metrics).map((b) => b.documents[0]!._id)).toEqual(['metrics-0']);
@@ -126,20 +131,61 @@ describe('DiskSpool', () => {
     expect(drain(logs).map((b) => b.documents[0]!._id)).toEqual(['still-open-0', 'more-0']);
   });
 
-  it('replays segments left by a process that is gone, and leaves those of a live process alone', () => {
+  it('replays a closed segment of its destination whoever wrote it, even a process still alive', () => {
     const { spool, directory } = newSpool();
     spool.append(batch('mine'));
     spool.rotate();
     const [mine] = readdirSync(directory);
-    // A segment of a dead process (pid 2^22+7 is beyond Linux's pid range) and one of a live one (pid 1).
-    writeFileSync(
-      join(directory, mine!.replace(`-${process.pid}-`, '-4194311-')),
-      `1\terrors\tinsert\t[{"_id":"dead"}]\n`,
-    );
+    // pid 1 is alive: a process that shut its exporters down and lives on.
     renameSync(join(directory, mine!), join(directory, mine!.replace(`-${process.pid}-`, '-1-')));
-    const replayed = drain(spool).map((b) => b.documents[0]!._id);
-    expect(replayed).toEqual(['dead']);
-    expect(readdirSync(directory)).toHaveLength(1);
+    expect(drain(spool).map((b) => b.documents[0]!._id)).toEqual(['mine-0']);
+    expect(readdirSync(directory)).toEqual([]);
+  });
+
+  it('leaves an open segment of a live process alone, and closes and replays one of a dead process', () => {
+    const { spool, directory } = newSpool();
+    spool.append(batch('open'));
+    const [open] = readdirSync(directory);
+    expect(open).toMatch(/\.ejsonl\.open$/);
+    // A copy written by a live process (pid 1) and one by a dead process (2^22+7, beyond Linux's pids).
+    const line = `1\terrors\tinsert\t[{"_id":"dead"}]\n`;
+    writeFileSync(
+      join(directory, open!.replace(`-${process.pid}-`, '-1-')),
+      `1\terrors\tinsert\t[{"_id":"live"}]\n`,
+    );
+    writeFileSync(join(directory, open!.replace(`-${process.pid}-`, `-${DEAD_PID}-`)), line);
+    const other = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }, 'test-destination');
+    expect(drain(other).map((b) => b.documents[0]!._id)).toEqual(['dead']);
+    expect(readdirSync(directory).filter((name) => name.includes('-1-'))).toHaveLength(1);
+    spool.close();
+  });
+
+  it("never replays another destination's segments, and leaves them in the folder", () => {
+    const { spool, directory } = newSpool();
+    const other = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }, 'other-destination');
+    other.append(batch('theirs'));
+    other.rotate();
+    spool.append(batch('ours'));
+    spool.rotate();
+    expect(spool.isEmpty()).toBe(false);
+    expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['ours']);
+    expect(spool.isEmpty()).toBe(true);
+    expect(other.isEmpty()).toBe(false);
+    expect(drain(other).map((b) => b.documents[0]!.label)).toEqual(['theirs']);
+  });
+
+  it('replays a segment of the first releases (no destination in its name) from any destination, once its writer is gone', () => {
+    const { spool, directory } = newSpool();
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(
+      join(directory, `000000000000001-${DEAD_PID}-000000.ejsonl`),
+      '1\terrors\tinsert\t[{"_id":"old"}]\n',
+    );
+    writeFileSync(
+      join(directory, '000000000000002-1-000000.ejsonl'),
+      '1\terrors\tinsert\t[{"_id":"live"}]\n',
+    );
+    expect(drain(spool).map((b) => b.documents[0]!._id)).toEqual(['old']);
   });
 });
 
@@ -163,7 +209,7 @@ describe('DiskSpool.fits', () => {
     spool.append(batch('old', 20));
     spool.close();
     const size = readdirSync(directory).reduce((sum, name) => sum + statSync(join(directory, name)).size, 0);
-    const fresh = new DiskSpool(directory, 4096, { dropped: () => undefined });
+    const fresh = new DiskSpool(directory, 4096, { dropped: () => undefined }, 'test-destination');
     expect(fresh.fits(4096 - size)).toBe(true);
     expect(fresh.fits(4096 - size + 1)).toBe(false);
   });
@@ -182,7 +228,7 @@ describe('DiskSpool segments', () => {
     spool.append(batch('b'));
     spool.rotate();
     const [first, second] = names(directory);
-    expect(first).toMatch(new RegExp(`^\\d{15}-${process.pid}-\\d{6}\\.ejsonl$`));
+    expect(first).toMatch(new RegExp(`^\\d{15}-${process.pid}-\\d{6}-[0-9a-f]{12}\\.ejsonl$`));
     expect(Number(second!.split('-')[2]!.slice(0, 6))).toBe(Number(first!.split('-')[2]!.slice(0, 6)) + 1);
     expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['a', 'b']);
   });
@@ -296,7 +342,7 @@ describe('DiskSpool segments', () => {
 
   it('does not hand a segment claimed by this process to another spool of this process', () => {
     const { spool, directory } = newSpool();
-    const other = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined });
+    const other = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }, 'test-destination');
     spool.append(batch('a'));
     spool.rotate();
     const claimed = spool.claimOldest()!;
@@ -466,7 +512,7 @@ describe('DiskSpool when full', () => {
       spool.append(batch(label));
       spool.rotate();
     }
-    const other = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }); // another process's limit
+    const other = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }, 'test-destination'); // another process's limit
     other.append(batch('c'));
     other.rotate();
     spool.append(batch('d')); // its own count: 3 batches; the folder: 4
@@ -480,7 +526,7 @@ describe('DiskSpool when full', () => {
     spool.append(batch('a'));
     spool.append(batch('b'));
     spool.rotate();
-    const other = new DiskSpool(directory, one * 2, { dropped: () => undefined });
+    const other = new DiskSpool(directory, one * 2, { dropped: () => undefined }, 'test-destination');
     other.complete(other.claimOldest()!); // replayed by another spool: this one's count is stale
     spool.append(batch('c'));
     expect(dropped).toEqual([]);
@@ -507,7 +553,7 @@ describe('DiskSpool with a folder it cannot use', () => {
     dirs.push(root);
     const file = join(root, 'a-file');
     writeFileSync(file, 'not a folder');
-    return new DiskSpool(join(file, 'spool'), 1024 * 1024, { dropped: () => undefined });
+    return new DiskSpool(join(file, 'spool'), 1024 * 1024, { dropped: () => undefined }, 'test-destination');
   }
 
   it('throws from append, so that the caller counts the batch as failed', () => {
@@ -527,7 +573,7 @@ describe('DiskSpool with a folder it cannot use', () => {
     const root = mkdtempSync(join(tmpdir(), 'spool-unit-'));
     dirs.push(root);
     const directory = join(root, 'a', 'b', 'spool');
-    const spool = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined });
+    const spool = new DiskSpool(directory, 1024 * 1024, { dropped: () => undefined }, 'test-destination');
     expect(spool.isEmpty()).toBe(true);
     spool.append(batch('a'));
     expect(drain(spool).map((b) => b.documents[0]!.label)).toEqual(['a']);
