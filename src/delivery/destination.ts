@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { componentLogger } from '../diag';
 import { InvalidOptionError } from '../errors';
 import { StatsCounter } from '../stats';
-import { type CollectionKind, MongoWriter } from '../storage/mongo-writer';
+import { type CollectionKind, MongoWriter, type WriterOptions } from '../storage/mongo-writer';
 import type { ResolvedOptions } from '../types';
 import { Delivery } from './delivery';
 import { destinationOf } from './spool-location';
@@ -53,6 +53,7 @@ export function acquireDestination(
   options: ResolvedOptions,
   kinds: readonly CollectionKind[],
   stats: StatsCounter,
+  writerOptions: WriterOptions = {},
 ): DestinationLease {
   const folder = options.spoolDir === undefined ? undefined : resolve(options.spoolDir);
   const destination = destinationOf(
@@ -75,7 +76,7 @@ export function acquireDestination(
     if (candidate.fingerprint === fingerprint) shared = candidate;
   }
   if (!shared) {
-    shared = open(options, folder, destination, fingerprint);
+    shared = open(options, folder, destination, fingerprint, writerOptions);
     registry.add(shared);
   }
   const lease = { kinds, stats };
@@ -114,8 +115,9 @@ function open(
   folder: string | undefined,
   destination: string,
   fingerprint: string,
+  writerOptions: WriterOptions,
 ): Shared {
-  const writer = new MongoWriter(options);
+  const writer = new MongoWriter(options, writerOptions);
   const leases: Shared['leases'] = new Set();
   const detached = new StatsCounter();
   const delivery = new Delivery({

@@ -21,7 +21,10 @@ export class GatewayStorage {
 
   constructor(options: ResolvedOptions, maxPendingRecords: number) {
     this.maxPendingRecords = maxPendingRecords;
-    this.destination = acquireDestination(options, ['errors', 'audit', 'metrics'], this.stats);
+    // A server lives on anyway: its connection stays open between requests.
+    this.destination = acquireDestination(options, ['errors', 'audit', 'metrics'], this.stats, {
+      keepConnected: true,
+    });
   }
 
   get writer(): MongoWriter {
@@ -57,17 +60,14 @@ export class GatewayStorage {
     documents: IdentifiedDocument[],
   ): Promise<void> {
     if (documents.length === 0) return;
-    // Down, new batches go to the spool; one that does not fit would make it drop older batches
-    // already answered with 200, so this one is refused instead (the client retries it).
-    const delivery = this.destination.delivery;
-    if (this.writer.isDown && delivery.spools && !delivery.spoolFits({ kind, operation, documents })) {
-      throw new GatewayRequestError(
-        503,
-        `the database is unreachable and the spool is full; retry later`,
-        RETRY_AFTER_SECONDS,
-      );
+    // A batch that would make a full spool drop older batches, already answered with 200, is
+    // refused instead: the client retries it.
+    const result = await this.destination.delivery.deliver(kind, operation, documents, this.stats, {
+      refuseWhenSpoolFull: true,
+    });
+    if (result.code === 'refused') {
+      throw new GatewayRequestError(503, `${result.reason}; retry later`, RETRY_AFTER_SECONDS);
     }
-    const result = await this.destination.delivery.deliver(kind, operation, documents, this.stats);
     if (result.code === 'failed') {
       throw new GatewayRequestError(
         503,

@@ -1,5 +1,5 @@
 import { MongoNetworkError, MongoServerError } from 'mongodb';
-import type { DeliveryWriter } from '../../../src/delivery/delivery';
+import type { DeliveryWriter } from '../../../src/delivery/retrying-writer';
 import type { CollectionKind, IdentifiedDocument, WriteOutcome } from '../../../src/storage/mongo-writer';
 
 /**
@@ -40,6 +40,13 @@ export class WriterDouble implements DeliveryWriter {
     this.probes++;
     if (!this.reachable) throw transientError();
     this.up();
+  }
+
+  /** Calls to `releaseIfIdle`: the replay letting the process end between rounds. */
+  releases = 0;
+
+  async releaseIfIdle(): Promise<void> {
+    this.releases++;
   }
 
   onReachable(listener: () => void): () => void {
