@@ -50,7 +50,9 @@ export class MongoWriter {
   private readonly client: MongoClient;
   private readonly ownsClient: boolean;
   private readonly indexesReady = new Map<CollectionKind, Promise<void>>();
+  /** The client is open and was seen to answer: an operation needs no `connect()` first. */
   private connected = false;
+  private lastContactSucceeded = false;
   /** Known unreachable: a write failed transiently, or the heartbeat failed; until it answers. */
   private down = false;
   private connecting: Promise<void> | undefined;
@@ -62,6 +64,7 @@ export class MongoWriter {
   private readonly reachableListeners = new Set<() => void>();
   private readonly onHeartbeatFailed = () => {
     this.connected = false;
+    this.lastContactSucceeded = false;
     this.down = true;
   };
   private readonly onHeartbeatSucceeded = () => this.noteSuccess();
@@ -87,9 +90,9 @@ export class MongoWriter {
         : undefined;
   }
 
-  /** Whether the last contact with the server succeeded. */
+  /** Whether the last contact with the server succeeded (an idle client may be closed meanwhile). */
   get isConnected(): boolean {
-    return this.connected;
+    return this.lastContactSucceeded;
   }
 
   /** True once a write or the driver's heartbeat failed, until the server answers again. */
@@ -167,9 +170,11 @@ export class MongoWriter {
         await this.client.db(this.options.database).command({ ping: 1 });
       });
       this.connected = true;
+      this.lastContactSucceeded = true;
       return true;
     } catch {
       this.connected = false;
+      this.lastContactSucceeded = false;
       return false;
     }
   }
@@ -195,6 +200,7 @@ export class MongoWriter {
     this.client.removeListener('serverHeartbeatSucceeded', this.onHeartbeatSucceeded);
     this.reachableListeners.clear();
     this.connected = false;
+    this.lastContactSucceeded = false;
     if (!this.ownsClient) return;
     await this.releasing;
     try {
@@ -277,12 +283,14 @@ export class MongoWriter {
   /** Marks the writer disconnected and hands the driver's error back; callers describe it with `describe()`. */
   private noteFailure(error: unknown): unknown {
     this.connected = false;
+    this.lastContactSucceeded = false;
     if (isTransient(error)) this.down = true;
     return error;
   }
 
   private noteSuccess(): void {
     this.connected = true;
+    this.lastContactSucceeded = true;
     if (!this.down) return;
     this.down = false;
     for (const listener of this.reachableListeners) {

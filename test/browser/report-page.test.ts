@@ -10,7 +10,11 @@ import { seedFleet } from '../cli/support/seed-fleet';
 import { blockNetwork, chartsOf, launchChromium } from '../support/chromium';
 import { useTestDatabase } from '../support/database';
 
-const IMAGES = join(import.meta.dirname, '..', '..', 'docs', 'images');
+// The docs' screenshots are rewritten only on request (UPDATE_DOC_IMAGES=1): a test run must not
+// change committed files.
+const IMAGES = process.env.UPDATE_DOC_IMAGES
+  ? join(import.meta.dirname, '..', '..', 'docs', 'images')
+  : mkdtempSync(join(tmpdir(), 'report-images-'));
 const CHART_TITLES = [
   'Error occurrences over time, largest groups',
   'Audit events per action',

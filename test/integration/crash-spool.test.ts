@@ -47,7 +47,7 @@ async function crashWhileDownThenRestart(
   try {
     server.stop();
     const crashed = await runFixture(...crash(uri, spoolDir));
-    const spoolFilesAfterCrash = readdirSync(spoolDir).filter((name) => name.endsWith('.ejsonl'));
+    const spoolFilesAfterCrash = readdirSync(spoolDir).filter((name) => name.includes('.ejsonl'));
     server.start();
     const restarted = await runFixture('spool-writer.ts', ['0', 'restart'], {
       TEST_TARGET_URI: uri,

@@ -41,7 +41,7 @@ function expectAccountsBalance(runs: AppRun[]): void {
 /** Error documents in the complete lines of the spool's segments (a line cut short by a kill is not). */
 function spooledErrorDocuments(dir: string): number {
   let documents = 0;
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.ejsonl'))) {
+  for (const name of readdirSync(dir).filter((n) => /\.ejsonl(\.open)?$/.test(n))) {
     const lines = readFileSync(join(dir, name), 'utf8').split('\n').slice(0, -1);
     for (const line of lines) {
       const [count, kind] = line.split('\t', 2);

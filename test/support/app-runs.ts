@@ -68,7 +68,7 @@ export function spoolFiles(dir: string): { segments: string[]; claims: string[] 
     // no folder: nothing spooled
   }
   return {
-    segments: names.filter((name) => name.endsWith('.ejsonl')),
+    segments: names.filter((name) => /\.ejsonl(\.open)?$/.test(name)),
     claims: names.filter((name) => name.includes('.replay-')),
   };
 }
