@@ -57,6 +57,19 @@ describe('LineEncoder and parseSegment', () => {
     expect(replayed).toEqual(EJSON.parse(EJSON.stringify(original, { relaxed: false }), { relaxed: true }));
   });
 
+  it('reads lines of the first releases (EJSON.stringify, relaxed or canonical) as EJSON.parse does', () => {
+    const original = {
+      _id: 'id-3',
+      timestamp: new Date(1_700_000_000_123),
+      nested: [{ when: new Date(-1) }, { n: 1.5, big: Long.fromString('9007199254740993') }],
+    };
+    for (const relaxed of [true, false]) {
+      const payload = EJSON.stringify([original], { relaxed });
+      const { batches } = parseSegment(`1\terrors\tinsert\t${payload}\n`);
+      expect(batches[0]!.documents).toEqual(EJSON.parse(payload, { relaxed: true }));
+    }
+  });
+
   it('writes one line per batch with the count, kind and operation first', () => {
     const encoder = new LineEncoder();
     const batch: SpooledBatch = {

@@ -1,0 +1,214 @@
+// What users run, next to the raw driver: client CPU per stored record and records/s, each
+// contender in a fresh process, side by side in one run (pairs in rotating order; medians).
+// - setupTelemetry(): its defaults (queue, batch, delay, spool, storm guard), as an application
+//   gets them; every record is a distinct bug (its own error.fingerprint), so the storm guard
+//   folds none.
+// - exporter alone: MongoLogRecordExporter behind MongoBatchLogRecordProcessor, both with defaults.
+// - raw driver: insertMany of the same documents (built before the clock starts), 512 at a time,
+//   the processor's default batch size.
+// Records are fed in chunks of 2,048 (the default queue) with one event-loop turn between chunks.
+// The span ends when counting the database finds all N; CPU is the child's user + system time.
+// Run: BENCH_MONGODB_URI=mongodb://... node bench/composed-cpu.ts [--records N] [--rounds R] [--quick]
+import { execFileSync } from 'node:child_process';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { MongoClient } from 'mongodb';
+import {
+  MongoBatchLogRecordProcessor,
+  MongoLogRecordExporter,
+  setupTelemetry,
+} from 'opentelemetry-exporter-mongodb';
+import { loadInternals } from './internals.ts';
+import {
+  BENCH_RESOURCE,
+  benchUri,
+  countDocuments,
+  dropDatabase,
+  errorLogRecord,
+  fixed,
+  integer,
+  median,
+  note,
+  parseArgs,
+  printTable,
+  sleep,
+  temporaryDir,
+} from './support.ts';
+
+const CHUNK = 2048;
+const RAW_BATCH = 512;
+const CONTENDERS = [
+  'setupTelemetry() defaults',
+  'exporter alone (defaults)',
+  'raw driver insertMany',
+] as const;
+type Contender = (typeof CONTENDERS)[number];
+
+interface Outcome {
+  cpuMicros: number;
+  seconds: number;
+  spilled: number;
+}
+
+/** Record `i`, a distinct bug: its own fingerprint, so that the storm guard folds nothing. */
+function distinctRecord(i: number) {
+  const record = errorLogRecord(i);
+  return { ...record, attributes: { ...record.attributes, 'error.fingerprint': `bench-${i}` } };
+}
+
+async function waitForAll(uri: string, database: string, n: number): Promise<number> {
+  const deadline = Date.now() + 600_000; // a guard, not a measure
+  for (;;) {
+    const found = await countDocuments(uri, database, 'errors');
+    if (found >= n) return performance.now();
+    if (Date.now() > deadline) throw new Error(`${database}: ${found} of ${n} documents after 10 min`);
+    await sleep(100);
+  }
+}
+
+async function feed(emit: (i: number) => void, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    emit(i);
+    if (i % CHUNK === CHUNK - 1) await nextTurn();
+  }
+}
+
+/** One contender in this process: prints its outcome as JSON. */
+async function child(contender: Contender, uri: string, database: string, n: number): Promise<void> {
+  const spool = temporaryDir('composed-cpu-spool');
+  let outcome: Outcome;
+  if (contender === 'raw driver insertMany') {
+    const { transform, bsonSafe, id, resourceFields, indexes } = await loadInternals();
+    const records: ReadableLogRecord[] = [];
+    const provider = new LoggerProvider({
+      resource: BENCH_RESOURCE,
+      processors: [
+        {
+          onEmit: (r: ReadableLogRecord) => void records.push(r),
+          forceFlush: async () => {},
+          shutdown: async () => {},
+        },
+      ],
+    });
+    const logger = provider.getLogger('mathbank.questoes');
+    for (let i = 0; i < n; i++) logger.emit(distinctRecord(i));
+    const nextId = id.createIdSource();
+    const report = new bsonSafe.SanitizeReport();
+    const fields = resourceFields.resourceFields(BENCH_RESOURCE);
+    const documents = records.map((record) =>
+      transform.toErrorDocument(record, {
+        id: nextId(),
+        fields,
+        report,
+        limits: bsonSafe.DEFAULT_SANITIZE_LIMITS,
+      }),
+    );
+    const client = new MongoClient(uri);
+    const collection = client.db(database).collection<{ _id: string }>('errors');
+    await collection.createIndexes([...indexes.INDEXES.errors]);
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (let offset = 0; offset < n; offset += RAW_BATCH) {
+      await collection.insertMany(documents.slice(offset, offset + RAW_BATCH), { ordered: false });
+    }
+    const end = await waitForAll(uri, database, n);
+    const used = process.cpuUsage(cpu);
+    outcome = { cpuMicros: used.user + used.system, seconds: (end - started) / 1000, spilled: 0 };
+    await client.close();
+  } else if (contender === 'setupTelemetry() defaults') {
+    const telemetry = await setupTelemetry({
+      connectionString: uri,
+      database,
+      spoolDir: spool.path,
+      serviceName: 'bench',
+      metricsEnabled: false,
+      installGlobalHandlers: false,
+    });
+    const logger = telemetry.loggerProvider.getLogger('mathbank.questoes');
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await feed((i) => logger.emit(distinctRecord(i)), n);
+    const end = await waitForAll(uri, database, n);
+    const used = process.cpuUsage(cpu);
+    outcome = {
+      cpuMicros: used.user + used.system,
+      seconds: (end - started) / 1000,
+      spilled: telemetry.getStats('logs').spilled,
+    };
+    await telemetry.shutdown();
+  } else {
+    const exporter = new MongoLogRecordExporter({ connectionString: uri, database, spoolDir: spool.path });
+    const processor = new MongoBatchLogRecordProcessor({ exporter });
+    const provider = new LoggerProvider({ resource: BENCH_RESOURCE, processors: [processor] });
+    const logger = provider.getLogger('mathbank.questoes');
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await feed((i) => logger.emit(distinctRecord(i)), n);
+    const end = await waitForAll(uri, database, n);
+    const used = process.cpuUsage(cpu);
+    outcome = {
+      cpuMicros: used.user + used.system,
+      seconds: (end - started) / 1000,
+      spilled: processor.getStats().spilled,
+    };
+    await provider.shutdown();
+  }
+  spool.remove();
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+}
+
+const childIndex = process.argv.indexOf('--child');
+if (childIndex >= 0) {
+  const [contender, uri, database, n] = process.argv.slice(childIndex + 1);
+  await child(contender as Contender, uri!, database!, Number(n));
+} else {
+  const args = parseArgs('Client CPU per stored record, what users run', {
+    records: 30_000,
+    quickRecords: 5_000,
+    rounds: 3,
+  });
+  const uri = benchUri();
+  const results = new Map<Contender, Outcome[]>(CONTENDERS.map((name) => [name, []]));
+  note(
+    `composed-cpu: ${integer(args.records)} distinct error records per contender, ${args.rounds} round(s), each in its own process`,
+  );
+  for (let round = 0; round < args.rounds; round++) {
+    for (let k = 0; k < CONTENDERS.length; k++) {
+      const contender = CONTENDERS[(k + round) % CONTENDERS.length]!;
+      const database = `bench_cpu_${Date.now().toString(36)}_${k}`;
+      const output = execFileSync(
+        process.execPath,
+        [import.meta.filename, '--child', contender, uri, database, String(args.records)],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const outcome = JSON.parse(output.trim().split('\n').at(-1)!) as Outcome;
+      results.get(contender)!.push(outcome);
+      note(
+        `  ${contender}: ${fixed(outcome.cpuMicros / args.records, 1)} µs/record, ${fixed(outcome.seconds, 1)} s, ${integer(outcome.spilled)} spilled`,
+      );
+      await dropDatabase(uri, database);
+    }
+  }
+  const cpuOf = (name: Contender) => median(results.get(name)!.map((o) => o.cpuMicros / args.records));
+  const rateOf = (name: Contender) => median(results.get(name)!.map((o) => args.records / o.seconds));
+  const raw = 'raw driver insertMany' as const;
+  printTable(
+    `Client CPU per stored record: what users run (${integer(args.records)} distinct errors, ${args.rounds} round(s), medians)`,
+    [
+      'contender',
+      'client CPU per stored record (median)',
+      'CPU ÷ raw',
+      'records/s (median)',
+      'rate ÷ raw',
+      'spilled (median)',
+    ],
+    CONTENDERS.map((name) => [
+      name,
+      `${fixed(cpuOf(name), 1)} µs`,
+      `${fixed(cpuOf(name) / cpuOf(raw))}×`,
+      integer(rateOf(name)),
+      `${fixed(rateOf(name) / rateOf(raw))}×`,
+      integer(median(results.get(name)!.map((o) => o.spilled))),
+    ]),
+  );
+}
