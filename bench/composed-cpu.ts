@@ -9,7 +9,9 @@
 // Records are fed in chunks of 2,048 (the default queue) with one event-loop turn between chunks.
 // The span ends when counting the database finds all N; CPU is the child's user + system time.
 // Run: BENCH_MONGODB_URI=mongodb://... node bench/composed-cpu.ts [--records N] [--rounds R] [--quick]
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { MongoClient } from 'mongodb';
@@ -33,6 +35,7 @@ import {
   printTable,
   sleep,
   temporaryDir,
+  unreachableUri,
 } from './support.ts';
 
 const CHUNK = 2048;
@@ -43,6 +46,9 @@ const CONTENDERS = [
   'raw driver insertMany',
 ] as const;
 type Contender = (typeof CONTENDERS)[number];
+/** The two runs of the replay measure: one spools everything (server refused), the next replays it. */
+const SPOOL_RUN = 'spool run (server refused)';
+const REPLAY_RUN = 'replay at the next start';
 
 interface Outcome {
   cpuMicros: number;
@@ -70,6 +76,78 @@ async function feed(emit: (i: number) => void, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     emit(i);
     if (i % CHUNK === CHUNK - 1) await nextTurn();
+  }
+}
+
+/**
+ * The replay measure's runs, setupTelemetry() defaults on one spool folder: the first with the
+ * server refused (everything goes to the spool; the application ends by itself), the second with
+ * it back, from its start until counting finds all N: the replay's rate and CPU.
+ */
+async function replayChild(
+  run: string,
+  uri: string,
+  database: string,
+  n: number,
+  spoolDir: string,
+): Promise<void> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const telemetry = await setupTelemetry({
+    connectionString: uri,
+    database,
+    spoolDir,
+    spoolMaxBytes: 1024 * 1024 * 1024, // room for all N: the measure is the replay, not the bound
+    serviceName: 'bench',
+    metricsEnabled: false,
+    installGlobalHandlers: false,
+  });
+  if (run === SPOOL_RUN) {
+    const logger = telemetry.loggerProvider.getLogger('mathbank.questoes');
+    await feed((i) => logger.emit(distinctRecord(i)), n);
+    return; // no shutdown(): the application just ends
+  }
+  const end = await waitForAll(uri, database, n);
+  const used = process.cpuUsage(cpu);
+  const outcome: Outcome = {
+    cpuMicros: used.user + used.system,
+    seconds: (end - started) / 1000,
+    spilled: 0,
+  };
+  await telemetry.shutdown();
+  process.stdout.write(`${JSON.stringify(outcome)}\n`);
+}
+
+/** The replay measure from the parent: a relay on a port that is closed during the first run. */
+async function measureReplay(uri: string, n: number): Promise<Outcome> {
+  const target = new URL(uri.replace('mongodb:', 'http:'));
+  const port = new URL((await unreachableUri()).replace('mongodb:', 'http:')).port;
+  const relayedUri = uri.replace(target.host, `127.0.0.1:${port}`);
+  const database = `bench_replay_${Date.now().toString(36)}`;
+  const spool = temporaryDir('composed-cpu-replay');
+  const run = (name: string) =>
+    execFileSync(
+      process.execPath,
+      [import.meta.filename, '--replay-child', name, relayedUri, database, String(n), spool.path],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+  run(SPOOL_RUN);
+  const relay = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('tcp-proxy.ts', import.meta.url)), port, target.hostname, target.port || '27017'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await once(relay.stdout!, 'data');
+    const output = run(REPLAY_RUN);
+    return JSON.parse(output.trim().split('\n').at(-1)!) as Outcome;
+  } finally {
+    relay.kill();
+    spool.remove();
+    await dropDatabase(uri, database);
   }
 }
 
@@ -158,7 +236,11 @@ async function child(contender: Contender, uri: string, database: string, n: num
 }
 
 const childIndex = process.argv.indexOf('--child');
-if (childIndex >= 0) {
+const replayIndex = process.argv.indexOf('--replay-child');
+if (replayIndex >= 0) {
+  const [run, uri, database, n, spoolDir] = process.argv.slice(replayIndex + 1);
+  await replayChild(run!, uri!, database!, Number(n), spoolDir!);
+} else if (childIndex >= 0) {
   const [contender, uri, database, n] = process.argv.slice(childIndex + 1);
   await child(contender as Contender, uri!, database!, Number(n));
 } else {
@@ -189,6 +271,14 @@ if (childIndex >= 0) {
       await dropDatabase(uri, database);
     }
   }
+  const replays: Outcome[] = [];
+  for (let round = 0; round < args.rounds; round++) {
+    const outcome = await measureReplay(uri, args.records);
+    replays.push(outcome);
+    note(
+      `  ${REPLAY_RUN}: ${fixed(outcome.seconds, 1)} s, ${fixed(outcome.cpuMicros / args.records, 1)} µs/record`,
+    );
+  }
   const cpuOf = (name: Contender) => median(results.get(name)!.map((o) => o.cpuMicros / args.records));
   const rateOf = (name: Contender) => median(results.get(name)!.map((o) => args.records / o.seconds));
   const raw = 'raw driver insertMany' as const;
@@ -210,5 +300,12 @@ if (childIndex >= 0) {
       `${fixed(rateOf(name) / rateOf(raw))}×`,
       integer(median(results.get(name)!.map((o) => o.spilled))),
     ]),
+  );
+  const replayRate = median(replays.map((o) => args.records / o.seconds));
+  const replayCpu = median(replays.map((o) => o.cpuMicros / args.records));
+  printTable(
+    `Replay at the next start: ${integer(args.records)} records spooled by a run whose server refused (setupTelemetry() defaults), landed by the next run`,
+    ['measure', 'records/s (median)', 'rate ÷ raw insert rate', 'client CPU per record'],
+    [[REPLAY_RUN, integer(replayRate), `${fixed(replayRate / rateOf(raw))}×`, `${fixed(replayCpu, 1)} µs`]],
   );
 }

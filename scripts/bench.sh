@@ -18,7 +18,7 @@ echo "- node $(node --version), mongodb driver $(node -p 'require("mongodb/packa
 echo "- server: $(node bench/server-info.ts "$BENCH_MONGODB_URI")"
 echo "- command: npm run bench${*:+ -- $*}"
 
-for script in mapping emit-latency throughput outage-memory spill-exit; do
+for script in mapping emit-latency composed-cpu throughput outage-memory spill-exit; do
   echo "[bench] $script" >&2
   node --expose-gc "bench/$script.ts" "$@"
 done
