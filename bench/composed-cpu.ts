@@ -26,7 +26,7 @@ import {
   benchUri,
   countDocuments,
   dropDatabase,
-  errorLogRecord,
+  distinctErrorLogRecord,
   fixed,
   integer,
   median,
@@ -54,12 +54,6 @@ interface Outcome {
   cpuMicros: number;
   seconds: number;
   spilled: number;
-}
-
-/** Record `i`, a distinct bug: its own fingerprint, so that the storm guard folds nothing. */
-function distinctRecord(i: number) {
-  const record = errorLogRecord(i);
-  return { ...record, attributes: { ...record.attributes, 'error.fingerprint': `bench-${i}` } };
 }
 
 async function waitForAll(uri: string, database: string, n: number): Promise<number> {
@@ -104,7 +98,7 @@ async function replayChild(
   });
   if (run === SPOOL_RUN) {
     const logger = telemetry.loggerProvider.getLogger('mathbank.questoes');
-    await feed((i) => logger.emit(distinctRecord(i)), n);
+    await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
     return; // no shutdown(): the application just ends
   }
   const end = await waitForAll(uri, database, n);
@@ -169,7 +163,7 @@ async function child(contender: Contender, uri: string, database: string, n: num
       ],
     });
     const logger = provider.getLogger('mathbank.questoes');
-    for (let i = 0; i < n; i++) logger.emit(distinctRecord(i));
+    for (let i = 0; i < n; i++) logger.emit(distinctErrorLogRecord(i));
     const nextId = id.createIdSource();
     const report = new bsonSafe.SanitizeReport();
     const fields = resourceFields.resourceFields(BENCH_RESOURCE);
@@ -205,7 +199,7 @@ async function child(contender: Contender, uri: string, database: string, n: num
     const logger = telemetry.loggerProvider.getLogger('mathbank.questoes');
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await feed((i) => logger.emit(distinctRecord(i)), n);
+    await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
     const end = await waitForAll(uri, database, n);
     const used = process.cpuUsage(cpu);
     outcome = {
@@ -221,7 +215,7 @@ async function child(contender: Contender, uri: string, database: string, n: num
     const logger = provider.getLogger('mathbank.questoes');
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await feed((i) => logger.emit(distinctRecord(i)), n);
+    await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
     const end = await waitForAll(uri, database, n);
     const used = process.cpuUsage(cpu);
     outcome = {

@@ -187,6 +187,12 @@ export function errorLogRecord(i: number): LogRecord {
   };
 }
 
+/** Record `i` as a distinct bug (its own `error.fingerprint`): the storm guard folds none of them. */
+export function distinctErrorLogRecord(i: number): LogRecord {
+  const record = errorLogRecord(i);
+  return { ...record, attributes: { ...record.attributes, 'error.fingerprint': `bench-${i}` } };
+}
+
 /** The resource of every benchmark pipeline: fixed, so that no benchmark probes the host. */
 export const BENCH_RESOURCE = resourceFromAttributes({
   'service.name': 'mathbank-bench',
