@@ -40,7 +40,8 @@ interface SpillingExporter extends LogRecordExporter {
  * With `MongoLogRecordExporter` and its spool on, a record is lost only when the spool is full
  * (`spoolMaxBytes`, oldest first) or unusable. With any other exporter (or the spool off), a
  * record arriving at a full queue is lost like in the SDK, but counted (`failed`) and warned
- * about once per episode. At process exit, records still queued go to the spool.
+ * about once per episode. When the process is about to end by itself ('beforeExit'), what is
+ * queued is exported; at process exit, records still queued go to the spool.
  */
 export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   private readonly exporter: SpillingExporter;
@@ -65,6 +66,16 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     this.spillQueue('at exit');
     this.syncSpilled();
   };
+  /**
+   * The application's work is done and nothing keeps the process alive: what is queued is
+   * exported now, instead of waiting for a timer that does not hold the process (the SDK's
+   * processor loses it there). The export's own write holds the process while it runs; when the
+   * queue is empty this does nothing, so the process then ends.
+   */
+  private readonly flushAtNaturalEnd = () => {
+    if (this.shutdownPromise || (this.queue.length === 0 && this.unsynced === 0)) return;
+    void this.flushAll();
+  };
 
   constructor(options: BatchLogRecordProcessorOptions) {
     this.exporter = options.exporter;
@@ -77,6 +88,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     this.scheduledDelayMillis = pick('scheduledDelayMillis');
     this.exportTimeoutMillis = pick('exportTimeoutMillis');
     process.on('exit', this.spillOnExit);
+    process.on('beforeExit', this.flushAtNaturalEnd);
   }
 
   /**
@@ -115,6 +127,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
   shutdown(): Promise<void> {
     this.shutdownPromise ??= (async () => {
       this.clearTimer();
+      process.removeListener('beforeExit', this.flushAtNaturalEnd);
       await this.flushAll();
       process.removeListener('exit', this.spillOnExit);
       await this.exporter.shutdown();
@@ -128,6 +141,7 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     this.spillQueue('shutdown timed out');
     this.syncSpilled();
     process.removeListener('exit', this.spillOnExit);
+    process.removeListener('beforeExit', this.flushAtNaturalEnd);
     try {
       this.exporter[ABORT]?.();
     } catch (error) {

@@ -46,6 +46,20 @@ describe('TypeScript code blocks of the README and docs/', () => {
     expect(programs.length).toBeGreaterThan(5);
   });
 
+  it("docs/audit.md's first example, run as written (no shutdown call), stores its three events", async () => {
+    const index = programs.findIndex((block) => block.where.startsWith('docs/audit.md'));
+    expect(index).toBeGreaterThanOrEqual(0);
+    const { code, output } = await runProgram(programs[index]!, index);
+    expect(code, output).toBe(0);
+    const audit = database.client.db(`${database.name}_${index}`).collection('audit');
+    expect((await audit.find({}).toArray()).map((event) => event.acao).sort()).toEqual([
+      'lista.exportada',
+      'questao.criada',
+      'sessao.iniciada',
+    ]);
+    await database.client.db(`${database.name}_${index}`).dropDatabase();
+  });
+
   it.each(programs.map((block, index) => [block.where, block, index] as const))(
     `%s runs as a program against the server (or is marked ${FRAGMENT_MARKER})`,
     async (_where, block, index) => {

@@ -113,3 +113,27 @@ describe('MongoBatchLogRecordProcessor: when records are spilled', () => {
     expect(processor.getStats().failed).toBe(0);
   });
 });
+
+describe('MongoBatchLogRecordProcessor at the natural end of the process', () => {
+  it("exports what is queued when the process is about to end by itself ('beforeExit'), and nothing when the queue is empty", () => {
+    const { exporter, exported } = slowExporter();
+    const { emit } = pipeline(exporter);
+    process.emit('beforeExit', 0);
+    expect(exported).toEqual([]);
+    emit(3);
+    process.emit('beforeExit', 0);
+    expect(exported).toEqual([3]);
+  });
+
+  it("removes its 'beforeExit' and 'exit' listeners at shutdown", async () => {
+    const before = [process.listenerCount('beforeExit'), process.listenerCount('exit')];
+    const { exporter } = slowExporter();
+    const { processor } = pipeline(exporter);
+    expect([process.listenerCount('beforeExit'), process.listenerCount('exit')]).toEqual([
+      before[0]! + 1,
+      before[1]! + 1,
+    ]);
+    await processor.shutdown();
+    expect([process.listenerCount('beforeExit'), process.listenerCount('exit')]).toEqual(before);
+  });
+});
