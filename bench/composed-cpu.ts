@@ -28,11 +28,14 @@ import {
   dropDatabase,
   distinctErrorLogRecord,
   fixed,
+  collectGarbage,
   integer,
+  mebibytes,
   median,
   note,
   parseArgs,
   printTable,
+  residentMemory,
   sleep,
   temporaryDir,
   unreachableUri,
@@ -54,6 +57,8 @@ interface Outcome {
   cpuMicros: number;
   seconds: number;
   spilled: number;
+  /** Peak RSS during the run minus RSS before the clock started, bytes. */
+  rssGrowth: number;
 }
 
 async function waitForAll(uri: string, database: string, n: number): Promise<number> {
@@ -65,6 +70,16 @@ async function waitForAll(uri: string, database: string, n: number): Promise<num
     await sleep(100);
   }
 }
+
+/**
+ * One record written before the clock starts (its index is past the run's), so that the run
+ * measures the records, not loading the driver's code and opening the connection.
+ */
+async function warmUp(emit: (i: number) => void, flush: () => Promise<void>): Promise<void> {
+  emit(WARM_UP_INDEX);
+  await flush();
+}
+const WARM_UP_INDEX = 1e9;
 
 async function feed(emit: (i: number) => void, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -104,6 +119,7 @@ async function replayChild(
   const end = await waitForAll(uri, database, n);
   const used = process.cpuUsage(cpu);
   const outcome: Outcome = {
+    rssGrowth: Number.NaN,
     cpuMicros: used.user + used.system,
     seconds: (end - started) / 1000,
     spilled: 0,
@@ -185,7 +201,12 @@ async function child(contender: Contender, uri: string, database: string, n: num
     }
     const end = await waitForAll(uri, database, n);
     const used = process.cpuUsage(cpu);
-    outcome = { cpuMicros: used.user + used.system, seconds: (end - started) / 1000, spilled: 0 };
+    outcome = {
+      cpuMicros: used.user + used.system,
+      seconds: (end - started) / 1000,
+      spilled: 0,
+      rssGrowth: Number.NaN,
+    };
     await client.close();
   } else if (contender === 'setupTelemetry() defaults') {
     const telemetry = await setupTelemetry({
@@ -197,12 +218,19 @@ async function child(contender: Contender, uri: string, database: string, n: num
       installGlobalHandlers: false,
     });
     const logger = telemetry.loggerProvider.getLogger('mathbank.questoes');
+    await warmUp(
+      (i) => logger.emit(distinctErrorLogRecord(i)),
+      () => telemetry.forceFlush(),
+    );
+    collectGarbage();
+    const rssBefore = residentMemory().rss;
     const cpu = process.cpuUsage();
     const started = performance.now();
     await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
-    const end = await waitForAll(uri, database, n);
+    const end = await waitForAll(uri, database, n + 1);
     const used = process.cpuUsage(cpu);
     outcome = {
+      rssGrowth: residentMemory().peak - rssBefore,
       cpuMicros: used.user + used.system,
       seconds: (end - started) / 1000,
       spilled: telemetry.getStats('logs').spilled,
@@ -213,12 +241,19 @@ async function child(contender: Contender, uri: string, database: string, n: num
     const processor = new MongoBatchLogRecordProcessor({ exporter });
     const provider = new LoggerProvider({ resource: BENCH_RESOURCE, processors: [processor] });
     const logger = provider.getLogger('mathbank.questoes');
+    await warmUp(
+      (i) => logger.emit(distinctErrorLogRecord(i)),
+      () => provider.forceFlush(),
+    );
+    collectGarbage();
+    const rssBefore = residentMemory().rss;
     const cpu = process.cpuUsage();
     const started = performance.now();
     await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
-    const end = await waitForAll(uri, database, n);
+    const end = await waitForAll(uri, database, n + 1);
     const used = process.cpuUsage(cpu);
     outcome = {
+      rssGrowth: residentMemory().peak - rssBefore,
       cpuMicros: used.user + used.system,
       seconds: (end - started) / 1000,
       spilled: processor.getStats().spilled,
@@ -238,6 +273,7 @@ if (replayIndex >= 0) {
   const [contender, uri, database, n] = process.argv.slice(childIndex + 1);
   await child(contender as Contender, uri!, database!, Number(n));
 } else {
+  const BURST = process.argv.includes('--quick') ? 20_000 : 100_000;
   const args = parseArgs('Client CPU per stored record, what users run', {
     records: 30_000,
     quickRecords: 5_000,
@@ -273,6 +309,27 @@ if (replayIndex >= 0) {
       `  ${REPLAY_RUN}: ${fixed(outcome.seconds, 1)} s, ${fixed(outcome.cpuMicros / args.records, 1)} µs/record`,
     );
   }
+  const burstDatabase = `bench_burst_${Date.now().toString(36)}`;
+  const burst = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        import.meta.filename,
+        '--child',
+        'setupTelemetry() defaults',
+        uri,
+        burstDatabase,
+        String(BURST),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  ) as Outcome;
+  await dropDatabase(uri, burstDatabase);
+  note(`  burst of ${integer(BURST)}: peak RSS growth ${mebibytes(burst.rssGrowth)}`);
   const cpuOf = (name: Contender) => median(results.get(name)!.map((o) => o.cpuMicros / args.records));
   const rateOf = (name: Contender) => median(results.get(name)!.map((o) => args.records / o.seconds));
   const raw = 'raw driver insertMany' as const;
@@ -301,5 +358,17 @@ if (replayIndex >= 0) {
     `Replay at the next start: ${integer(args.records)} records spooled by a run whose server refused (setupTelemetry() defaults), landed by the next run`,
     ['measure', 'records/s (median)', 'rate ÷ raw insert rate', 'client CPU per record'],
     [[REPLAY_RUN, integer(replayRate), `${fixed(replayRate / rateOf(raw))}×`, `${fixed(replayCpu, 1)} µs`]],
+  );
+  printTable(
+    `Burst: ${integer(BURST)} distinct errors into setupTelemetry() defaults, fed as above, until all are stored`,
+    ['peak RSS growth', 'spilled', 'seconds', 'client CPU per record'],
+    [
+      [
+        mebibytes(burst.rssGrowth),
+        integer(burst.spilled),
+        fixed(burst.seconds, 1),
+        `${fixed(burst.cpuMicros / BURST, 1)} µs`,
+      ],
+    ],
   );
 }
