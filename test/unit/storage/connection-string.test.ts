@@ -25,3 +25,21 @@ describe('connectionStringProblem', () => {
     expect(problem?.message).toMatch(/^authMechanism one of .*, got \*\*\*\*$/);
   });
 });
+
+describe('connectionStringProblem: credentials with reserved characters', () => {
+  it.each([
+    ['an unencoded @ in the password', 'mongodb://ana:p@ss@cluster0.example.net/'],
+    ['an unencoded : in the password', 'mongodb://ana:pa:ss@cluster0.example.net/'],
+  ])('says to percent-encode them when the password holds %s, without echoing it', (_what, uri) => {
+    const problem = connectionStringProblem(uri);
+    expect(problem?.message).toContain(
+      'percent-encode special characters in the user name and password (@ → %40',
+    );
+    expect(problem?.message).not.toMatch(/p@ss|pa:ss/);
+  });
+
+  it('gives no such hint when the credentials are encoded and the problem is elsewhere', () => {
+    const problem = connectionStringProblem('mongodb://ana:p%40ss@h/?tls=maybe');
+    expect(problem?.message).not.toContain('percent-encode');
+  });
+});
