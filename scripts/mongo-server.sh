@@ -5,12 +5,18 @@
 #   scripts/mongo-server.sh install           build FerretDB once
 #   scripts/mongo-server.sh start [NAME]      start instance NAME (default "default"), print its URI
 #   scripts/mongo-server.sh stop [NAME]       stop it; data and port are kept, so start resumes it
-#   scripts/mongo-server.sh destroy [NAME]    stop it and delete its data
+#   scripts/mongo-server.sh kill [NAME]       SIGKILL it, like a crash (data and port kept)
+#   scripts/mongo-server.sh destroy [NAME]    stop it and delete its data (a folder it made)
 #   scripts/mongo-server.sh uri [NAME]        print the URI of a running instance
 #
 # When MONGODB_URI is set, start and uri print it and nothing is installed or started.
-# MONGO_SERVER_AUTH=user:password at first start makes the instance require that user
-# (FerretDB's SCRAM authentication); the printed URI carries no credentials.
+# At an instance's first start (they are then kept for it; another value later is refused):
+#   MONGO_SERVER_AUTH=user:password  require that user (FerretDB's SCRAM authentication); the
+#                                    printed URI carries no credentials
+#   MONGO_SERVER_PORT=N              listen on 127.0.0.1:N instead of a free port
+#   MONGO_SERVER_DATA=DIR            keep the data in DIR (left in place by destroy) instead
+#                                    of a temporary folder
+# Two checkouts on one machine: give each its own instance NAME, or its own port and folder.
 set -euo pipefail
 
 FERRETDB_VERSION=v1.24.2
@@ -58,11 +64,33 @@ wait_for_ping() {
 
 start() {
   local dir="$state_root/$1"
+  if [ -f "$dir/port" ] && [ -n "${MONGO_SERVER_PORT:-}" ] && [ "$MONGO_SERVER_PORT" != "$(cat "$dir/port")" ]; then
+    log "instance $1 listens on port $(cat "$dir/port"), not MONGO_SERVER_PORT=$MONGO_SERVER_PORT (destroy it, or use another NAME)"
+    exit 2
+  fi
   if is_running "$dir"; then cat "$dir/uri"; return 0; fi
   install_ferretdb
   mkdir -p "$dir"
-  [ -f "$dir/port" ] || free_port >"$dir/port"
-  [ -f "$dir/data" ] || mktemp -d -t "ferretdb-$1-XXXXXX" >"$dir/data"
+  if [ ! -f "$dir/port" ]; then
+    if [ -n "${MONGO_SERVER_PORT:-}" ]; then
+      case "$MONGO_SERVER_PORT" in '' | *[!0-9]*) log "MONGO_SERVER_PORT must be a port number, not: $MONGO_SERVER_PORT"; exit 2 ;; esac
+      echo "$MONGO_SERVER_PORT" >"$dir/port"
+    else
+      free_port >"$dir/port"
+    fi
+  fi
+  if [ ! -f "$dir/data" ]; then
+    if [ -n "${MONGO_SERVER_DATA:-}" ]; then
+      mkdir -p "$MONGO_SERVER_DATA"
+      (cd "$MONGO_SERVER_DATA" && pwd) >"$dir/data"
+      touch "$dir/data-given"
+    else
+      mktemp -d -t "ferretdb-$1-XXXXXX" >"$dir/data"
+    fi
+  elif [ -n "${MONGO_SERVER_DATA:-}" ] && [ "$(cd "$MONGO_SERVER_DATA" 2>/dev/null && pwd)" != "$(cat "$dir/data")" ]; then
+    log "instance $1 keeps its data in $(cat "$dir/data"), not MONGO_SERVER_DATA=$MONGO_SERVER_DATA (destroy it, or use another NAME)"
+    exit 2
+  fi
   mkdir -p "$(cat "$dir/data")"
   local port uri
   port="$(cat "$dir/port")"
@@ -109,7 +137,7 @@ kill_now() {
 destroy() {
   local dir="$state_root/$1"
   stop "$1"
-  if [ -f "$dir/data" ]; then rm -rf "$(cat "$dir/data")"; fi
+  if [ -f "$dir/data" ] && [ ! -f "$dir/data-given" ]; then rm -rf "$(cat "$dir/data")"; fi
   rm -rf "$dir"
 }
 
