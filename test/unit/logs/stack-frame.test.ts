@@ -1,10 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { topFrame } from '../../../src/logs/stack-frame';
 
+describe('topFrame: code without a function name', () => {
+  it('names module-level code <module>, as the plan does, when the module loader called it (ES module)', () => {
+    const stack = [
+      'SyntaxError: bad',
+      '    at file:///app/main.mjs:3:6',
+      '    at ModuleJob.run (node:internal/modules/esm/module_job:271:25)',
+    ].join('\n');
+    expect(topFrame(stack)?.func).toBe('<module>');
+  });
+
+  it('names CommonJS module code (Object.<anonymous>, called by the loader) <module>', () => {
+    const stack = [
+      'Error: x',
+      '    at Object.<anonymous> (/app/main.js:4:1)',
+      '    at Module._compile (node:internal/modules/cjs/loader:1554:14)',
+    ].join('\n');
+    expect(topFrame(stack)?.func).toBe('<module>');
+  });
+
+  it('names an anonymous function <anonymous>, as the call site of a log does', () => {
+    const stack = [
+      'Error: x',
+      '    at /app/main.js:9:11',
+      '    at Array.map (<anonymous>)',
+      '    at run (/app/main.js:9:5)',
+    ].join('\n');
+    expect(topFrame(stack)?.func).toBe('<anonymous>');
+  });
+
+  it("names a Python traceback's module-level frame <module>", () => {
+    const stack = [
+      'Traceback (most recent call last):',
+      '  File "/app/main.py", line 3, in <module>',
+      'ValueError: x',
+    ].join('\n');
+    expect(topFrame(stack)).toEqual({ file: '/app/main.py', line: 3, func: '<module>' });
+  });
+});
+
 describe('topFrame', () => {
   it.each([
     ['    at fn (/a/b.js:10:5)', { file: '/a/b.js', line: 10, func: 'fn' }],
-    ['    at /a/b.js:10:5', { file: '/a/b.js', line: 10, func: null }],
+    // Called by another function (`other` below): an anonymous function.
+    ['    at /a/b.js:10:5', { file: '/a/b.js', line: 10, func: '<anonymous>' }],
     [
       '    at async Repo.save (file:///srv/app/repo.mjs:7:3)',
       { file: '/srv/app/repo.mjs', line: 7, func: 'Repo.save' },
@@ -12,7 +52,7 @@ describe('topFrame', () => {
     ['    at new Questao (/a/q.js:2:9)', { file: '/a/q.js', line: 2, func: 'Questao' }],
     [
       '    at Object.<anonymous> (C:\\app\\main.js:4:1)',
-      { file: 'C:\\app\\main.js', line: 4, func: 'Object.<anonymous>' },
+      { file: 'C:\\app\\main.js', line: 4, func: '<anonymous>' },
     ],
   ])('reads %s', (line, expected) => {
     expect(topFrame(`Error: x\n${line}\n    at other (/z.js:1:1)`)).toEqual(expected);
