@@ -37,13 +37,19 @@ beforeEach(async () => {
   await db.db.collection('metrics').deleteMany({});
 });
 
+/** Distinct fingerprints: the storm guard folds repeats of one error (digits aside), even after a deleteMany. */
+let sequence = 0;
+
 const storedErrors = () => db.db.collection('errors').countDocuments();
 const storedMetrics = () => db.db.collection('metrics').countDocuments();
 
 /** One OTLP/JSON logs request with one record per app, resources in the order given. */
 function mixedLogs(apps: (string | undefined)[]): Uint8Array {
   const resourceLogs = apps.map((app, i) => {
-    const one = logsJson([{ body: `record of resource ${i}` }], app ?? 'unused').resourceLogs[0]!;
+    const one = logsJson(
+      [{ body: `record of resource ${i}`, attributes: { 'error.fingerprint': `auth-${++sequence}` } }],
+      app ?? 'unused',
+    ).resourceLogs[0]!;
     if (app === undefined) {
       one.resource.attributes = one.resource.attributes.filter((kv) => kv.key !== 'service.name');
     }
@@ -60,7 +66,7 @@ function mixedMetrics(apps: string[]): string {
       resource: {
         attributes: [
           { key: 'service.name', value: { stringValue: app } },
-          { key: 'service.instance.id', value: { stringValue: `instance-${i}` } },
+          { key: 'service.instance.id', value: { stringValue: `instance-${++sequence}-${i}` } },
         ],
       },
       scopeMetrics: [
