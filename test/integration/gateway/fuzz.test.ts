@@ -96,6 +96,17 @@ const validLogs = logsJson(
   APP,
   { 'host.name': 'pc-1', 'process.runtime.name': 'cpython' },
 );
+// Every AnyValue kind, so that a mutation can reach every branch of the value reader.
+validLogs.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes.push(
+  ...([
+    { key: 'flag', value: { boolValue: true } },
+    { key: 'count', value: { intValue: '42' } },
+    { key: 'ratio', value: { doubleValue: 0.25 } },
+    { key: 'raw', value: { bytesValue: 'AQID' } },
+    { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { intValue: '1' }] } } },
+    { key: 'map', value: { kvlistValue: { values: [{ key: 'k', value: { boolValue: false } }] } } },
+  ] as unknown as { key: string; value: { stringValue: string } }[]),
+);
 const point = { startTimeUnixNano: '1767225600000000000', timeUnixNano: '1767225610000000000' };
 const validMetrics = {
   resourceMetrics: [
@@ -202,6 +213,8 @@ const hostileJsonValue = fc.oneof(
     '__proto__',
     { __proto__: { polluted: true } },
     { stringValue: 1 },
+    { boolValue: 'true' },
+    { doubleValue: 'x' },
     { intValue: 'x' },
     { arrayValue: { values: [{ kvlistValue: { values: [{ key: 1 }] } }] } },
     { bytesValue: '!!notbase64' },
