@@ -184,7 +184,7 @@ function sanitizeContainer(
   if (object instanceof Map) {
     report.note(path, 'Map stored as an object');
     return sanitizeEntries(
-      Array.from(object, ([k, v]) => [String(k), v]),
+      Array.from(object, ([k, v]) => [mapKeyText(k), v]),
       path,
       child,
       report,
@@ -281,6 +281,15 @@ function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
     cache.set(rawKey, facts);
   }
   return facts;
+}
+
+/** A Map key as text; `String()` throws for some (a null-prototype object, a throwing `toString`). */
+function mapKeyText(key: unknown): string {
+  try {
+    return String(key);
+  } catch {
+    return Object.prototype.toString.call(key);
+  }
 }
 
 function isPlainObject(value: unknown): boolean {

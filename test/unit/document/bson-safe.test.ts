@@ -241,6 +241,21 @@ describe('toBsonSafe key handling', () => {
     expect(forward).toEqual({ a: { b: 1 }, 'a%2Eb%2Ec': 2 });
   });
 
+  it('stores a Map whose keys String() cannot convert (null prototype, throwing toString) instead of throwing', () => {
+    const hostile = {
+      toString: () => {
+        throw new Error('no text');
+      },
+    };
+    const { value } = safe({
+      m: new Map<unknown, number>([
+        [Object.create(null), 1],
+        [hostile, 2],
+      ]),
+    });
+    expect(value).toEqual({ m: { '[object Object]': 2 } });
+  });
+
   it('notes a dotted name stored flat, with its path', () => {
     const { value, report } = safe({ outer: { a: 1, 'a.b': 2 } });
     expect(value).toEqual({ outer: { a: 1, 'a%2Eb': 2 } });
