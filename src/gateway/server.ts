@@ -123,11 +123,16 @@ class GatewayHandler {
     this.draining = true;
     server.close();
     server.closeIdleConnections();
-    const deadline = new Promise<void>((resolve) =>
-      setTimeout(resolve, this.options.shutdownTimeoutMs).unref(),
-    );
-    await Promise.race([Promise.allSettled([...this.active]), deadline]);
-    await Promise.race([this.logs.close().then(() => this.storage.close()), deadline]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.shutdownTimeoutMs).unref();
+    });
+    try {
+      await Promise.race([Promise.allSettled([...this.active]), deadline]);
+      await Promise.race([this.logs.close().then(() => this.storage.close()), deadline]);
+    } finally {
+      clearTimeout(timer); // nothing of the gateway outlives close()
+    }
     server.closeAllConnections();
   }
 

@@ -55,7 +55,7 @@ async function probeCli(
   command: string[],
   ready: RegExp,
   act: (child: ReturnType<typeof spawn>, match: RegExpExecArray) => Promise<void>,
-): Promise<{ child: Child; before: ProcessSnapshot; after: ProcessSnapshot }> {
+): Promise<{ child: Child; before: ProcessSnapshot; after: ProcessSnapshot; alive: Record<string, number> }> {
   const out = join(dir, `probe-${command[0]}-${Date.now()}.json`);
   let acting = false;
   let acted: Promise<void> = Promise.resolve();
@@ -74,7 +74,11 @@ async function probeCli(
   expect(acting, `${command[0]} never printed ${ready}: ${child.stderr}`).toBe(true);
   return {
     child,
-    ...(JSON.parse(readFileSync(out, 'utf8')) as { before: ProcessSnapshot; after: ProcessSnapshot }),
+    ...(JSON.parse(readFileSync(out, 'utf8')) as {
+      before: ProcessSnapshot;
+      after: ProcessSnapshot;
+      alive: Record<string, number>;
+    }),
   };
 }
 
@@ -85,7 +89,7 @@ describe('process hooks and handles after shutdown', () => {
     ['setup', ['--unhandled-rejections=strict'], ['uncaughtException', 'unhandledRejection']],
     ['app-listeners', [], ['uncaughtException', 'unhandledRejection', 'newListener']],
   ])(
-    'setupTelemetry().shutdown() removes every process listener and handle it added (%s, node %j)',
+    "setupTelemetry().shutdown() removes every process listener, timer (even unref'd) and handle it added (%s, node %j)",
     async (scenario, nodeFlags, hooked) => {
       const child = await run([...nodeFlags, join(FIXTURES, 'hooks-app.ts'), scenario], {
         TEST_TARGET_URI: db.uri,
@@ -94,10 +98,10 @@ describe('process hooks and handles after shutdown', () => {
         XDG_STATE_HOME: join(dir, 'state'),
       });
       expect(child.code, child.stderr).toBe(0);
-      const { before, during, after } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<
+      const { before, during, after, alive } = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Record<
         'before' | 'during' | 'after',
         ProcessSnapshot
-      >;
+      > & { alive: Record<string, number> };
       // While running, the hooks are there (so the comparison below can see them)...
       for (const event of ['SIGINT', 'SIGTERM', 'beforeExit', 'exit', ...hooked]) {
         expect(during.listeners[event], `${event} while running`).toBeGreaterThan(before.listeners[event]!);
@@ -106,13 +110,15 @@ describe('process hooks and handles after shutdown', () => {
       // ...and after shutdown() the process is as it was before setupTelemetry().
       expect(after.listeners).toEqual(before.listeners);
       expect(after.resources).toEqual(before.resources);
+      // Nor any async resource it created, unref'd timers included (getActiveResourcesInfo() omits those).
+      expect(alive).toEqual({});
     },
   );
 
   it('the gateway command, on SIGTERM, leaves no process listener or handle when it has finished', async () => {
     const tokens = join(dir, 'tokens');
     writeFileSync(tokens, `desktop ${APP} ${TOKEN}\n`);
-    const { child, before, after } = await probeCli(
+    const { child, before, after, alive } = await probeCli(
       ['gateway', '--port', '0', '--tokens-file', tokens, '--spool-dir', join(dir, 'spool-gateway')],
       /listening on (http:\/\/\S+)/,
       async (process, match) => {
@@ -131,10 +137,11 @@ describe('process hooks and handles after shutdown', () => {
     expect(child.stderr).toContain('gateway stopped');
     expect(after.listeners).toEqual(before.listeners);
     expect(after.resources).toEqual(before.resources);
+    expect(alive).toEqual({});
   });
 
   it('the dashboard command, on Ctrl-C (SIGINT), leaves no process listener or handle when it has finished', async () => {
-    const { child, before, after } = await probeCli(
+    const { child, before, after, alive } = await probeCli(
       ['dashboard', '--port', '0', '--refresh', '1'],
       /on (http:\/\/\S+)\n/,
       async (process, match) => {
@@ -147,5 +154,6 @@ describe('process hooks and handles after shutdown', () => {
     expect(child.code, child.stderr).toBe(0);
     expect(after.listeners).toEqual(before.listeners);
     expect(after.resources).toEqual(before.resources);
+    expect(alive).toEqual({});
   });
 });
