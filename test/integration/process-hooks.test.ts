@@ -115,7 +115,7 @@ describe('process hooks and handles after shutdown', () => {
     },
   );
 
-  it('the gateway command, on SIGTERM, leaves no process listener or handle when it has finished', async () => {
+  it('the gateway command, on SIGTERM, leaves no process listener, timer or handle once it has finished', async () => {
     const tokens = join(dir, 'tokens');
     writeFileSync(tokens, `desktop ${APP} ${TOKEN}\n`);
     const { child, before, after, alive } = await probeCli(
@@ -140,7 +140,7 @@ describe('process hooks and handles after shutdown', () => {
     expect(alive).toEqual({});
   });
 
-  it('the dashboard command, on Ctrl-C (SIGINT), leaves no process listener or handle when it has finished', async () => {
+  it('the dashboard command, on Ctrl-C (SIGINT), leaves no process listener, timer or handle once it has finished', async () => {
     const { child, before, after, alive } = await probeCli(
       ['dashboard', '--port', '0', '--refresh', '1'],
       /on (http:\/\/\S+)\n/,

@@ -1,6 +1,7 @@
 // Property-based: whatever body a client sends, the gateway answers 2xx, or 4xx with nothing
 // stored; never 5xx, a crash or a hang, and a valid client sending at the same time is served.
 // Fixed seeds and bounded runs, so that a failure is reproducible and the file stays fast.
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../src/gateway';
@@ -67,12 +68,19 @@ afterEach(() => {
 });
 
 /** Sends one fuzzed body with a valid control request beside it, and checks the property. */
-async function check(path: '/v1/logs' | '/v1/metrics', body: Uint8Array | string, type: string) {
+async function check(
+  path: '/v1/logs' | '/v1/metrics',
+  body: Uint8Array | string,
+  type: string,
+  encoding?: string,
+) {
   const before = await fuzzDocuments();
+  const headers: Record<string, string> = { 'content-type': type, authorization: `Bearer ${TOKEN}` };
+  if (encoding) headers['content-encoding'] = encoding;
   const [fuzzed, beside] = await Promise.all([
     fetch(`${gateway.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': type, authorization: `Bearer ${TOKEN}` },
+      headers,
       body,
       signal: AbortSignal.timeout(10_000), // a hang fails the property
     }).then(async (response) => ({ status: response.status, text: await response.text() })),
@@ -148,14 +156,12 @@ const VALID_PROTOBUF = {
 };
 
 /** Byte-level edits: flip, insert, delete, or cut the rest. */
-const byteEdits = fc.array(
-  fc.record({
-    at: fc.nat(),
-    op: fc.constantFrom('flip', 'insert', 'delete', 'truncate'),
-    byte: fc.integer({ min: 0, max: 255 }),
-  }),
-  { minLength: 1, maxLength: 8 },
-);
+const byteEdit = fc.record({
+  at: fc.nat(),
+  op: fc.constantFrom('flip', 'insert', 'delete', 'truncate'),
+  byte: fc.integer({ min: 0, max: 255 }),
+});
+const byteEdits = fc.array(byteEdit, { minLength: 1, maxLength: 8 });
 
 function mutateBytes(base: Uint8Array, edits: { at: number; op: string; byte: number }[]): Uint8Array {
   const bytes = [...base];
@@ -238,6 +244,19 @@ describe.each(signals)('gateway fuzzing of %s (each property sees both 2xx and 4
       fc.asyncProperty(byteEdits, (edits) =>
         check(path, mutateBytes(VALID_PROTOBUF[path], edits), 'application/x-protobuf'),
       ),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('answers gzip bodies, mutated before or after compression, with 2xx, or 4xx storing nothing; never 5xx', async () => {
+    const plain = VALID_PROTOBUF[path];
+    const compressed = gzipSync(plain);
+    await fc.assert(
+      // Up to 3 edits, none included: a compressed body that decodes must be seen too.
+      fc.asyncProperty(fc.array(byteEdit, { maxLength: 3 }), fc.boolean(), (edits, afterCompression) => {
+        const body = afterCompression ? mutateBytes(compressed, edits) : gzipSync(mutateBytes(plain, edits));
+        return check(path, body, 'application/x-protobuf', 'gzip');
+      }),
       { seed: SEED, numRuns: RUNS },
     );
   });
