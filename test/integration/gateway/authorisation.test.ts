@@ -230,6 +230,22 @@ describe("gateway authorisation: a token writes only for its app's resources", (
     expect(await storedMetrics()).toBe(2);
   });
 
+  it('refuses with 403 a resource whose service.name comes only through a __proto__ attribute', async () => {
+    const json = logsJson([{ body: 'inherited app' }], APP);
+    json.resourceLogs[0]!.resource.attributes = [
+      {
+        key: '__proto__',
+        value: { kvlistValue: { values: [{ key: 'service.name', value: { stringValue: APP } }] } },
+      },
+    ] as unknown as (typeof json.resourceLogs)[0]['resource']['attributes'];
+    const response = await post(gateway, '/v1/logs', JSON.stringify(json), {
+      token: TOKEN,
+      type: 'application/json',
+    });
+    expect(response.status).toBe(403);
+    expect(await storedErrors()).toBe(0);
+  });
+
   it('does not let a resource named "*" widen a token bound to one app', async () => {
     const response = await post(gateway, '/v1/logs', mixedLogs(['*']), { token: TOKEN });
     expect(response.status).toBe(403);

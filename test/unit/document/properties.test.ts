@@ -10,9 +10,10 @@ import { MAX_DOCUMENT_BYTES, shrinkToFit } from '../../../src/document/shrink';
 const SEED = 20_261_203;
 const RUNS = 500;
 
-// Keys made mostly of what the encoding is about (dots, `$`, `%`, NUL, hex digits, look-alikes),
-// and otherwise of any code point, lone surrogates included. No letters that spell a secret name.
+// Keys made mostly of what the encoding is about (dots, `$`, `%`, NUL, hex digits, look-alikes,
+// names of Object.prototype's properties), and otherwise of any code point, lone surrogates included. No letters that spell a secret name.
 const keyUnit = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString') },
   {
     weight: 6,
     arbitrary: fc.constantFrom('.', '$', '%', '\0', '2', '4', 'E', 'e', '0', 'F', 'x', '．', '%2E', '%25'),
@@ -68,10 +69,10 @@ describe('key encoding properties', () => {
     );
   });
 
-  it('leaves a key unchanged when it has no dot, NUL, leading $ or % followed by two hex digits', () => {
+  it('leaves a key unchanged when it has no dot, NUL, leading $, % followed by two hex digits, and is not __proto__', () => {
     fc.assert(
       fc.property(anyKey, (key) => {
-        fc.pre(!/[.\0]|^\$|%[0-9A-Fa-f]{2}/.test(key));
+        fc.pre(!/[.\0]|^\$|%[0-9A-Fa-f]{2}|^__proto__$/.test(key));
         expect(encodeKey(key)).toBe(key);
       }),
       { seed: SEED, numRuns: RUNS },
