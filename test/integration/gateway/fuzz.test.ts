@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../src/gateway';
+import { decodeKey } from '../../../src/document/keys';
 import { OtlpTypes } from '../../../src/gateway/otlp-schema';
 import { useTestDatabase } from '../../support/database';
 import { captureDiag } from '../../support/diag';
@@ -58,14 +59,16 @@ function control() {
 
 /** The fuzzed requests' outcomes in the current property: each must see both, or it tests little. */
 const outcomes = { accepted: 0, refused: 0 };
-beforeEach(() => {
-  outcomes.accepted = 0;
-  outcomes.refused = 0;
-});
-afterEach(() => {
-  expect(outcomes.accepted, 'requests answered 2xx').toBeGreaterThan(0);
-  expect(outcomes.refused, 'requests answered 4xx').toBeGreaterThan(0);
-});
+function expectBothOutcomes(): void {
+  beforeEach(() => {
+    outcomes.accepted = 0;
+    outcomes.refused = 0;
+  });
+  afterEach(() => {
+    expect(outcomes.accepted, 'requests answered 2xx').toBeGreaterThan(0);
+    expect(outcomes.refused, 'requests answered 4xx').toBeGreaterThan(0);
+  });
+}
 
 /** Sends one fuzzed body with a valid control request beside it, and checks the property. */
 async function check(
@@ -93,6 +96,7 @@ async function check(
   expect(beside.status).toBe(200);
   await db.db.collection('errors').deleteMany({ app_version: CONTROL_VERSION });
   expect(diag.text()).not.toContain('unexpected failure');
+  expect(Object.keys(Object.prototype), 'Object.prototype polluted').toEqual([]);
 }
 
 // Valid requests to mutate: several kinds of record and point, so that mutations reach every reader.
@@ -224,12 +228,19 @@ const hostileJsonValue = fc.oneof(
     { intValue: 'x' },
     { arrayValue: { values: [{ kvlistValue: { values: [{ key: 1 }] } }] } },
     { bytesValue: '!!notbase64' },
+    { key: '__proto__.polluted', value: { stringValue: 'yes' } },
+    {
+      key: '__proto__',
+      value: { kvlistValue: { values: [{ key: 'service.name', value: { stringValue: APP } }] } },
+    },
   ),
 );
 
 const signals = ['/v1/logs', '/v1/metrics'] as const;
 
 describe.each(signals)('gateway fuzzing of %s (each property sees both 2xx and 4xx answers)', (path) => {
+  expectBothOutcomes();
+
   it('answers arbitrary protobuf bytes with 2xx, or 4xx storing nothing; never 5xx or a hang', async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), (body) =>
@@ -288,6 +299,46 @@ describe.each(signals)('gateway fuzzing of %s (each property sees both 2xx and 4
     const base = new TextEncoder().encode(JSON.stringify(VALID_JSON[path]));
     await fc.assert(
       fc.asyncProperty(byteEdits, (edits) => check(path, mutateBytes(base, edits), 'application/json')),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+});
+
+/** The leaves of a stored tree as (dotted name, value), each key decoded. */
+function storedLeaves(value: unknown, prefix = ''): [string, unknown][] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([key, item]) =>
+    storedLeaves(item, prefix === '' ? decodeKey(key) : `${prefix}.${decodeKey(key)}`),
+  );
+}
+
+describe('gateway fuzzing of attribute names', () => {
+  let sequence = 0;
+  // Names made of what the key encoding is about, Object.prototype's names among them. The exact
+  // name `__proto__` is left out: src/logs/transform.ts omit() loses it (reported, not fixed here).
+  const name = fc
+    .string({
+      unit: fc.constantFrom('.', '$', '%', '\0', '2', 'E', '0', 'x', '__proto__', 'constructor', 'toString'),
+      minLength: 1,
+      maxLength: 5,
+    })
+    .filter((key) => key !== '__proto__');
+
+  it('stores every attribute name a client sends, nested or encoded, and Object.prototype stays untouched', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(name, { minLength: 1, maxLength: 6 }), async (names) => {
+        const body = `names ${++sequence}`;
+        const json = logsJson([{ body, attributes: { 'error.fingerprint': `names-${sequence}` } }]);
+        const attributes = json.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes;
+        names.forEach((key, i) => attributes.push({ key, value: { stringValue: `v${i}` } }));
+        const response = await post(gateway, '/v1/logs', JSON.stringify(json), { type: 'application/json' });
+        expect(response.status).toBe(200);
+        expect(Object.keys(Object.prototype), 'Object.prototype polluted').toEqual([]);
+        const stored = await db.db.collection('errors').findOne({ 'erro.mensagem': body });
+        const sent = names.map((key, i) => [key, `v${i}`]);
+        const byName = (a: unknown[], b: unknown[]) => (String(a[0]) < String(b[0]) ? -1 : 1);
+        expect(storedLeaves(stored?.contexto ?? {}).sort(byName)).toEqual(sent.sort(byName));
+      }),
       { seed: SEED, numRuns: RUNS },
     );
   });

@@ -102,6 +102,7 @@ describe('sanitizer properties', () => {
     fc.assert(
       fc.property(tree, (value) => {
         const safe = toBsonSafeObject(value, new SanitizeReport());
+        expect(Object.keys(Object.prototype), 'Object.prototype polluted').toEqual([]);
         const bytes = BSON.serialize(safe, { checkKeys: true });
         expect(() => BSON.deserialize(bytes)).not.toThrow();
         assertStorableKeys(safe);
