@@ -184,7 +184,7 @@ function sanitizeContainer(
   if (object instanceof Map) {
     report.note(path, 'Map stored as an object');
     return sanitizeEntries(
-      Array.from(object, ([k, v]) => [String(k), v]),
+      Array.from(object, ([k, v]) => [mapKeyText(k), v]),
       path,
       child,
       report,
@@ -233,7 +233,9 @@ function sanitizeEntries(
     if (segments) (dotted ??= []).push([rawKey, value, segments]);
     else {
       if (key !== rawKey) report.note(where, `key stored as "${key}"`);
-      result[key] = value;
+      if (key === '__proto__')
+        defineOwn(result, key, value); // unencoded in attribute values
+      else result[key] = value;
     }
   }
   // In name order, a prefix (`a.b`) comes before the names it could hold (`a.b.c`).
@@ -281,6 +283,20 @@ function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
     cache.set(rawKey, facts);
   }
   return facts;
+}
+
+/** Sets `target[key]` as an own property, even for `__proto__` (which assignment takes as the prototype). */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A Map key as text; `String()` throws for some (a null-prototype object, a throwing `toString`). */
+function mapKeyText(key: unknown): string {
+  try {
+    return String(key);
+  } catch {
+    return Object.prototype.toString.call(key);
+  }
 }
 
 function isPlainObject(value: unknown): boolean {

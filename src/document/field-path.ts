@@ -41,7 +41,8 @@ export function locate(
   let parent = target;
   for (let index = 0; index < segments.length - 1; index++) {
     const segment = segments[index]!;
-    const next = parent[segment];
+    // Own properties only: `toString` or `constructor` inherited from Object.prototype is no value on the path.
+    const next = Object.hasOwn(parent, segment) ? parent[segment] : undefined;
     if (next === undefined) {
       const created = create();
       parent[segment] = created;
@@ -68,7 +69,7 @@ export function placeByName(
   segments: readonly string[] | undefined = fieldPath(name),
 ): string | undefined {
   const slot = segments ? locate(target, segments, isContainer, create) : undefined;
-  if (slot && slot.parent[slot.key] === undefined) {
+  if (slot && (!Object.hasOwn(slot.parent, slot.key) || slot.parent[slot.key] === undefined)) {
     slot.parent[slot.key] = value;
     return undefined;
   }

@@ -3,10 +3,12 @@
  * stored as nested fields (see `fieldPath`); what remains is percent-encoded, reversibly:
  * a leading `$` (which MongoDB reads as an operator) → `%24`, NUL (which BSON cannot hold in
  * a key) → `%00`, a `.` in a name that cannot be nested → `%2E`, and a `%` that is followed
- * by two hex digits → `%25`, so that `decodeKey(encodeKey(key)) === key` for every key.
+ * by two hex digits → `%25`, and the key `__proto__` (which a JavaScript assignment reads as the
+ * object's prototype, losing the key or, on a path, reaching Object.prototype) → `%5F_proto__`,
+ * so that `decodeKey(encodeKey(key)) === key` for every key.
  * A key with none of these is stored unchanged.
  */
-const NEEDS_ENCODING = /[.\0]|^\$|%[0-9A-Fa-f]{2}/;
+const NEEDS_ENCODING = /[.\0]|^\$|%[0-9A-Fa-f]{2}|^__proto__$/;
 
 export function encodeKey(key: string): string {
   if (!NEEDS_ENCODING.test(key)) return key;
@@ -15,6 +17,7 @@ export function encodeKey(key: string): string {
     .replaceAll('\0', '%00')
     .replaceAll('.', '%2E');
   if (encoded.startsWith('$')) encoded = '%24' + encoded.slice(1);
+  if (encoded === '__proto__') encoded = '%5F_proto__';
   return encoded;
 }
 

@@ -99,7 +99,11 @@ export function toAttributes(list: unknown, what: string, depth = 0): Attributes
     const pair = toObject(item, what);
     if (!pair) continue;
     const key = toText(own(pair, 'key'), `${what} key`);
-    attributes[key] = toAnyValue(own(pair, 'value'), `${what}.${key}`, depth + 1);
+    const value = toAnyValue(own(pair, 'value'), `${what}.${key}`, depth + 1);
+    // `__proto__` is a name like any other: an assignment would set the object's prototype instead.
+    if (key === '__proto__') {
+      Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+    } else attributes[key] = value;
   }
   return attributes as Attributes;
 }

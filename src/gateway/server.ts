@@ -123,11 +123,16 @@ class GatewayHandler {
     this.draining = true;
     server.close();
     server.closeIdleConnections();
-    const deadline = new Promise<void>((resolve) =>
-      setTimeout(resolve, this.options.shutdownTimeoutMs).unref(),
-    );
-    await Promise.race([Promise.allSettled([...this.active]), deadline]);
-    await Promise.race([this.logs.close().then(() => this.storage.close()), deadline]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.shutdownTimeoutMs).unref();
+    });
+    try {
+      await Promise.race([Promise.allSettled([...this.active]), deadline]);
+      await Promise.race([this.logs.close().then(() => this.storage.close()), deadline]);
+    } finally {
+      clearTimeout(timer); // nothing of the gateway outlives close()
+    }
     server.closeAllConnections();
   }
 
@@ -157,7 +162,7 @@ class GatewayHandler {
   private async receive(signal: Signal, request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (this.draining)
       throw new GatewayRequestError(503, 'the gateway is shutting down', RETRY_AFTER_SECONDS);
-    const client = this.auth.authenticate(request.headers.authorization);
+    const client = this.auth.authenticate(authorizationOf(request));
     const wait = this.limiter.take(client.name);
     if (wait > 0) throw new GatewayRequestError(429, `rate limit of token "${client.name}" reached`, wait);
     const encoding = encodingOf(request.headers['content-type']);
@@ -238,6 +243,16 @@ class GatewayHandler {
     this.counter.response(status);
     response.end(JSON.stringify(value));
   }
+}
+
+/**
+ * The one `Authorization` header. Node keeps only the first of several, and a proxy in front may
+ * read another, so a request with more than one is refused rather than judged on either.
+ */
+function authorizationOf(request: IncomingMessage): string | undefined {
+  const lines = request.rawHeaders.filter((name, i) => i % 2 === 0 && name.toLowerCase() === 'authorization');
+  if (lines.length > 1) throw new GatewayRequestError(401, 'more than one Authorization header');
+  return request.headers.authorization;
 }
 
 /** The request's encoding for error responses; JSON when it names none we know. */

@@ -139,3 +139,21 @@ describe('gateway under hostile input', () => {
     expect(await db.db.collection('errors').countDocuments({ 'erro.mensagem': { $not: /^valid / } })).toBe(0);
   });
 });
+
+describe('gateway and attribute names of Object.prototype', () => {
+  it('stores dotted attribute names through __proto__ under the encoded segment, leaving Object.prototype alone', async () => {
+    const json = logsJson([{ body: 'proto names' }]);
+    json.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!.attributes.push(
+      { key: '__proto__.polluted', value: { stringValue: 'yes' } },
+      { key: 'a.__proto__.polluted', value: { stringValue: 'nested' } },
+    );
+    const response = await post(gateway, '/v1/logs', JSON.stringify(json), { type: 'application/json' });
+    expect(response.status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const stored = await db.db.collection('errors').findOne({ 'erro.mensagem': 'proto names' });
+    expect(stored?.contexto).toEqual({
+      '%5F_proto__': { polluted: 'yes' },
+      a: { '%5F_proto__': { polluted: 'nested' } },
+    });
+  });
+});

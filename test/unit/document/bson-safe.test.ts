@@ -241,6 +241,42 @@ describe('toBsonSafe key handling', () => {
     expect(forward).toEqual({ a: { b: 1 }, 'a%2Eb%2Ec': 2 });
   });
 
+  it('stores a Map whose keys String() cannot convert (null prototype, throwing toString) instead of throwing', () => {
+    const hostile = {
+      toString: () => {
+        throw new Error('no text');
+      },
+    };
+    const { value } = safe({
+      m: new Map<unknown, number>([
+        [Object.create(null), 1],
+        [hostile, 2],
+      ]),
+    });
+    expect(value).toEqual({ m: { '[object Object]': 2 } });
+  });
+
+  it('stores keys named __proto__, alone or on a dotted path, as %5F_proto__ without touching Object.prototype', () => {
+    const input = JSON.parse('{"__proto__": {"a": 1}, "__proto__.polluted": 2, "x.__proto__.polluted": 3}');
+    const { value } = safe(input);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(value).toEqual({ '%5F_proto__': { a: 1, polluted: 2 }, x: { '%5F_proto__': { polluted: 3 } } });
+  });
+
+  it('keeps an own __proto__ key as an own key in attribute values', () => {
+    const report = new SanitizeReport();
+    const value = toBsonSafeObject(JSON.parse('{"__proto__": "x", "b": 1}'), report, {
+      ...DEFAULT_SANITIZE_LIMITS,
+      attributeValues: true,
+    });
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.entries(value)).toEqual([
+      ['__proto__', 'x'],
+      ['b', 1],
+    ]);
+  });
+
   it('notes a dotted name stored flat, with its path', () => {
     const { value, report } = safe({ outer: { a: 1, 'a.b': 2 } });
     expect(value).toEqual({ outer: { a: 1, 'a%2Eb': 2 } });

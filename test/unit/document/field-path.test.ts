@@ -69,6 +69,11 @@ describe('dotted attribute names', () => {
     expect(flatKeys.map(decodeKey).sort()).toEqual(['.x', 'a..b', 'y.']);
   });
 
+  it("nest names of Object.prototype's properties (toString, constructor) like any other, leaving no stray object", () => {
+    const stored = toBsonSafeObject({ 'e.toString': 1, 'f.constructor.name': 2 }, new SanitizeReport());
+    expect(stored).toEqual({ e: { toString: 1 }, f: { constructor: { name: 2 } } });
+  });
+
   it('redact a secret under a dotted name', () => {
     expect(stored({ 'http.request.header.authorization': 'Bearer x' }).value).toEqual({
       http: { request: { header: { authorization: '[REDACTED]' } } },

@@ -20,6 +20,13 @@ describe('key encoding', () => {
     expect(encodeKey('100%')).toBe('100%');
   });
 
+  it('encodes the key __proto__ as %5F_proto__, which decodes back, and a literal %5F_proto__ as %255F_proto__', () => {
+    expect(encodeKey('__proto__')).toBe('%5F_proto__');
+    expect(decodeKey('%5F_proto__')).toBe('__proto__');
+    expect(decodeKey(encodeKey('%5F_proto__'))).toBe('%5F_proto__');
+    expect(encodeKey('__proto__x')).toBe('__proto__x');
+  });
+
   it('matches secret keys by substring and by regular expression', () => {
     const matches = secretKeyMatcher(['senha', /^pin$/i]);
     expect(matches('minha_senha')).toBe(true);

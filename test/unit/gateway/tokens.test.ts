@@ -41,12 +41,21 @@ describe('TokenAuthenticator', () => {
     expect(auth.authenticate(`bearer ${SECRET}`)).toEqual({ name: 'desktop', app: 'mathbank' });
   });
 
-  it.each([undefined, '', 'Basic abc', `Bearer ${SECRET}x`, `Bearer ${SECRET.slice(1)}`, 'Bearer'])(
-    'answers 401 to %j',
-    (header) => {
-      expect(() => auth.authenticate(header)).toThrow(expect.objectContaining({ status: 401 }));
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    'Basic abc',
+    `Bearer ${SECRET}x`,
+    `Bearer ${SECRET.slice(1)}`,
+    `Bearer ${SECRET.slice(0, -1)}`,
+    `Bearer ${SECRET.slice(0, 16)}`,
+    `Bearer ${SECRET.toUpperCase()}`,
+    `Bearer ${SECRET} ${SECRET}`,
+    'Bearer',
+    'Bearer ',
+  ])('answers 401 to %j', (header) => {
+    expect(() => auth.authenticate(header)).toThrow(expect.objectContaining({ status: 401 }));
+  });
 });
 
 describe('mayWriteAs', () => {
@@ -54,5 +63,11 @@ describe('mayWriteAs', () => {
     expect(mayWriteAs('mathbank', 'mathbank')).toBe(true);
     expect(mayWriteAs('mathbank', 'other')).toBe(false);
     expect(mayWriteAs('*', 'other')).toBe(true);
+  });
+
+  it('does not let a record named "*" or unnamed ("") through a token bound to one app', () => {
+    expect(mayWriteAs('mathbank', '*')).toBe(false);
+    expect(mayWriteAs('mathbank', '')).toBe(false);
+    expect(mayWriteAs('mathbank', 'Mathbank')).toBe(false);
   });
 });
