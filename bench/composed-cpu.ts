@@ -13,7 +13,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { Logger } from '@opentelemetry/api';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MongoClient } from 'mongodb';
 import {
   MongoBatchLogRecordProcessor,
@@ -34,6 +35,7 @@ import {
   median,
   note,
   parseArgs,
+  prebuiltErrorDocuments,
   printTable,
   residentMemory,
   sleep,
@@ -161,37 +163,51 @@ async function measureReplay(uri: string, n: number): Promise<Outcome> {
   }
 }
 
-/** One contender in this process: prints its outcome as JSON. */
-async function child(contender: Contender, uri: string, database: string, n: number): Promise<void> {
-  const spool = temporaryDir('composed-cpu-spool');
-  let outcome: Outcome;
-  if (contender === 'raw driver insertMany') {
-    const { transform, bsonSafe, id, resourceFields, indexes } = await loadInternals();
-    const records: ReadableLogRecord[] = [];
-    const provider = new LoggerProvider({
-      resource: BENCH_RESOURCE,
-      processors: [
-        {
-          onEmit: (r: ReadableLogRecord) => void records.push(r),
-          forceFlush: async () => {},
-          shutdown: async () => {},
-        },
-      ],
-    });
-    const logger = provider.getLogger('mathbank.questoes');
-    for (let i = 0; i < n; i++) logger.emit(distinctErrorLogRecord(i));
-    const nextId = id.createIdSource();
-    const report = new bsonSafe.SanitizeReport();
-    const fields = resourceFields.resourceFields(BENCH_RESOURCE);
-    const documents = records.map((record) =>
-      transform.toErrorDocument(record, {
-        id: nextId(),
-        fields,
-        report,
-        limits: bsonSafe.DEFAULT_SANITIZE_LIMITS,
-      }),
-    );
-    const client = new MongoClient(uri);
+/** A pipeline of the package under the feed: what the run needs from it. */
+interface Pipeline {
+  logger: Logger;
+  flush(): Promise<void>;
+  spilled(): number;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Feeds N records into `pipeline` after a warm-up record, from the clock's start until counting
+ * the database finds them all: CPU, time and peak RSS growth.
+ */
+async function measurePipeline(
+  pipeline: Pipeline,
+  uri: string,
+  database: string,
+  n: number,
+): Promise<Outcome> {
+  await warmUp(
+    (i) => pipeline.logger.emit(distinctErrorLogRecord(i)),
+    () => pipeline.flush(),
+  );
+  collectGarbage();
+  const rssBefore = residentMemory().rss;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await feed((i) => pipeline.logger.emit(distinctErrorLogRecord(i)), n);
+  const end = await waitForAll(uri, database, n + 1);
+  const used = process.cpuUsage(cpu);
+  const outcome = {
+    rssGrowth: residentMemory().peak - rssBefore,
+    cpuMicros: used.user + used.system,
+    seconds: (end - started) / 1000,
+    spilled: pipeline.spilled(),
+  };
+  await pipeline.shutdown();
+  return outcome;
+}
+
+/** The raw driver: insertMany of the documents the exporter would write, built before the clock. */
+async function measureRaw(uri: string, database: string, n: number): Promise<Outcome> {
+  const { indexes } = await loadInternals();
+  const documents = await prebuiltErrorDocuments(n, distinctErrorLogRecord);
+  const client = new MongoClient(uri);
+  try {
     const collection = client.db(database).collection<{ _id: string }>('errors');
     await collection.createIndexes([...indexes.INDEXES.errors]);
     const cpu = process.cpuUsage();
@@ -201,13 +217,23 @@ async function child(contender: Contender, uri: string, database: string, n: num
     }
     const end = await waitForAll(uri, database, n);
     const used = process.cpuUsage(cpu);
-    outcome = {
+    return {
       cpuMicros: used.user + used.system,
       seconds: (end - started) / 1000,
       spilled: 0,
       rssGrowth: Number.NaN,
     };
+  } finally {
     await client.close();
+  }
+}
+
+/** One contender in this process: prints its outcome as JSON. */
+async function child(contender: Contender, uri: string, database: string, n: number): Promise<void> {
+  const spool = temporaryDir('composed-cpu-spool');
+  let outcome: Outcome;
+  if (contender === 'raw driver insertMany') {
+    outcome = await measureRaw(uri, database, n);
   } else if (contender === 'setupTelemetry() defaults') {
     const telemetry = await setupTelemetry({
       connectionString: uri,
@@ -217,48 +243,32 @@ async function child(contender: Contender, uri: string, database: string, n: num
       metricsEnabled: false,
       installGlobalHandlers: false,
     });
-    const logger = telemetry.loggerProvider.getLogger('mathbank.questoes');
-    await warmUp(
-      (i) => logger.emit(distinctErrorLogRecord(i)),
-      () => telemetry.forceFlush(),
+    outcome = await measurePipeline(
+      {
+        logger: telemetry.loggerProvider.getLogger('mathbank.questoes'),
+        flush: () => telemetry.forceFlush(),
+        spilled: () => telemetry.getStats('logs').spilled,
+        shutdown: () => telemetry.shutdown(),
+      },
+      uri,
+      database,
+      n,
     );
-    collectGarbage();
-    const rssBefore = residentMemory().rss;
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
-    const end = await waitForAll(uri, database, n + 1);
-    const used = process.cpuUsage(cpu);
-    outcome = {
-      rssGrowth: residentMemory().peak - rssBefore,
-      cpuMicros: used.user + used.system,
-      seconds: (end - started) / 1000,
-      spilled: telemetry.getStats('logs').spilled,
-    };
-    await telemetry.shutdown();
   } else {
     const exporter = new MongoLogRecordExporter({ connectionString: uri, database, spoolDir: spool.path });
     const processor = new MongoBatchLogRecordProcessor({ exporter });
     const provider = new LoggerProvider({ resource: BENCH_RESOURCE, processors: [processor] });
-    const logger = provider.getLogger('mathbank.questoes');
-    await warmUp(
-      (i) => logger.emit(distinctErrorLogRecord(i)),
-      () => provider.forceFlush(),
+    outcome = await measurePipeline(
+      {
+        logger: provider.getLogger('mathbank.questoes'),
+        flush: () => provider.forceFlush(),
+        spilled: () => processor.getStats().spilled,
+        shutdown: () => provider.shutdown(),
+      },
+      uri,
+      database,
+      n,
     );
-    collectGarbage();
-    const rssBefore = residentMemory().rss;
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    await feed((i) => logger.emit(distinctErrorLogRecord(i)), n);
-    const end = await waitForAll(uri, database, n + 1);
-    const used = process.cpuUsage(cpu);
-    outcome = {
-      rssGrowth: residentMemory().peak - rssBefore,
-      cpuMicros: used.user + used.system,
-      seconds: (end - started) / 1000,
-      spilled: processor.getStats().spilled,
-    };
-    await provider.shutdown();
   }
   spool.remove();
   process.stdout.write(`${JSON.stringify(outcome)}\n`);

@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type LogRecord, SeverityNumber } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { Command } from 'commander';
 import { MongoClient } from 'mongodb';
+import { loadInternals } from './internals.ts';
 
 export { sleep };
 
@@ -211,4 +213,34 @@ export function residentMemory(): { rss: number; peak: number } {
 /** Runs a full garbage collection when node runs with --expose-gc (scripts/bench.sh passes it). */
 export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
+}
+
+/**
+ * The error documents the exporter would write for records `0..n-1` made by `record`, built
+ * with the package's own mapping (loaded from src/): what the raw driver contender inserts.
+ */
+export async function prebuiltErrorDocuments(
+  n: number,
+  record: (i: number) => LogRecord,
+): Promise<{ _id: string }[]> {
+  const { transform, bsonSafe, id, resourceFields } = await loadInternals();
+  const records: ReadableLogRecord[] = [];
+  const provider = new LoggerProvider({
+    resource: BENCH_RESOURCE,
+    processors: [
+      {
+        onEmit: (r: ReadableLogRecord) => void records.push(r),
+        forceFlush: async () => {},
+        shutdown: async () => {},
+      },
+    ],
+  });
+  const logger = provider.getLogger('mathbank.questoes');
+  for (let i = 0; i < n; i++) logger.emit(record(i));
+  const nextId = id.createIdSource();
+  const report = new bsonSafe.SanitizeReport();
+  const fields = resourceFields.resourceFields(BENCH_RESOURCE);
+  return records.map((r) =>
+    transform.toErrorDocument(r, { id: nextId(), fields, report, limits: bsonSafe.DEFAULT_SANITIZE_LIMITS }),
+  );
 }

@@ -7,7 +7,7 @@
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/throughput.ts [--records N] [--rounds R] [--quick]
 import { once } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { calculateObjectSize } from 'bson';
 import { MongoClient } from 'mongodb';
 import { MongoBatchLogRecordProcessor, MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
@@ -29,6 +29,7 @@ import {
   median,
   note,
   parseArgs,
+  prebuiltErrorDocuments,
   printTable,
   recordAttributes,
   sleep,
@@ -146,33 +147,7 @@ const ours: Contender = async (database) => {
 };
 
 /** The documents our exporter would write, built once and reused: the raw driver only inserts them. */
-const prebuilt = await (async () => {
-  const { transform, bsonSafe, id, resourceFields } = await loadInternals();
-  const records: ReadableLogRecord[] = [];
-  const provider = new LoggerProvider({
-    resource: BENCH_RESOURCE,
-    processors: [
-      {
-        onEmit: (r: ReadableLogRecord) => void records.push(r),
-        forceFlush: async () => {},
-        shutdown: async () => {},
-      },
-    ],
-  });
-  const logger = provider.getLogger('mathbank.questoes');
-  for (let i = 0; i < N; i++) logger.emit(errorLogRecord(i));
-  const nextId = id.createIdSource();
-  const report = new bsonSafe.SanitizeReport();
-  const fields = resourceFields.resourceFields(BENCH_RESOURCE);
-  return records.map((record) =>
-    transform.toErrorDocument(record, {
-      id: nextId(),
-      fields,
-      report,
-      limits: bsonSafe.DEFAULT_SANITIZE_LIMITS,
-    }),
-  );
-})();
+const prebuilt = await prebuiltErrorDocuments(N, errorLogRecord);
 const { INDEXES } = (await loadInternals()).indexes;
 
 const raw: Contender = async (database) => {
