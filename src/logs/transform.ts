@@ -4,7 +4,9 @@ import {
   type SanitizeLimits,
   type SanitizeReport,
   toBsonSafe,
+  toBsonSafeFields,
   toBsonSafeObject,
+  toBsonSafeText,
 } from '../document/bson-safe';
 import type { ResourceFields } from '../document/resource-fields';
 import type { EnvironmentInfo } from '../resource/environment';
@@ -124,7 +126,7 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
       stacktrace:
         stacktrace === null
           ? null
-          : (toBsonSafe(stacktrace, context.report, context.limits, 'erro.stacktrace') as string),
+          : toBsonSafeText(stacktrace, context.report, context.limits, 'erro.stacktrace'),
       arquivo: safeText(
         stringOrNull(firstOf(attributes, CODE_FILE_KEYS)) ?? frame?.file ?? null,
         context,
@@ -145,12 +147,7 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
         context,
       ),
     },
-    contexto: toBsonSafeObject(
-      omit(attributes, ERROR_FIELD_KEYS),
-      context.report,
-      context.limits,
-      'contexto',
-    ),
+    contexto: toBsonSafeFields(attributes, ERROR_FIELD_KEYS, context.report, context.limits, 'contexto'),
     ambiente: context.fields.ambiente,
   };
   if (attributes[ATTR_EXCEPTION_UNHANDLED] === true) document.nao_tratada = true;
@@ -270,7 +267,7 @@ export function messageOf(
     const json = jsonText(toBsonSafe(body, context.report, context.limits, 'body') as object);
     if (json !== '{}' && json !== '[]') text = json;
   }
-  return toBsonSafe(text, context.report, context.limits, 'erro.mensagem') as string;
+  return toBsonSafeText(text, context.report, context.limits, 'erro.mensagem');
 }
 
 function jsonText(value: object): string {
@@ -312,7 +309,7 @@ function firstOf(attributes: Attributes, keys: readonly string[]): unknown {
 
 /** Text fields go through the sanitizer too: length limit, lone surrogates, the size estimate. */
 function safeText<T extends string | null>(value: T, context: MappingContext, path: string): T {
-  return value === null ? value : (toBsonSafe(value, context.report, context.limits, path) as T);
+  return value === null ? value : (toBsonSafeText(value, context.report, context.limits, path) as T);
 }
 
 function stringOrNull(value: unknown): string | null {
