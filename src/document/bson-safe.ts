@@ -206,7 +206,6 @@ function sanitizeContainer(
 ): unknown {
   const item = (value: unknown, index: number) =>
     sanitize(value, path, String(index), depth, ancestors, report, limits);
-
   if (Array.isArray(object)) return object.map(item);
   // Plain objects are by far the most common: skip the checks for special classes.
   const prototype = Object.getPrototypeOf(object);
@@ -318,10 +317,25 @@ const KEY_CACHE_LIMIT = 2048;
 const keyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
 const attributeKeyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
 
-function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
+// The cache of the last matcher of each kind, found without a WeakMap lookup per key (it keeps
+// that one matcher alive: there is one per exporter configuration).
+let lastCache: { matcher: SanitizeLimits['isSecretKey']; cache: Map<string, KeyFacts> } | undefined;
+let lastAttributeCache: typeof lastCache;
+
+function keyCache(limits: SanitizeLimits): Map<string, KeyFacts> {
+  const last = limits.attributeValues ? lastAttributeCache : lastCache;
+  if (last?.matcher === limits.isSecretKey) return last.cache;
   const caches = limits.attributeValues ? attributeKeyCaches : keyCaches;
   let cache = caches.get(limits.isSecretKey);
   if (!cache) caches.set(limits.isSecretKey, (cache = new Map()));
+  const found = { matcher: limits.isSecretKey, cache };
+  if (limits.attributeValues) lastAttributeCache = found;
+  else lastCache = found;
+  return cache;
+}
+
+function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
+  const cache = keyCache(limits);
   let facts = cache.get(rawKey);
   if (!facts) {
     facts = limits.attributeValues
