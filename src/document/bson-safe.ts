@@ -293,9 +293,10 @@ function sanitizeFields(
       result[key] = value;
     }
   }
+  if (dotted === undefined) return result;
   // In name order, a prefix (`a.b`) comes before the names it could hold (`a.b.c`).
-  for (const [rawKey, value, fieldSegments] of dotted?.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) ??
-    []) {
+  if (dotted.length > 1) dotted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [rawKey, value, fieldSegments] of dotted) {
     const flat = placeByName(result, rawKey.toWellFormed(), value, isPlainObject, undefined, fieldSegments);
     if (flat !== undefined) {
       report.note(pathOf(path, rawKey), `key stored as "${flat}" (its path holds another value)`);
