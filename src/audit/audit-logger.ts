@@ -13,7 +13,7 @@ import { toSafeAttributes } from '../document/attribute-values';
 import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId } from './event';
 import { auditEvents } from './shortcuts';
 import { loggerProviderOption, resolvePartOptions } from '../options';
-import { type ActionGroups, auditGroupOf, resolveActionGroups } from './switches';
+import { type ActionGroups, type AuditGroup, auditGroupOf, resolveActionGroups } from './switches';
 
 const diagLog = componentLogger('audit');
 
@@ -56,7 +56,12 @@ interface AuditCore {
   readonly switches: AuditSwitches;
   readonly actionGroups: ActionGroups;
   readonly stats: AuditStats;
+  /** `auditGroupOf` of the actions seen (`null`: none), kept: each call would cut and look up a prefix. */
+  readonly groups: Map<string, AuditGroup | null>;
 }
+
+/** Actions whose group is kept; beyond, the cache starts again (actions made of data cannot grow it). */
+const MAX_GROUPS_KEPT = 256;
 
 /**
  * Records who did what to which entity, as OpenTelemetry log records on the logger
@@ -81,6 +86,7 @@ export class AuditLogger {
       actionGroups: resolveActionGroups(options.actionGroups),
       logger: provider.getLogger(AUDIT_LOGGER_NAME, undefined),
       stats: { emitted: 0, switchedOff: 0, failed: 0, sanitized: 0 },
+      groups: new Map(),
     };
     this.userId = undefined;
   }
@@ -94,8 +100,14 @@ export class AuditLogger {
 
   /** Whether events of `action` are recorded under the current switches. */
   isEnabled(action: string): boolean {
-    const group = auditGroupOf(action, this.core.actionGroups);
-    return group === undefined || this.core.switches[group];
+    const { groups } = this.core;
+    let group = groups.get(action);
+    if (group === undefined) {
+      group = auditGroupOf(action, this.core.actionGroups) ?? null;
+      if (groups.size >= MAX_GROUPS_KEPT) groups.clear();
+      groups.set(action, group);
+    }
+    return group === null || this.core.switches[group];
   }
 
   /** Counts since this logger was created (shared with the loggers from `forUser()`). */

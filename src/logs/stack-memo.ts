@@ -4,8 +4,8 @@
  * reading it (a regular expression and a URL per frame) is most of the cost, and most of the
  * garbage, of mapping an error.
  *
- * The key is the stack from a given offset on (callers leave out the message line). Lookups
- * compare in place, so a hit allocates nothing; the few most recent stacks are kept.
+ * The key is the stack from a given offset on (callers leave out the message line). The few
+ * most recent stacks are kept.
  */
 export class StackMemo<T> {
   private readonly entries: Array<{ text: string; value: T }> = [];
@@ -19,8 +19,13 @@ export class StackMemo<T> {
   /** What was kept for `stack` from `from` on, or undefined. */
   get(stack: string, from = 0): T | undefined {
     const length = stack.length - from;
+    let key: string | undefined;
     for (const entry of this.entries) {
-      if (entry.text.length === length && stack.startsWith(entry.text, from)) return entry.value;
+      if (entry.text.length !== length) continue;
+      // `slice` makes a view, not a copy, and `===` compares the characters as memory: several
+      // times faster than `startsWith(text, from)`, which V8 runs character by character.
+      key ??= from === 0 ? stack : stack.slice(from);
+      if (key === entry.text) return entry.value;
     }
     return undefined;
   }

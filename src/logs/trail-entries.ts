@@ -11,27 +11,32 @@ import { hrTimeToDate, type MappingContext, messageOf, type TrailEntry, toAuditD
  * as the documents themselves.
  */
 export function toTrailEntries(records: readonly ReadableLogRecord[], context: MappingContext): TrailEntry[] {
+  // An entry's mapping reads only the context's report and limits: the document's own context
+  // serves every entry (an audit document's _id, made from context.id, is not kept).
   return records.map((record, index) => {
-    const entryContext = { ...context, id: `${context.id}:${index}` };
     if (routeOf(record, Number.POSITIVE_INFINITY) === 'audit') {
-      const { timestamp, acao, entidade, entidade_id, detalhes } = toAuditDocument(record, entryContext);
+      const { timestamp, acao, entidade, entidade_id, detalhes } = toAuditDocument(record, context);
       return { timestamp, acao, entidade, entidade_id, detalhes };
     }
-    const path = `trilha.${index}`;
     const entry: TrailEntry = {
       timestamp: hrTimeToDate(record.hrTime),
       nivel: levelOf(record.severityNumber, record.severityText),
       logger_name: record.instrumentationScope.name,
-      mensagem: messageOf(record.body, undefined, entryContext),
+      mensagem: messageOf(record.body, undefined, context),
     };
-    if (Object.keys(record.attributes).length > 0) {
+    if (hasAny(record.attributes)) {
       entry.contexto = toBsonSafeObject(
         record.attributes,
         context.report,
         context.limits,
-        `${path}.contexto`,
+        `trilha.${index}.contexto`,
       );
     }
     return entry;
   });
+}
+
+function hasAny(attributes: ReadableLogRecord['attributes']): boolean {
+  for (const key in attributes) if (Object.hasOwn(attributes, key)) return true;
+  return false;
 }

@@ -4,7 +4,9 @@ import {
   type SanitizeLimits,
   type SanitizeReport,
   toBsonSafe,
+  toBsonSafeFields,
   toBsonSafeObject,
+  toBsonSafeText,
 } from '../document/bson-safe';
 import type { ResourceFields } from '../document/resource-fields';
 import type { EnvironmentInfo } from '../resource/environment';
@@ -105,7 +107,8 @@ export interface MappingContext {
 export function toErrorDocument(record: ReadableLogRecord, context: MappingContext): ErrorDocument {
   const { attributes } = record;
   const stacktrace = stringOrNull(attributes[ATTR_EXCEPTION_STACKTRACE]);
-  const frame = stacktrace ? topFrameOf(stacktrace) : undefined;
+  const facts = stacktrace ? stackFactsOf(stacktrace) : undefined;
+  const frame = facts?.frame ?? undefined;
   const lineAttribute = firstOf(attributes, CODE_LINE_KEYS);
   const uid = attributes[ATTR_LOG_RECORD_UID];
   const tipo = safeText(stringOrNull(attributes[ATTR_EXCEPTION_TYPE]), context, 'erro.tipo');
@@ -123,7 +126,7 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
       stacktrace:
         stacktrace === null
           ? null
-          : (toBsonSafe(stacktrace, context.report, context.limits, 'erro.stacktrace') as string),
+          : toBsonSafeText(stacktrace, context.report, context.limits, 'erro.stacktrace'),
       arquivo: safeText(
         stringOrNull(firstOf(attributes, CODE_FILE_KEYS)) ?? frame?.file ?? null,
         context,
@@ -135,14 +138,16 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
         context,
         'erro.funcao',
       ),
-      fingerprint: errorFingerprint(attributes[ATTR_ERROR_FINGERPRINT], tipo, mensagem, stacktrace, context),
+      fingerprint: errorFingerprint(
+        attributes[ATTR_ERROR_FINGERPRINT],
+        tipo,
+        mensagem,
+        stacktrace,
+        facts,
+        context,
+      ),
     },
-    contexto: toBsonSafeObject(
-      omit(attributes, ERROR_FIELD_KEYS),
-      context.report,
-      context.limits,
-      'contexto',
-    ),
+    contexto: toBsonSafeFields(attributes, ERROR_FIELD_KEYS, context.report, context.limits, 'contexto'),
     ambiente: context.fields.ambiente,
   };
   if (attributes[ATTR_EXCEPTION_UNHANDLED] === true) document.nao_tratada = true;
@@ -183,19 +188,19 @@ function errorFingerprint(
   type: string | null,
   message: string,
   stacktrace: string | null,
+  facts: StackFacts | undefined,
   context: MappingContext,
 ): string {
   if (typeof custom === 'string' && custom !== '') return customFingerprint(custom);
   if (Array.isArray(custom) && custom.length > 0) return customFingerprint(custom.map(String));
   const appRoots = context.appRoots;
-  if (stacktrace === null) return fingerprint({ type, message, frames: [] }, appRoots);
-  const from = memoStart(stacktrace);
-  const known = fingerprints.get(stacktrace, from);
+  if (stacktrace === null || facts === undefined) return fingerprint({ type, message, frames: [] }, appRoots);
+  const known = facts.fingerprint;
   if (known && known.type === type && known.message === message && known.appRoots === appRoots)
     return known.value;
   const frames = isPythonTraceback(stacktrace) ? parsePythonTraceback(stacktrace) : parseJsStack(stacktrace);
   const value = fingerprint({ type, message, frames }, appRoots);
-  fingerprints.set(stacktrace, { type, message, appRoots, value }, from);
+  facts.fingerprint = { type, message, appRoots, value };
   return value;
 }
 
@@ -207,17 +212,25 @@ interface KnownFingerprint {
   value: string;
 }
 
-const fingerprints = new StackMemo<KnownFingerprint>();
-const topFrames = new StackMemo<StackFrame | null>();
+/**
+ * What was read from one stack (from its memo key on): its top frame, and the last
+ * fingerprint computed with it. One entry for both, so that a record costs one lookup.
+ */
+interface StackFacts {
+  frame: StackFrame | null;
+  fingerprint: KnownFingerprint | undefined;
+}
 
-function topFrameOf(stacktrace: string): StackFrame | undefined {
+const stackFacts = new StackMemo<StackFacts>();
+
+function stackFactsOf(stacktrace: string): StackFacts {
   const from = memoStart(stacktrace);
-  let frame = topFrames.get(stacktrace, from);
-  if (frame === undefined) {
-    frame = topFrame(stacktrace) ?? null;
-    topFrames.set(stacktrace, frame, from);
+  let facts = stackFacts.get(stacktrace, from);
+  if (facts === undefined) {
+    facts = { frame: topFrame(stacktrace) ?? null, fingerprint: undefined };
+    stackFacts.set(stacktrace, facts, from);
   }
-  return frame ?? undefined;
+  return facts;
 }
 
 const STARTS_AS_FRAME = /^\s*at /;
@@ -254,7 +267,7 @@ export function messageOf(
     const json = jsonText(toBsonSafe(body, context.report, context.limits, 'body') as object);
     if (json !== '{}' && json !== '[]') text = json;
   }
-  return toBsonSafe(text, context.report, context.limits, 'erro.mensagem') as string;
+  return toBsonSafeText(text, context.report, context.limits, 'erro.mensagem');
 }
 
 function jsonText(value: object): string {
@@ -296,7 +309,7 @@ function firstOf(attributes: Attributes, keys: readonly string[]): unknown {
 
 /** Text fields go through the sanitizer too: length limit, lone surrogates, the size estimate. */
 function safeText<T extends string | null>(value: T, context: MappingContext, path: string): T {
-  return value === null ? value : (toBsonSafe(value, context.report, context.limits, path) as T);
+  return value === null ? value : (toBsonSafeText(value, context.report, context.limits, path) as T);
 }
 
 function stringOrNull(value: unknown): string | null {

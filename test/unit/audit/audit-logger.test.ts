@@ -227,6 +227,20 @@ describe('AuditLogger.log', () => {
     expect(audit.isEnabled('questao.editada')).toBe(false);
   });
 
+  it('switches every action by its group, the same on each call, also after many distinct actions', () => {
+    const { audit } = recordingAudit({ audit: { questoes: false } });
+    const answers = () => [
+      audit.isEnabled('questao.criada'),
+      audit.isEnabled('lista.criada'),
+      audit.isEnabled('relatorio.gerado'),
+    ];
+    expect(answers()).toEqual([false, true, true]);
+    expect(answers()).toEqual([false, true, true]);
+    for (let i = 0; i < 1000; i++) expect(audit.isEnabled(`questao.acao${i}`)).toBe(false);
+    for (let i = 0; i < 1000; i++) expect(audit.isEnabled(`custom.acao${i}`)).toBe(true);
+    expect(answers()).toEqual([false, true, true]);
+  });
+
   it("switches custom actions by the application's actionGroups", () => {
     const { audit, records } = recordingAudit({
       audit: { exportacoes: false, questoes: false },

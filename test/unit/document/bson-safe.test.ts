@@ -4,7 +4,9 @@ import {
   DEFAULT_SANITIZE_LIMITS,
   SanitizeReport,
   toBsonSafe,
+  toBsonSafeFields,
   toBsonSafeObject,
+  toBsonSafeText,
   truncate,
 } from '../../../src/document/bson-safe';
 
@@ -381,5 +383,69 @@ describe('toBsonSafe decisions', () => {
     const { report } = safe({ ab: 'xyz', n: 1, bin: Buffer.alloc(10) });
     // object 16; "ab" 8 + "xyz" 25; "n" 5 + 1 16; "bin" 11 + binary 16 + 10
     expect(report.bytesSeen).toBe(16 + 8 + 25 + 5 + 16 + 11 + 26);
+  });
+});
+
+describe('toBsonSafeFields', () => {
+  const skip = new Set(['exception.type', 'code.line.number']);
+  /** What the mapping stored before: the copy without the skipped keys, through toBsonSafeObject. */
+  function ofCopy(fields: Record<string, unknown>, limits = DEFAULT_SANITIZE_LIMITS) {
+    const copy: Record<string, unknown> = {};
+    for (const key in fields) if (!skip.has(key)) copy[key] = fields[key];
+    const report = new SanitizeReport();
+    return { value: toBsonSafeObject(copy, report, limits, 'contexto'), report };
+  }
+  function direct(fields: Record<string, unknown>, limits = DEFAULT_SANITIZE_LIMITS) {
+    const report = new SanitizeReport();
+    return { value: toBsonSafeFields(fields, skip, report, limits, 'contexto'), report };
+  }
+
+  it('leaves out the skipped keys and stores the rest as toBsonSafeObject of a copy does', () => {
+    const fields = {
+      'exception.type': 'TypeError',
+      'code.line.number': 3,
+      'http.route': '/x',
+      $where: 1,
+      password: 'p',
+      nested: { big: 2n, gone: undefined, 'a.b': [Number.NaN] },
+      'lone\uD800': 'x\uDC00',
+    };
+    const expected = ofCopy(fields);
+    const actual = direct(fields);
+    expect(actual.value).toEqual(expected.value);
+    expect(Object.keys(actual.value)).toEqual(Object.keys(expected.value));
+    expect(actual.value).not.toHaveProperty('exception');
+    expect(actual.report.changes).toEqual(expected.report.changes);
+    expect(actual.report.bytesSeen).toBe(expected.report.bytesSeen);
+  });
+
+  it('descends once into a value that holds the fields object itself, as into a copy', () => {
+    const fields: Record<string, unknown> = { 'exception.type': 'TypeError', name: 'x' };
+    fields.self = fields;
+    const actual = direct(fields);
+    expect(actual.value).toEqual(ofCopy(fields).value);
+    expect(actual.value.self).toEqual({ exception: { type: 'TypeError' }, name: 'x', self: '[Circular]' });
+    expect(actual.report.changes).toEqual(['contexto.self.self: circular reference']);
+  });
+
+  it('stores the fields under "valor" when no level is allowed (maxDepth 0), as for a copy', () => {
+    const limits = { ...DEFAULT_SANITIZE_LIMITS, maxDepth: 0 };
+    const actual = direct({ a: 1 }, limits);
+    expect(actual.value).toEqual({ valor: '[MaxDepth]' });
+    expect(actual.value).toEqual(ofCopy({ a: 1 }, limits).value);
+  });
+});
+
+describe('toBsonSafeText', () => {
+  it('makes a string storable as toBsonSafe does, noting the change under its path', () => {
+    const limits = { ...DEFAULT_SANITIZE_LIMITS, maxStringLength: 64 };
+    for (const text of ['plain', 'x\uD800', 'see mongodb://u:secret@host/db', 'y'.repeat(100)]) {
+      const expected = new SanitizeReport();
+      const actual = new SanitizeReport();
+      expect(toBsonSafeText(text, actual, limits, 'erro.mensagem')).toBe(
+        toBsonSafe(text, expected, limits, 'erro.mensagem'),
+      );
+      expect([actual.changes, actual.bytesSeen]).toEqual([expected.changes, expected.bytesSeen]);
+    }
   });
 });

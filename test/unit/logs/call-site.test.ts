@@ -74,6 +74,60 @@ describe('captureCallSite', () => {
   });
 });
 
+describe('captureCallSite with V8 call sites or the stack text', () => {
+  // V8's own text format, as Node.js's default `Error.prepareStackTrace` gives without source maps.
+  const v8Text = (error: Error, sites: NodeJS.CallSite[]) =>
+    [`${error.name}: ${error.message}`, ...sites.map((site) => `    at ${String(site)}`)].join('\n');
+  /** `call` run once with each stack source installed, and which ones were asked to format. */
+  function withEach(call: () => unknown): { structured: unknown; text: unknown; formatted: string[] } {
+    const saved = Error.prepareStackTrace;
+    const formatted: string[] = [];
+    try {
+      // Node.js's default (its name) and no function at all: both read as V8 call sites.
+      Error.prepareStackTrace = Object.defineProperty(
+        (error: Error, sites: NodeJS.CallSite[]) => (formatted.push('node default'), v8Text(error, sites)),
+        'name',
+        { value: 'ErrorPrepareStackTrace' },
+      );
+      const structured = call();
+      (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
+      expect(call()).toEqual(structured);
+      // A library's override (source-map-support): the text it formats is read.
+      Error.prepareStackTrace = (error, sites) => (formatted.push('library'), v8Text(error, sites));
+      return { structured, text: call(), formatted };
+    } finally {
+      Error.prepareStackTrace = saved;
+    }
+  }
+
+  class Repositorio {
+    salvar() {
+      return captureCallSite();
+    }
+    get atual() {
+      return captureCallSite();
+    }
+  }
+  it.each([
+    [
+      'a named function',
+      () =>
+        (function salvarQuestao() {
+          return captureCallSite();
+        })(),
+    ],
+    ['a class method', () => new Repositorio().salvar()],
+    ['a getter', () => new Repositorio().atual],
+    ['an object literal method', () => ({ metodo: () => captureCallSite() }).metodo()],
+    ['an anonymous callback', () => [0].map(() => captureCallSite())[0]],
+  ])('finds the same call site in %s, and formats no text unless a library asks for it', (_case, call) => {
+    const { structured, text, formatted } = withEach(call);
+    expect(structured).toBeDefined();
+    expect(structured).toEqual(text);
+    expect(formatted).toEqual(['library']);
+  });
+});
+
 const SETTINGS: EmitCaptureSettings = {
   remoteSeverity: SeverityNumber.ERROR,
   trailSize: 3,

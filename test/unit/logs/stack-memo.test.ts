@@ -19,6 +19,16 @@ describe('StackMemo', () => {
     expect(memo.get('Error: 1\nat a (x.js:1:1) ', 8)).toBeUndefined();
   });
 
+  it('finds the matching entry among kept texts of the same length', () => {
+    const memo = new StackMemo<string>();
+    memo.set('Error: a\nat a (x.js:1:1)', 'a', 8);
+    memo.set('Error: a\nat b (x.js:1:1)', 'b', 8);
+    memo.set('Error: a\nat c (x.js:1:1)', 'c', 8);
+    expect(memo.get('Error: long id\nat b (x.js:1:1)', 14)).toBe('b');
+    expect(memo.get('Error: long id\nat c (x.js:1:1)', 14)).toBe('c');
+    expect(memo.get('Error: long id\nat d (x.js:1:1)', 14)).toBeUndefined();
+  });
+
   it('keeps the most recent stacks up to its capacity, replacing the oldest', () => {
     const memo = new StackMemo<number>(2);
     memo.set('one', 1);
