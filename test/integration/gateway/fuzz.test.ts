@@ -314,15 +314,12 @@ function storedLeaves(value: unknown, prefix = ''): [string, unknown][] {
 
 describe('gateway fuzzing of attribute names', () => {
   let sequence = 0;
-  // Names made of what the key encoding is about, Object.prototype's names among them. The exact
-  // name `__proto__` is left out: src/logs/transform.ts omit() loses it (reported, not fixed here).
-  const name = fc
-    .string({
-      unit: fc.constantFrom('.', '$', '%', '\0', '2', 'E', '0', 'x', '__proto__', 'constructor', 'toString'),
-      minLength: 1,
-      maxLength: 5,
-    })
-    .filter((key) => key !== '__proto__');
+  // Names made of what the key encoding is about, Object.prototype's names among them.
+  const name = fc.string({
+    unit: fc.constantFrom('.', '$', '%', '\0', '2', 'E', '0', 'x', '__proto__', 'constructor', 'toString'),
+    minLength: 1,
+    maxLength: 5,
+  });
 
   it('stores every attribute name a client sends, nested or encoded, and Object.prototype stays untouched', async () => {
     await fc.assert(
