@@ -295,16 +295,7 @@ function addSpanContext(document: { trace_id?: string; span_id?: string }, recor
 function omit(attributes: Attributes, keys: ReadonlySet<string>): Record<string, unknown> {
   const rest: Record<string, unknown> = {};
   for (const key in attributes) {
-    if (keys.has(key)) continue;
-    // An attribute named `__proto__` is a key like any other, not the object's prototype.
-    if (key === '__proto__')
-      Object.defineProperty(rest, key, {
-        value: attributes[key],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else rest[key] = attributes[key];
+    if (!keys.has(key)) rest[key] = attributes[key];
   }
   return rest;
 }
