@@ -139,11 +139,11 @@ export function freshDatabaseName(label: string): string {
  */
 export function spooledDocuments(dir: string): Record<'errors' | 'audit' | 'metrics', Document[]> {
   const found: Record<'errors' | 'audit' | 'metrics', Document[]> = { errors: [], audit: [], metrics: [] };
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return found;
+    return found; // no folder: nothing spooled
   }
   for (const name of names.filter((n) => n.endsWith('.ejsonl') || n.includes('.ejsonl.replay-'))) {
     for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
