@@ -206,20 +206,18 @@ describeWithPrivateServer('two databases sharing one spoolDir (defaults)', () =>
       // Long-running applications (mode `stay`, no shutdown()), each stopped with SIGTERM once
       // its own error is stored and it has had 5 s more to replay what it takes from the spool.
       const runUntil = async (env: Record<string, string>, label: string, done: () => Promise<boolean>) => {
+        const startedAt = Date.now();
         const app = startApp(APP, ['stay', label], env, 180_000);
         const reached = await pollUntil(done, 60_000);
+        console.log(`${label}: ${reached ? 'stored' : 'not stored'} after ${Date.now() - startedAt} ms`);
         await new Promise((resolve) => setTimeout(resolve, 5000));
         app.child.kill('SIGTERM');
         const run = await app.exited;
         expect(run.killedByGuard, `${label} did not end on SIGTERM`).toBe(false);
-        return reached;
       };
-      const bStored = await runUntil(
-        envB,
-        'b',
-        async () => (await storedRecords(client.db(appB), 'b')).documents > 0,
-      );
-      expect(bStored, "B's own error stored in app_b").toBe(true);
+      // B until its own error is in app_b; A until its 100 spooled records are in app_a. A wait
+      // that runs out is not a failure by itself: the comparison below shows what is where.
+      await runUntil(envB, 'b', async () => (await storedRecords(client.db(appB), 'b')).documents > 0);
       await runUntil(
         envA,
         'a-up',
