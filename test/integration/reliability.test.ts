@@ -35,20 +35,19 @@ describeWithPrivateServer('delivery through outages (own server, stopped and res
     const server = new ControlledServer('outage');
     const uri = server.start();
     const spoolDir = tempSpool();
-    // Records of one fingerprint: this test counts delivery, not the storm guard's folding.
-    const exporter = new MongoLogRecordExporter({
-      connectionString: uri,
-      database: 'outage',
-      spoolDir,
-      stormGuard: false,
-    });
+    const exporter = new MongoLogRecordExporter({ connectionString: uri, database: 'outage', spoolDir });
     const processor = new MongoBatchLogRecordProcessor({ exporter });
     const provider = new LoggerProvider({ resource: TEST_RESOURCE, processors: [processor] });
     const logger = provider.getLogger('outage');
     const total = 20_000;
     try {
       for (let i = 0; i < total; i++) {
-        logger.emit({ severityNumber: SeverityNumber.ERROR, body: `record ${i}`, attributes: { seq: i } });
+        // Each record is a distinct error (its own fingerprint): the storm guard folds none.
+        logger.emit({
+          severityNumber: SeverityNumber.ERROR,
+          body: `record ${i}`,
+          attributes: { seq: i, 'error.fingerprint': `record ${i}` },
+        });
         if (i === 5_000) {
           await provider.forceFlush();
           server.stop();
@@ -78,7 +77,7 @@ describeWithPrivateServer('delivery through outages (own server, stopped and res
       await client.close();
       console.log('outage mid-stream:', exporter.getStats());
       expect({ documents, distinct }).toEqual({ documents: total, distinct: total });
-      expect(exporter.getStats()).toMatchObject({ failed: 0, dropped: 0 });
+      expect(exporter.getStats()).toMatchObject({ failed: 0, dropped: 0, suppressed: 0 });
       expect(filesUnder(spoolDir).filter((f) => f.includes('.ejsonl'))).toEqual([]);
     } finally {
       server.destroy();
