@@ -135,7 +135,7 @@ export function freshDatabaseName(label: string): string {
 
 /**
  * The documents in the complete lines of the spool's segments and claims, by collection kind
- * (`count<TAB>kind<TAB>operation<TAB>EJSON array`, docs/reliability.md).
+ * (`count<TAB>kind<TAB>operation<TAB>EJSON array`, docs/reliability.md): closed, open (`.open`) and claimed.
  */
 export function spooledDocuments(dir: string): Record<'errors' | 'audit' | 'metrics', Document[]> {
   const found: Record<'errors' | 'audit' | 'metrics', Document[]> = { errors: [], audit: [], metrics: [] };
@@ -145,7 +145,7 @@ export function spooledDocuments(dir: string): Record<'errors' | 'audit' | 'metr
   } catch {
     return found; // no folder: nothing spooled
   }
-  for (const name of names.filter((n) => n.endsWith('.ejsonl') || n.includes('.ejsonl.replay-'))) {
+  for (const name of names.filter((n) => n.includes('.ejsonl'))) {
     for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
       const parts = line.split('\t');
       if (parts.length < 4 || !line.endsWith(']')) continue;
