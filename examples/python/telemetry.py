@@ -140,7 +140,7 @@ class Telemetry:
 
 
 def show_sdk_warnings() -> None:
-    """Prints the SDK's warnings and errors (a refused token, an unreachable gateway) on stderr.
+    """Prints the SDK's warnings and errors (export failures, such as a refused token) on stderr.
 
     Python prints a WARNING nobody handles on stderr only while the root logger has no handler;
     the ErrorHandler above is one, so without this an export failure would go unseen.
