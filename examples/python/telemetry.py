@@ -11,6 +11,7 @@ import hashlib
 import logging
 import platform
 import socket
+import sys
 import uuid
 from dataclasses import dataclass
 
@@ -26,6 +27,8 @@ from opentelemetry.sdk.resources import Resource
 
 # The scope the gateway recognises audit events by (with an event name), as in process.
 AUDIT_SCOPE = "opentelemetry-exporter-mongodb/audit"
+# The loggers of the OpenTelemetry SDK's own diagnostics (export failures among them).
+SDK_LOGGER = "opentelemetry"
 
 
 def machine_id() -> str:
@@ -56,13 +59,20 @@ class ErrorHandler(logging.Handler):
 
     With an exception, its type, message and traceback go as exception.* attributes: the
     gateway stores them as erro.tipo, erro.mensagem and erro.stacktrace, and takes
-    erro.arquivo/linha/funcao from the traceback's last frame.
+    erro.arquivo/linha/funcao from the traceback's last frame. The SDK's own records (logger
+    `opentelemetry.*`) are left out: an export failure sent through the failing exporter would
+    be lost, or loop.
     """
 
     def __init__(self, logger_provider: LoggerProvider) -> None:
         super().__init__(level=logging.ERROR)
         self._provider = logger_provider
         self._formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == SDK_LOGGER or record.name.startswith(SDK_LOGGER + "."):
+            return False
+        return super().filter(record)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -129,6 +139,24 @@ class Telemetry:
         self.logger_provider.shutdown()
 
 
+def show_sdk_warnings() -> None:
+    """Prints the SDK's warnings and errors (export failures, such as a refused token) on stderr.
+
+    Python prints a WARNING nobody handles on stderr only while the root logger has no handler;
+    the ErrorHandler above is one, so without this an export failure would go unseen.
+    """
+    sdk_logger = logging.getLogger(SDK_LOGGER)
+    if not any(isinstance(handler, _SdkStderrHandler) for handler in sdk_logger.handlers):
+        sdk_logger.addHandler(_SdkStderrHandler())
+
+
+class _SdkStderrHandler(logging.StreamHandler):
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setLevel(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+
 def setup_telemetry(
     gateway_url: str,
     token: str,
@@ -149,6 +177,7 @@ def setup_telemetry(
         )
     )
     logging.getLogger().addHandler(ErrorHandler(logger_provider))
+    show_sdk_warnings()
 
     reader = PeriodicExportingMetricReader(
         OTLPMetricExporter(endpoint=f"{gateway_url}/v1/metrics", headers=headers, compression=kind),

@@ -6,12 +6,15 @@ export class GatewayRequestError extends Error {
   readonly status: number;
   /** Seconds the client should wait before retrying (429 and 503). */
   readonly retryAfterSeconds: number | undefined;
+  /** The name of the token refused (403); a 401 has none. Never the token itself. */
+  readonly tokenName: string | undefined;
 
-  constructor(status: number, message: string, retryAfterSeconds?: number) {
+  constructor(status: number, message: string, retryAfterSeconds?: number, tokenName?: string) {
     super(message);
     this.name = 'GatewayRequestError';
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.tokenName = tokenName;
   }
 }
 

@@ -25,9 +25,10 @@ import { type GatewayOptions, resolveGatewayOptions, type ResolvedGatewayOptions
 import { readLogsRequest } from './otlp-logs';
 import { readMetricsRequest } from './otlp-metrics';
 import { RateLimiter } from './rate-limit';
+import { RefusalLog } from './refusal-log';
 import { GatewayRequestError } from './request-error';
 import { GatewayStorage, RETRY_AFTER_SECONDS } from './storage';
-import { mayWriteAs, TokenAuthenticator } from './tokens';
+import { INVALID_TOKEN, mayWriteAs, TokenAuthenticator } from './tokens';
 
 const log = componentLogger('gateway');
 const ROUTES: Record<string, Signal> = { '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
@@ -91,6 +92,7 @@ class GatewayHandler {
   private readonly logs: LogSink;
   private readonly auth: TokenAuthenticator;
   private readonly limiter: RateLimiter;
+  private readonly refusals = new RefusalLog();
   private readonly active = new Set<Promise<void>>();
   private draining = false;
 
@@ -155,6 +157,7 @@ class GatewayHandler {
     } catch (error) {
       if (!(error instanceof GatewayRequestError)) throw error;
       if (error.status === 413 || error.status === 401) response.setHeader('connection', 'close');
+      if (error.status === 401 || error.status === 403) this.noteRefusal(path, error);
       this.send(response, error.status, encoding, error.message, error.retryAfterSeconds);
     }
   }
@@ -206,6 +209,16 @@ class GatewayHandler {
     response.end(encodeResponse(signal, encoding, result.rejected, result.message));
   }
 
+  /** A WARN line for a refused request, rate-limited; it names the token's name, never the token. */
+  private noteRefusal(path: string, error: GatewayRequestError): void {
+    const what =
+      error.message === INVALID_TOKEN
+        ? 'a bearer token that matches no configured token, so it has no name (the token is not shown)'
+        : error.message;
+    const key = error.tokenName === undefined ? `401 ${error.message}` : `token ${error.tokenName}`;
+    this.refusals.refused(key, `refused a request to ${path} (${error.status}): ${what}`);
+  }
+
   /** One app's token may not write as another: every resource's `service.name` must be the token's app. */
   private authorise(client: { name: string; app: string }, groups: readonly { app: string }[]): void {
     for (const group of groups) {
@@ -213,6 +226,8 @@ class GatewayHandler {
         throw new GatewayRequestError(
           403,
           `token "${client.name}" may not write for service.name ${JSON.stringify(group.app.slice(0, 100))}`,
+          undefined,
+          client.name,
         );
       }
     }

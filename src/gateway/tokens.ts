@@ -14,6 +14,8 @@ export interface GatewayToken {
 /** Any app: for a trusted relay such as an OpenTelemetry Collector. */
 export const ANY_APP = '*';
 export const MIN_TOKEN_LENGTH = 16;
+/** The 401 message for a token that matches none configured (it has no name to give). */
+export const INVALID_TOKEN = 'invalid bearer token';
 
 /**
  * Parses the token list: one token per line (or per `;` in an environment variable),
@@ -82,7 +84,7 @@ export class TokenAuthenticator {
     for (const stored of this.tokens) {
       if (timingSafeEqual(stored.digest, digest) && !found) found = stored;
     }
-    if (!found) throw new GatewayRequestError(401, 'invalid bearer token');
+    if (!found) throw new GatewayRequestError(401, INVALID_TOKEN);
     return { name: found.name, app: found.app };
   }
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type AnyValue, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
 import { types } from 'node:util';
 import { componentLogger } from '../diag';
@@ -13,6 +12,7 @@ import {
 import { toSafeAttributes } from '../document/attribute-values';
 import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
+import { createIdSource } from '../document/id';
 import { HOLD_CRASH_RECORD } from '../internal-symbols';
 import { loggerProviderOption, resolvePartOptions } from '../options';
 import { describeError } from '../redact';
@@ -34,6 +34,13 @@ const RESERVED_KEYS: ReadonlySet<string> = new Set([
   ATTR_EXCEPTION_UNHANDLED,
   ATTR_LOG_RECORD_UID,
 ]);
+
+/**
+ * The `_id` of a crash record, given once when it is reported: the copy in the SDK's queue and the
+ * copy held for the exit spool carry it (`log.record.uid`), so both are one document. The same
+ * 24-hex ObjectId layout as every other `_id` of `errors` and `audit`.
+ */
+const nextCrashId = createIdSource();
 
 /** Options of {@link ErrorReporter}. Other keys of a shared options object are ignored. */
 export interface ErrorReporterOptions extends Pick<MongoExporterOptions, 'flushTimeoutMs'> {
@@ -209,7 +216,7 @@ export class ErrorReporter {
       if (origin) {
         attributes[ATTR_EXCEPTION_UNHANDLED] = true;
         attributes.origem = origin;
-        uid = randomUUID();
+        uid = nextCrashId();
         attributes[ATTR_LOG_RECORD_UID] = uid;
       }
       const time = new Date();

@@ -85,6 +85,7 @@ describeWithPrivateServer('a crash while the database is down', () => {
     expect(restarted.code).toBe(0);
     expect(JSON.parse(restarted.stdout.trim())).toMatchObject({ replayed: 1, failed: 0 });
     expect(stored).toHaveLength(1);
+    expect(stored[0]!._id).toMatch(/^[0-9a-f]{24}$/);
     expect(stored[0]).toMatchObject({
       nivel: 'CRITICAL',
       nao_tratada: true,
@@ -102,6 +103,9 @@ describeWithPrivateServer('a crash while the database is down', () => {
     expect(restarted.code).toBe(0);
     const messages = stored.map((doc) => doc.erro.mensagem).sort();
     expect(messages).toEqual(['antes da queda', 'queda durante a indisponibilidade']);
-    expect(stored.find((doc) => doc.nao_tratada)?.erro.mensagem).toBe('queda durante a indisponibilidade');
+    const crash = stored.find((doc) => doc.nao_tratada);
+    expect(crash?.erro.mensagem).toBe('queda durante a indisponibilidade');
+    // Held for the exit spool and queued in the SDK: both copies had this _id, stored once.
+    expect(crash?._id).toMatch(/^[0-9a-f]{24}$/);
   });
 });

@@ -68,6 +68,7 @@ describe('ErrorReporter in a child process that crashes', () => {
     expect(docs).toHaveLength(1);
     const doc = docs[0]!;
     expect(doc.nao_tratada).toBe(true);
+    expect(doc._id).toMatch(/^[0-9a-f]{24}$/); // the one form of every _id of errors and audit
     expect(doc.nivel).toBe('CRITICAL');
     expect(doc.timestamp).toBeInstanceOf(Date);
     expect(doc.erro).toMatchObject({

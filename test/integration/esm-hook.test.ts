@@ -30,4 +30,28 @@ describe('NodeSDK in an ES module application, telemetry loaded with --import', 
       contexto: { arquivo: 'questoes.csv' },
     });
   });
+
+  it("stores an error logged inside a span with that span's trace_id and span_id", async () => {
+    const collection = database.db.collection('errors');
+    await collection.deleteMany({});
+    const result = await run(
+      process.execPath,
+      ['--import', './examples/instrumentation.ts', 'test/fixtures/traced-pino-app.ts'],
+      {
+        cwd: root,
+        env: { ...process.env, MONGODB_URI: database.uri, MONGODB_DATABASE: database.name },
+        timeout: 60_000,
+      },
+    );
+    const span = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { traceId: string; spanId: string };
+    expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span.traceId).not.toMatch(/^0+$/); // a real span, not the API's no-op one
+    const errors = await collection.find().toArray();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      erro: { tipo: 'SyntaxError' },
+      trace_id: span.traceId,
+      span_id: span.spanId,
+    });
+  });
 });

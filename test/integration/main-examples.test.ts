@@ -45,8 +45,8 @@ describe('the README examples', () => {
     });
   });
 
-  it('examples/smoke.ts reports every part OK and exits 0', async () => {
-    const { stdout } = await runExample('smoke.ts', `${database.name}_smoke`);
+  it('examples/smoke.mjs reports every part OK and exits 0', async () => {
+    const { stdout } = await runExample('smoke.mjs', `${database.name}_smoke`);
     expect(stdout.match(/^OK /gm)).toHaveLength(4);
     expect(stdout).toContain('All parts OK.');
     await database.client.db(`${database.name}_smoke`).dropDatabase();

@@ -22,6 +22,8 @@ const database = useTestDatabase('tarball');
 const work = mkdtempSync(join(tmpdir(), 'otel-mongodb-tarball-'));
 const app = join(work, 'app');
 const installed = join(app, 'node_modules', 'opentelemetry-exporter-mongodb');
+/** The smoke example docs/getting-started.md tells users to run from node_modules. */
+const SMOKE = 'smoke.mjs';
 
 const ESM_PROGRAM = `
 import { setupTelemetry } from 'opentelemetry-exporter-mongodb';
@@ -94,6 +96,14 @@ describe('the packed package, installed into a fresh application', () => {
     const errors = await db.collection('errors').find().toArray();
     await db.dropDatabase();
     expect(errors.map((doc) => doc.erro?.mensagem)).toEqual([`reported from the tarball (${kind})`]);
+  });
+
+  it('runs the smoke example from the installed package, as docs/getting-started.md says, every part OK', async () => {
+    const name = `${database.name}_smoke`;
+    const { stdout } = await runProgram(join(installed, 'examples', SMOKE), name);
+    await database.client.db(name).dropDatabase();
+    expect(stdout.match(/^OK /gm)).toHaveLength(4);
+    expect(stdout).toContain('All parts OK.');
   });
 
   it('ships the examples but no build or cache files of them', () => {

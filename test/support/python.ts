@@ -24,3 +24,22 @@ export async function runPython(
   });
   return stdout;
 }
+
+/** Runs a Python script; resolves with its exit code, stdout and stderr whatever the code. */
+export async function runPythonOutput(
+  python: string,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(python, [script, ...args], {
+      env: { PATH: process.env.PATH ?? '', PYTHONWARNINGS: 'ignore::DeprecationWarning', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}

@@ -1,3 +1,4 @@
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliOutput, RegisterCommand } from '../command';
 import { CliError, describeCliError } from '../cli-error';
@@ -55,6 +56,21 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
       ),
   ).action(async (flags: GatewayFlags) => {
     const options = gatewayOptions(flags);
+    // The gateway's own lines (refused requests, database unreachable, answering again) go to stderr.
+    const line =
+      (level: string) =>
+      (...parts: unknown[]) =>
+        void output.stderr.write(`${new Date().toISOString()} ${level} ${parts.map(String).join(' ')}\n`);
+    diag.setLogger(
+      {
+        error: line('ERROR'),
+        warn: line('WARN'),
+        info: line('INFO'),
+        debug: () => undefined,
+        verbose: () => undefined,
+      },
+      { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true },
+    );
     let gateway;
     try {
       gateway = await startGateway(options);

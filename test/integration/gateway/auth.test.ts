@@ -73,3 +73,41 @@ describe('gateway rate limit', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('gateway log of refused requests', () => {
+  it("logs repeated 403s of one token as one WARN line naming the token's name, never the token", async () => {
+    const fresh = await startTestGateway(db.uri, db.name);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const response = await post(fresh, '/v1/logs', logsProtobuf([{ body: `as other ${i}` }], OTHER_APP), {
+          token: TOKEN,
+        });
+        expect(response.status).toBe(403);
+      }
+      const warnings = diag.lines.filter((line) => line.startsWith('warn '));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('(403): token "desktop" may not write for service.name "other-app"');
+      expect(diag.text()).not.toContain(TOKEN);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('logs a 401 with a token that matches none as one WARN line that says it has no name, without the token', async () => {
+    const fresh = await startTestGateway(db.uri, db.name);
+    const wrong = `${OTHER_TOKEN}-wrong`;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const response = await post(fresh, '/v1/metrics', '{}', { token: wrong, type: 'application/json' });
+        expect(response.status).toBe(401);
+      }
+      const warnings = diag.lines.filter((line) => line.startsWith('warn '));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('refused a request to /v1/metrics (401): a bearer token that matches no');
+      expect(warnings[0]).toContain('has no name');
+      expect(diag.text()).not.toContain(wrong);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

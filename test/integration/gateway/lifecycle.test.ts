@@ -64,4 +64,26 @@ describe('the gateway command', () => {
     expect(stderr()).toContain('gateway: SIGTERM, draining');
     expect(stderr()).not.toContain(TOKEN);
   });
+
+  it('prints one WARN line on stderr for repeated requests with a wrong token, without the token', async () => {
+    const { child, url, stderr } = await startCli();
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const wrong = `${TOKEN}-wrong`;
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${url}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${wrong}` },
+        body: logsProtobuf([{ body: `wrong token ${i}` }]),
+      });
+      expect(response.status).toBe(401);
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const warnings = stderr()
+      .split('\n')
+      .filter((line) => / WARN /.test(line));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('refused a request to /v1/logs (401): a bearer token that matches no');
+    expect(stderr()).not.toContain(wrong);
+  });
 });

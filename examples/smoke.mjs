@@ -1,6 +1,10 @@
 // A manual check of a deployment: each part writes through the real pipeline, then the
 // database is asked whether it arrived. Prints OK or FAILED per part and what was stored;
-// exits 1 if any part failed. Run: MONGODB_URI=... node examples/smoke.ts
+// exits 1 if any part failed. Plain JavaScript, so that it also runs from the installed package
+// (Node does not strip types in node_modules):
+//
+//   MONGODB_URI=... node examples/smoke.mjs    (in this repository)
+//   MONGODB_URI=... node node_modules/opentelemetry-exporter-mongodb/examples/smoke.mjs    (in your app)
 import { MongoClient } from 'mongodb';
 import { getMachineId, redactConnectionString, setupTelemetry } from 'opentelemetry-exporter-mongodb';
 
@@ -11,8 +15,14 @@ if (!uri) {
   process.exit(2);
 }
 const marker = `smoke-${Date.now()}`;
-const results: boolean[] = [];
-function check(part: string, ok: boolean, detail: string): void {
+/** @type {boolean[]} */
+const results = [];
+/**
+ * @param {string} part
+ * @param {boolean} ok
+ * @param {string} detail
+ */
+function check(part, ok, detail) {
   results.push(ok);
   console.log(`${ok ? 'OK    ' : 'FAILED'} ${part}: ${detail}`);
 }
