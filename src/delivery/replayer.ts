@@ -16,6 +16,11 @@ const MAX_REPLAY_BACKOFF_MS = 5000;
  * there (its shutdown gives the replay `shutdownTimeoutMs` more); a live one loses a reconnection.
  */
 export const REPLAY_ROUND_MS = 3000;
+/**
+ * Insert batches of a segment written at once: while the server stores one, the next is on
+ * the wire, instead of the server idling for a round trip per batch. Upserts go alone, in order.
+ */
+export const REPLAY_WINDOW = 2;
 
 export interface ReplayerOptions {
   spool: DiskSpool;
@@ -150,20 +155,9 @@ export class Replayer {
         );
       }
       const progress = (this.current = { segment, stored: 0 });
-      for (const batch of segment.batches) {
-        if (this.stopped) return 'progress'; // stop() gave the rest back
-        let outcome: WriteOutcome;
-        try {
-          outcome = await writeBatch(this.writer, batch);
-        } catch (error) {
-          return this.pauseAfter(error, replayed);
-        }
-        if (this.current !== progress) return 'progress'; // stopped meanwhile: the rest is back
-        this.stats(batch.kind).add('replayed', outcome.written);
-        if (outcome.rejected > 0)
-          this.dropped(batch.kind, outcome.rejected, 'refused by the server at replay');
-        progress.stored++;
-      }
+      const failure = await this.replaySegment(progress);
+      if (this.current !== progress) return 'progress'; // stopped meanwhile: the rest is back
+      if (failure) return this.pauseAfter(failure.error, replayed);
       this.current = undefined;
       this.spool.complete(segment);
       this.notice.reachable();
@@ -173,6 +167,54 @@ export class Replayer {
     }
     // Appends made while replaying went to a new segment: the next round takes them.
     return this.spool.isEmpty() ? 'empty' : 'progress';
+  }
+
+  /**
+   * Writes a segment's batches, up to `REPLAY_WINDOW` inserts at a time; an upsert waits for
+   * what is in flight and goes alone, so that a session's states keep their order. A batch is
+   * counted (and `stored` advanced) only once every batch before it is stored too: `stored` is
+   * what `release` may leave out, and a batch stored beyond it is written again later (stored
+   * once, by `_id`) and counted then. Resolves with the first failure, once nothing is in flight.
+   */
+  private async replaySegment(progress: {
+    segment: ClaimedSegment;
+    stored: number;
+  }): Promise<{ error: unknown } | undefined> {
+    const { batches } = progress.segment;
+    const outcomes: (WriteOutcome | undefined)[] = [];
+    const running = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    const advance = () => {
+      while (progress.stored < batches.length && outcomes[progress.stored] !== undefined) {
+        const batch = batches[progress.stored]!;
+        const outcome = outcomes[progress.stored]!;
+        this.stats(batch.kind).add('replayed', outcome.written);
+        if (outcome.rejected > 0)
+          this.dropped(batch.kind, outcome.rejected, 'refused by the server at replay');
+        progress.stored++;
+      }
+    };
+    for (let index = 0; index < batches.length; index++) {
+      const batch = batches[index]!;
+      const alone = batch.operation === 'upsert';
+      while (running.size > 0 && (alone || running.size >= REPLAY_WINDOW)) await Promise.race(running);
+      if (failure || this.stopped || this.current !== progress) break;
+      const write: Promise<void> = writeBatch(this.writer, batch)
+        .then(
+          (outcome) => {
+            outcomes[index] = outcome;
+            if (this.current === progress) advance();
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        )
+        .finally(() => running.delete(write));
+      running.add(write);
+      if (alone) await write;
+    }
+    await Promise.all(running);
+    return failure;
   }
 
   /** Past `REPLAY_ROUND_MS` of writing, lets the process end if nothing else keeps it alive. */

@@ -254,13 +254,15 @@ describe('Delivery.abort', () => {
     for (const label of ['a', 'b', 'c']) delivery.spill('errors', docs(label, 1), stats);
     writer.replies.push('ok', 'hang');
     writer.recover();
-    await vi.waitFor(() => expect(writer.writes).toHaveLength(2), { interval: 5 });
+    await vi.waitFor(() => expect(writer.writes.length).toBeGreaterThanOrEqual(2), { interval: 5 });
     delivery.abort();
+    const writesAtAbort = writer.writes.length;
+    // b hangs; c may have been written beside it (the replay's window), but b is not stored.
     expect(spooledIds(spoolDir)).toEqual(['b-0', 'c-0']);
     writer.releaseHanging();
     await settle();
     expect(counts(stats)).toMatchObject({ replayed: 1, spooled: 3, internalErrors: 0 });
-    expect(writer.writes).toHaveLength(2);
+    expect(writer.writes).toHaveLength(writesAtAbort); // nothing written after the abort
   });
 
   it('does not count a replayed batch whose write ends after the abort', async () => {

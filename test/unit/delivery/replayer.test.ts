@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutageNotice } from '../../../src/delivery/outage-notice';
-import { REPLAY_ROUND_MS, Replayer } from '../../../src/delivery/replayer';
+import { REPLAY_ROUND_MS, REPLAY_WINDOW, Replayer } from '../../../src/delivery/replayer';
 import { DiskSpool } from '../../../src/delivery/spool';
 import { StatsCounter } from '../../../src/stats';
 import { WriterDouble } from './writer-double';
@@ -94,5 +94,57 @@ describe('Replayer', () => {
     await replayer.finished();
     expect(writer.probes).toBe(1);
     expect(writer.writes).toEqual([]);
+  });
+});
+
+describe('Replayer: batches in flight', () => {
+  /** A spool with one segment of `operations` (one batch each), oldest first. */
+  function oneSegment(operations: ('insert' | 'upsert')[]) {
+    const context = setup(0);
+    operations.forEach((operation, i) =>
+      context.spool.append({
+        kind: operation === 'insert' ? 'errors' : 'metrics',
+        operation,
+        documents: [{ _id: `b${i}` }],
+      }),
+    );
+    context.spool.rotate();
+    return context;
+  }
+
+  it(`writes up to ${REPLAY_WINDOW} insert batches at once, not more`, async () => {
+    const { writer, replayer } = oneSegment(['insert', 'insert', 'insert']);
+    writer.replies.push('hang', 'hang');
+    replayer.start();
+    await vi.waitFor(() => expect(writer.writes).toHaveLength(2), { interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writer.writes).toHaveLength(REPLAY_WINDOW);
+    replayer.stop();
+    writer.releaseHanging();
+    await replayer.finished();
+  });
+
+  it('writes an upsert alone, after what is in flight, so that session states keep their order', async () => {
+    const { writer, replayer } = oneSegment(['insert', 'upsert', 'insert']);
+    let answer!: () => void;
+    writer.replies.push({ until: new Promise<void>((resolve) => (answer = resolve)) });
+    replayer.start();
+    await vi.waitFor(() => expect(writer.writes).toHaveLength(1), { interval: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writer.writes).toHaveLength(1); // the upsert waits for the insert in flight
+    answer();
+    await replayer.finished();
+    expect(writer.writes.map((write) => write.operation)).toEqual(['insert', 'upsert', 'insert']);
+  });
+
+  it('counts a batch stored beside one that fails only once it is written again, and gives back both', async () => {
+    const { root, writer, stats, replayer } = oneSegment(['insert', 'insert']);
+    writer.replies.push('permanent', 'ok');
+    replayer.requestClose();
+    replayer.start();
+    await replayer.finished();
+    expect(stats.snapshot().replayed).toBe(0);
+    expect(readdirSync(root)).toHaveLength(1); // the whole segment is back
+    writer.fallback = 'ok';
   });
 });
