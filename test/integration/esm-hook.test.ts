@@ -43,7 +43,9 @@ describe('NodeSDK in an ES module application, telemetry loaded with --import', 
         timeout: 60_000,
       },
     );
-    const span = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { traceId: string; spanId: string };
+    const printed = /^span-ids (.*)$/m.exec(result.stdout);
+    expect(printed, result.stdout).not.toBeNull();
+    const span = JSON.parse(printed![1]!) as { traceId: string; spanId: string };
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(span.traceId).not.toMatch(/^0+$/); // a real span, not the API's no-op one
     const errors = await collection.find().toArray();
