@@ -1,3 +1,4 @@
+import type * as NodeFs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import type { SpooledBatch } from '../../../src/delivery/segment-format';
 // fsyncSync is wrapped to record each call, so that a test sees it before append() returns.
 const fsyncs: number[] = [];
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
+  const fs = await importOriginal<typeof NodeFs>();
   return {
     ...fs,
     fsyncSync: (fd: number) => {
