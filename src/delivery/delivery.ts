@@ -76,8 +76,8 @@ export class Delivery {
       ? undefined
       : new RetryingWriter(this.writer, {
           deadlineMs: options.retryDeadlineMs,
-          onRetry: (batch, error) => {
-            this.statsOf(batch).add('retried', batch.documents.length);
+          onRetry: (batch, error, stats) => {
+            stats.add('retried', batch.documents.length);
             log.debug(
               `retrying ${batch.documents.length} ${batch.kind} document(s): ${this.writer.describe(error)}`,
             );
@@ -234,7 +234,7 @@ export class Delivery {
     const entry = this.inFlight.add(batch, stats);
     try {
       const outcome: WriteOutcome = this.retrying
-        ? await this.retrying.write(batch)
+        ? await this.retrying.write(batch, stats)
         : await writeBatch(this.writer, batch);
       this.notice.reachable();
       return this.inFlight.settle(entry, () => {
@@ -323,10 +323,6 @@ export class Delivery {
         this.droppedInEpisode = undefined;
       },
     });
-  }
-
-  private statsOf(batch: SpooledBatch): StatsCounter {
-    return this.spoolStats(batch.kind);
   }
 
   /** Counts documents dropped from the spool; says so once per episode (until the spool is empty). */

@@ -1,3 +1,4 @@
+import type { StatsCounter } from '../stats';
 import type { CollectionKind, IdentifiedDocument, WriteOutcome } from '../storage/mongo-writer';
 import { isTransient } from '../storage/write-errors';
 import { keepingAlive, Pause, retryUntil } from './backoff';
@@ -34,25 +35,30 @@ export function writeBatch(writer: DeliveryWriter, batch: SpooledBatch): Promise
 export class RetryingWriter {
   private readonly writer: DeliveryWriter;
   private readonly deadlineMs: number;
-  private readonly onRetry: (batch: SpooledBatch, error: unknown) => void;
+  private readonly onRetry: (batch: SpooledBatch, error: unknown, stats: StatsCounter) => void;
   /** Awaited by an export, so it keeps the process alive; `stop()` ends it early. */
   private readonly pause = new Pause({ background: false });
   private stopped = false;
 
   constructor(
     writer: DeliveryWriter,
-    options: { deadlineMs: number; onRetry: (batch: SpooledBatch, error: unknown) => void },
+    options: {
+      deadlineMs: number;
+      /** Before each new attempt; `stats` are the batch's own counters. */
+      onRetry: (batch: SpooledBatch, error: unknown, stats: StatsCounter) => void;
+    },
   ) {
     this.writer = writer;
     this.deadlineMs = options.deadlineMs;
     this.onRetry = options.onRetry;
   }
 
-  write(batch: SpooledBatch): Promise<WriteOutcome> {
+  /** Writes `batch`, retrying; `stats` are handed to `onRetry`. */
+  write(batch: SpooledBatch, stats: StatsCounter): Promise<WriteOutcome> {
     const attempts = retryUntil(() => writeBatch(this.writer, batch), {
       deadline: Date.now() + this.deadlineMs,
       isTransient: (error) => isTransient(error) && !this.stopped,
-      onRetry: (error) => this.onRetry(batch, error),
+      onRetry: (error) => this.onRetry(batch, error, stats),
       sleep: (ms) => this.pause.wait(ms),
     });
     // The driver's timers do not keep the process alive; a write awaited by an export must.

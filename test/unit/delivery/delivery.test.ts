@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoServerError } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spooledBytes } from '../../../src/delivery/spool';
-import { zeroStats } from '../../../src/stats';
+import { StatsCounter, zeroStats } from '../../../src/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, fakeTimers, isSettled, setup, spooledIds, until } from './delivery-fixture';
 
@@ -235,6 +235,16 @@ describe('Delivery without a spool', () => {
     expect(result).toEqual({ code: 'written' });
     expect(writer.writes).toHaveLength(3);
     expect(counts(stats)).toMatchObject({ written: 2, retried: 4, failed: 0 });
+  });
+
+  it("counts retries in the batch's own counters, not the destination's (a storm summary has its own)", async () => {
+    const destination = new StatsCounter();
+    const { writer, delivery } = setup({ spool: false, spoolStats: () => destination });
+    const own = new StatsCounter();
+    writer.replies.push('transient');
+    await delivery.deliver('errors', 'insert', docs('a', 2), own);
+    expect(counts(own)).toMatchObject({ written: 2, retried: 2 });
+    expect(counts(destination).retried).toBe(0);
   });
 
   it('reports failed when the server is still unreachable at the retry deadline', async () => {
