@@ -165,17 +165,10 @@ export class MongoWriter {
   /** Whether the server answers a `ping` now (the gateway's readiness). Never throws. */
   async ping(): Promise<boolean> {
     try {
-      await this.operation(async () => {
-        await this.ready();
-        await this.client.db(this.options.database).command({ ping: 1 });
-      });
-      this.connected = true;
-      this.lastContactSucceeded = true;
+      await this.probe();
       return true;
     } catch {
-      this.connected = false;
-      this.lastContactSucceeded = false;
-      return false;
+      return false; // probe() noted the failure
     }
   }
 

@@ -307,6 +307,18 @@ describe('MongoWriter.ping', () => {
     expect(writer.isConnected).toBe(true);
   });
 
+  it('is up again, and tells the reachability listeners, when a ping answers after the server was down', async () => {
+    const client = new FakeClient();
+    const writer = writerWith(client);
+    const told = vi.fn();
+    writer.onReachable(told);
+    client.emit('serverHeartbeatFailed');
+    expect(writer.isDown).toBe(true);
+    expect(await writer.ping()).toBe(true);
+    expect(writer.isDown).toBe(false);
+    expect(told).toHaveBeenCalledTimes(1);
+  });
+
   it('answers false, without throwing, and marks itself disconnected when it does not', async () => {
     const client = new FakeClient();
     const writer = writerWith(client);
