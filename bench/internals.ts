@@ -36,6 +36,7 @@ export async function loadInternals() {
     mapRecord,
     emitCapture,
     options,
+    segmentFormat,
   ] = await Promise.all([
     import('../src/logs/transform.ts'),
     import('../src/metrics/transform.ts'),
@@ -48,6 +49,7 @@ export async function loadInternals() {
     import('../src/logs/map-record.ts'),
     import('../src/logs/emit-capture.ts'),
     import('../src/options.ts'),
+    import('../src/delivery/segment-format.ts'),
   ]);
   return {
     transform,
@@ -61,6 +63,7 @@ export async function loadInternals() {
     mapRecord,
     emitCapture,
     options,
+    segmentFormat,
   };
 }
 

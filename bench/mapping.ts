@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@opentelemetry/api';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { EJSON } from 'bson';
 import { AuditLogger } from 'opentelemetry-exporter-mongodb';
 import type { Series } from '../src/metrics/accumulator.ts';
 import { loadInternals } from './internals.ts';
@@ -130,6 +131,18 @@ function mappers(): Record<string, Mapper> {
     return { id: nextId(), fields: resourceFields.resourceFields(record.resource), report, limits };
   };
   const at = <T>(list: readonly T[], i: number) => list[i % DISTINCT_RECORDS]!;
+  // A spooled line of 512 error documents, as the replay reads it; parsed once per 512 calls.
+  const lineDocuments = Array.from({ length: 512 }, (_, i) =>
+    transform.toErrorDocument(at(errorRecords, i), context(i)),
+  );
+  const payload = `[${lineDocuments.map((document) => internals.segmentFormat.documentJson(document)).join(',')}]`;
+  const parsedLine = (parse: (text: string) => unknown[]) => {
+    let parsed: unknown[] = [];
+    return (i: number) => {
+      if (i % 512 === 0) parsed = parse(payload);
+      return parsed[i % 512];
+    };
+  };
   return {
     'error: toErrorDocument': (i) => transform.toErrorDocument(at(errorRecords, i), context(i)),
     'error: as the exporter maps (mapLogRecord: + resourceFields, size check)': (i) => {
@@ -141,6 +154,12 @@ function mappers(): Record<string, Mapper> {
       const record = at(auditRecords, i);
       return mapLogRecord(record, 'audit', exporterContext(record, i));
     },
+    'spool replay: a 512-document line, per document (JSON.parse + revival of the EJSON values)': parsedLine(
+      (text) => internals.segmentFormat.documentsFromJson(text),
+    ),
+    'spool replay: the same line with relaxed EJSON.parse (before 2026-12-03)': parsedLine(
+      (text) => EJSON.parse(text, { relaxed: true }) as unknown[],
+    ),
     'metrics: toSessionDocument (13 series)': (i) => {
       const { session, series } = at(sessions, i);
       return metricsTransform.toSessionDocument({
