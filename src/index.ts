@@ -6,8 +6,8 @@ export { machineResourceDetector } from './resource/detector';
 export { getMachineId } from './resource/machine-id';
 export { getEnvironmentInfo, type EnvironmentInfo } from './resource/environment';
 export { getAppVersion } from './resource/app-version';
-export { redactConnectionString } from './redact';
-export { MongoExporterError, InvalidOptionError, LifecycleError } from './errors';
+export { redactConnectionString } from './foundation/redact';
+export { MongoExporterError, InvalidOptionError, LifecycleError } from './foundation/errors';
 export { DEFAULTS } from './options';
 export { AUDIT_LOGGER_NAME } from './logs/route';
 export {
@@ -38,8 +38,8 @@ export type {
 } from './metrics/transform';
 export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
 export type { ErrorDocument, AuditDocument } from './logs/transform';
-export type { ExporterStats } from './stats';
-export { observeExporterStats, STATS_METRIC_NAME, type StatsSource } from './stats-metrics';
+export type { ExporterStats } from './foundation/stats';
+export { observeExporterStats, STATS_METRIC_NAME, type StatsSource } from './foundation/stats-metrics';
 export type { MongoExporterOptions, CollectionNames, LevelName, AuditSwitches } from './types';
 export { loadConfig } from './config/load-config';
 export { ConfigFileError } from './config/config-error';

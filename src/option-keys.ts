@@ -1,10 +1,10 @@
 import type { AuditLoggerOptions } from './audit/audit-logger';
 import type { LoadConfigOptions, LoggingOptions } from './config/types';
-import { InvalidOptionError } from './errors';
+import { InvalidOptionError } from './foundation/errors';
 import type { FileLogRecordExporterOptions } from './logs/file-exporter';
 import type { LineConsoleLogRecordExporterOptions } from './logs/console-exporter';
 import type { MetricsCollectorOptions } from './metrics/collector';
-import { redactConnectionString } from './redact';
+import { redactConnectionString } from './foundation/redact';
 import type { ErrorReporterOptions } from './reporter/error-reporter';
 import type { SetupTelemetryOptions } from './setup/types';
 import type { MongoExporterOptions } from './types';

@@ -3,13 +3,13 @@ import type { LoggerProvider, SeverityNumber } from '@opentelemetry/api';
 import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './document/bson-safe';
 import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
-import { InvalidOptionError } from './errors';
+import { InvalidOptionError } from './foundation/errors';
 import { defaultAppRoot } from './logs/app-root';
 import type { BeforeSend } from './logs/before-send';
 import type { StormGuardSettings } from './logs/storm-guard';
 import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
 import { checkKeys, checkKnownKeys, type OptionsOwner } from './option-keys';
-import { passwordOf, redactConnectionStringValue } from './redact';
+import { passwordOf, redactConnectionStringValue } from './foundation/redact';
 import { connectionStringProblem } from './storage/connection-string';
 import type { SetupTelemetryOptions } from './setup/types';
 import type {

@@ -1,6 +1,6 @@
 import { type Attributes, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
 import { SanitizeReport } from '../document/bson-safe';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import {
   ATTR_AUDIT_DETAILS,
   ATTR_AUDIT_ENTITY,

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../foundation/errors';
 import { DEFAULTS } from '../options';
 
 export { resolveAuditSwitches } from '../options';

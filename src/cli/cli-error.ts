@@ -1,5 +1,5 @@
-import { MongoExporterError } from '../errors';
-import { redactText } from '../redact';
+import { MongoExporterError } from '../foundation/errors';
+import { redactText } from '../foundation/redact';
 
 /** A failure the CLI reports as one line, with the exit code to end with. */
 export class CliError extends MongoExporterError {

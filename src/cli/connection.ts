@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { MongoClient, type Db } from 'mongodb';
 import { loadConfig } from '../config/load-config';
 import { MISSING_CONNECTION_STRING_WARNING } from '../config/load-config';
-import { passwordOf, redactConnectionString } from '../redact';
+import { passwordOf, redactConnectionString } from '../foundation/redact';
 import type { CollectionNames } from '../types';
 import { CliError, describeCliError } from './cli-error';
 

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../foundation/errors';
 
 /**
  * A bad value, key or section in a configuration file. The message names the file, the

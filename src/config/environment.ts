@@ -3,7 +3,7 @@ import { ConfigFileError } from './config-error';
 import type { ConfiguredValue } from './ini-file';
 import type { ConfigKey } from './ini-schema';
 import { shownValue, validateAsOption } from './values';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../foundation/errors';
 import { ENV } from '../options';
 
 /** The variables of a .env file and where it is. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { basename, dirname } from 'node:path';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('config');
 

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError } from '../foundation/errors';
 import { parseLevelName } from '../logs/severity';
 import { checkKnownKeys } from '../option-keys';
 import { booleanOption, DEFAULTS, ENV, LOGGING_DEFAULTS, resolveOptions } from '../options';
-import { passwordOf } from '../redact';
+import { passwordOf } from '../foundation/redact';
 import type { AuditSwitches, CollectionNames, LevelName, MongoExporterOptions } from '../types';
 import { type EnvFile, parseEnvFile, readEnvironment } from './environment';
 import { isTrackedByGit, trackedSecretWarning } from './git-tracked';

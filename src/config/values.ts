@@ -1,7 +1,7 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../foundation/errors';
 import { parseLevelName } from '../logs/severity';
 import { resolveOptions } from '../options';
-import { redactConnectionStringValue } from '../redact';
+import { redactConnectionStringValue } from '../foundation/redact';
 import type { LevelName, MongoExporterOptions } from '../types';
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
-import { StatsCounter } from '../stats';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError } from '../foundation/errors';
+import { StatsCounter } from '../foundation/stats';
 import { type CollectionKind, MongoWriter, type WriterOptions } from '../storage/mongo-writer';
 import type { ResolvedOptions } from '../types';
 import { Delivery } from './delivery';

@@ -1,4 +1,4 @@
-import type { StatsCounter } from '../stats';
+import type { StatsCounter } from '../foundation/stats';
 import type { SpooledBatch } from './spool';
 
 /** `written` and `spooled` are successes for the exporter; `failed` means the batch is lost. */

@@ -1,5 +1,5 @@
-import { componentLogger } from '../diag';
-import type { StatsCounter } from '../stats';
+import { componentLogger } from '../foundation/diag';
+import type { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, WriteOutcome } from '../storage/mongo-writer';
 import { isTransient } from '../storage/write-errors';
 import { backoffDelay, Pause } from './backoff';

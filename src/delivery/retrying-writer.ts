@@ -1,4 +1,4 @@
-import type { StatsCounter } from '../stats';
+import type { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, IdentifiedDocument, WriteOutcome } from '../storage/mongo-writer';
 import { isTransient } from '../storage/write-errors';
 import { keepingAlive, Pause, retryUntil } from './backoff';

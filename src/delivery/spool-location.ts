@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
-import { hostsOf } from '../redact';
+import { hostsOf } from '../foundation/redact';
 import type { CollectionNames } from '../types';
 
 const APP_FOLDER = 'opentelemetry-exporter-mongodb';

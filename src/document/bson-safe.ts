@@ -1,4 +1,4 @@
-import { redactConnectionString } from '../redact';
+import { redactConnectionString } from '../foundation/redact';
 import { fieldPath, placeByName } from './field-path';
 import { DEFAULT_SECRET_KEYS, encodeKey, secretKeyMatcher } from './keys';
 

@@ -1,4 +1,4 @@
-import type { ExporterStats } from '../stats';
+import type { ExporterStats } from '../foundation/stats';
 
 /** What the gateway has done since it started, as `GET /stats` shows it. */
 export interface GatewayCounters {

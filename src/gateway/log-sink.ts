@@ -1,5 +1,5 @@
 import { SanitizeReport } from '../document/bson-safe';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import { applyBeforeSend } from '../logs/before-send';
 import { mapLogRecord } from '../logs/map-record';
 import { routeOf } from '../logs/route';

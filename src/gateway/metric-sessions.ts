@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SanitizeReport } from '../document/bson-safe';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import { SessionAccumulator } from '../metrics/accumulator';
 import { toSessionDocument } from '../metrics/transform';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../foundation/errors';
 import { resolveOptions } from '../options';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type GatewayToken, loadTokens } from './tokens';

@@ -1,4 +1,4 @@
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('gateway');
 /** At most one WARN line per kind of refusal (a token's name, or an unknown token) per window. */

@@ -8,7 +8,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hrTime } from '@opentelemetry/core';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import { readBody } from './body';
 import { GatewayCounter, type GatewayCounters } from './counters';
 import {

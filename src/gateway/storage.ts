@@ -1,5 +1,5 @@
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
-import { StatsCounter } from '../stats';
+import { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { WriteOperation } from '../delivery/spool';
 import type { ResolvedOptions } from '../types';

@@ -7,10 +7,10 @@ import type {
   ReadableLogRecord,
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
-import { componentLogger } from '../diag';
-import { ABORT, EMIT_CAPTURE, KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../internal-symbols';
+import { componentLogger } from '../foundation/diag';
+import { ABORT, EMIT_CAPTURE, KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../foundation/internal-symbols';
 import { BATCH_PROCESSOR_DEFAULTS, positiveInteger } from '../options';
-import { type ExporterStats, StatsCounter, sumStats } from '../stats';
+import { type ExporterStats, StatsCounter, sumStats } from '../foundation/stats';
 
 const log = componentLogger('batch-processor');
 

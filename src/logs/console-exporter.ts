@@ -1,11 +1,11 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
-import { componentLogger } from '../diag';
-import { InvalidOptionError, LifecycleError } from '../errors';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError, LifecycleError } from '../foundation/errors';
 import { checkKnownKeys } from '../option-keys';
 import { formatLogLine, lineSecretMatcher } from './log-line';
-import { callOnce, failed } from '../export-result';
+import { callOnce, failed } from '../foundation/export-result';
 
 const log = componentLogger('console-exporter');
 

@@ -1,5 +1,5 @@
 import type { AnyValue } from '@opentelemetry/api';
-import type { HOLD_CRASH_RECORD } from '../internal-symbols';
+import type { HOLD_CRASH_RECORD } from '../foundation/internal-symbols';
 
 /** A crash record as the error reporter emitted it, handed over directly as well. */
 export interface CrashRecord {

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import type { ResolvedOptions } from '../types';
 import {
   ATTR_CODE_FILE_PATH,

@@ -3,13 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
-import { componentLogger } from '../diag';
-import { InvalidOptionError, LifecycleError } from '../errors';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError, LifecycleError } from '../foundation/errors';
 import { checkKnownKeys } from '../option-keys';
-import { describeError } from '../redact';
-import { type ExporterStats, StatsCounter } from '../stats';
+import { describeError } from '../foundation/redact';
+import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import { formatLogLine, lineSecretMatcher } from './log-line';
-import { callOnce, failed } from '../export-result';
+import { callOnce, failed } from '../foundation/export-result';
 
 const log = componentLogger('file-exporter');
 

@@ -1,4 +1,4 @@
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import type { ErrorDocument } from './transform';
 
 const log = componentLogger('storm-guard');

@@ -1,5 +1,5 @@
 import { type Counter, type Histogram, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 import { resolvePartOptions } from '../options';
 import type { MongoExporterOptions } from '../types';
 import { currentSessionRegistry, type SessionRegistry } from './session';

@@ -8,12 +8,12 @@ import type {
 } from '@opentelemetry/sdk-metrics';
 import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
-import { componentLogger } from '../diag';
-import { LifecycleError } from '../errors';
+import { componentLogger } from '../foundation/diag';
+import { LifecycleError } from '../foundation/errors';
 import { resolveOptions } from '../options';
-import { type ExporterStats, StatsCounter } from '../stats';
+import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
-import { ABORT } from '../internal-symbols';
+import { ABORT } from '../foundation/internal-symbols';
 import type { MongoExporterOptions } from '../types';
 import { SessionAccumulator } from './accumulator';
 import { LatestDocumentQueue } from './latest-document-queue';
@@ -25,7 +25,7 @@ import {
 } from './session';
 import { sessionTemporality } from './temporality';
 import { type SessionDocument, toSessionDocument } from './transform';
-import { callOnce, failed } from '../export-result';
+import { callOnce, failed } from '../foundation/export-result';
 
 const log = componentLogger('metric-exporter');
 const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });

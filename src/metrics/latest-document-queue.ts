@@ -1,5 +1,5 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { failed } from '../export-result';
+import { failed } from '../foundation/export-result';
 
 /**
  * Writes whole-state documents one write at a time, in order, so an older state can

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('metrics-session');
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from 'mongodb';
-import { componentLogger } from '../diag';
-import { describeError } from '../redact';
+import { componentLogger } from '../foundation/diag';
+import { describeError } from '../foundation/redact';
 import type { CollectionNames } from '../types';
 import { buildReport } from './build-report';
 import { formatTime } from './format';

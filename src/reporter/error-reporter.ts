@@ -1,7 +1,7 @@
 import { type AnyValue, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
 import { types } from 'node:util';
-import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError } from '../foundation/errors';
 import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -13,9 +13,9 @@ import { toSafeAttributes } from '../document/attribute-values';
 import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
 import { createIdSource } from '../document/id';
-import { HOLD_CRASH_RECORD } from '../internal-symbols';
+import { HOLD_CRASH_RECORD } from '../foundation/internal-symbols';
 import { loggerProviderOption, resolvePartOptions } from '../options';
-import { describeError } from '../redact';
+import { describeError } from '../foundation/redact';
 import type { MongoExporterOptions } from '../types';
 import { ProcessHooks, type UncaughtOrigin } from './global-handlers';
 import { normalizeThrown } from './normalize';

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { componentLogger } from '../diag';
-import { describeError } from '../redact';
+import { componentLogger } from '../foundation/diag';
+import { describeError } from '../foundation/redact';
 import { type UnhandledRejectionsMode, unhandledRejectionsMode } from './rejection-mode';
 
 const log = componentLogger('error-reporter');

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('machine-id');
 let cached: string | undefined;

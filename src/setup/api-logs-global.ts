@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { LoggerProvider } from '@opentelemetry/api';
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('setup');
 

@@ -13,8 +13,8 @@ import type { LoggingConfig } from '../config/types';
 import { LineConsoleLogRecordExporter } from '../logs/console-exporter';
 import { FileLogRecordExporter } from '../logs/file-exporter';
 import { LevelFilterProcessor } from '../logs/level-filter';
-import { componentLogger } from '../diag';
-import { InvalidOptionError, LifecycleError } from '../errors';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError, LifecycleError } from '../foundation/errors';
 import { MongoLogRecordExporter } from '../logs/exporter';
 import { MongoBatchLogRecordProcessor } from '../logs/batch-processor';
 import { MongoMetricExporter } from '../metrics/exporter';
@@ -27,8 +27,8 @@ import { machineResourceDetector } from '../resource/detector';
 import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
 import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
-import { ABORT } from '../internal-symbols';
-import { sumStats, zeroStats } from '../stats';
+import { ABORT } from '../foundation/internal-symbols';
+import { sumStats, zeroStats } from '../foundation/stats';
 
 const log = componentLogger('setup');
 

@@ -1,4 +1,4 @@
-import { componentLogger } from '../diag';
+import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('setup');
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -4,7 +4,7 @@ import type { AuditLogger } from '../audit/audit-logger';
 import type { MetricsCollector } from '../metrics/collector';
 import type { ErrorReporter } from '../reporter/error-reporter';
 import type { LoggingOptions } from '../config/types';
-import type { ExporterStats } from '../stats';
+import type { ExporterStats } from '../foundation/stats';
 import type { MongoExporterOptions } from '../types';
 
 /**

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { passwordOf, redactText } from '../redact';
+import { passwordOf, redactText } from '../foundation/redact';
 
 /** Why the driver refuses a connection string: its message (password removed) and its own error. */
 export interface ConnectionStringProblem {

@@ -1,7 +1,7 @@
 import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb';
-import { componentLogger } from '../diag';
-import { InvalidOptionError } from '../errors';
-import { describeError, redactConnectionStringValue } from '../redact';
+import { componentLogger } from '../foundation/diag';
+import { InvalidOptionError } from '../foundation/errors';
+import { describeError, redactConnectionStringValue } from '../foundation/redact';
 import type { CollectionNames, ResolvedOptions } from '../types';
 import { ensureCollectionIndexes } from './ensure-indexes';
 import { IdleRelease } from './idle-release';

@@ -1,5 +1,5 @@
 import { type Db, MongoServerError } from 'mongodb';
-import { MongoExporterError } from '../errors';
+import { MongoExporterError } from '../foundation/errors';
 import { listIndexes } from './ensure-indexes';
 
 /** Name of the TTL index that bounds a collection by `timestamp`. */

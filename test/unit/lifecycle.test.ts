@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LifecycleError } from '../../src/errors';
+import { LifecycleError } from '../../src/foundation/errors';
 import { LineConsoleLogRecordExporter } from '../../src/logs/console-exporter';
 import { MongoLogRecordExporter } from '../../src/logs/exporter';
 import { FileLogRecordExporter } from '../../src/logs/file-exporter';

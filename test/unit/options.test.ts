@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../src/errors';
+import { InvalidOptionError } from '../../src/foundation/errors';
 import { DEFAULTS, resolveOptions } from '../../src/options';
 import type { LevelName } from '../../src/types';
 

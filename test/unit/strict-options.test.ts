@@ -5,7 +5,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuditLogger } from '../../src/audit/audit-logger';
 import { loadConfig } from '../../src/config/load-config';
-import { InvalidOptionError } from '../../src/errors';
+import { InvalidOptionError } from '../../src/foundation/errors';
 import { LineConsoleLogRecordExporter } from '../../src/logs/console-exporter';
 import { MongoLogRecordExporter } from '../../src/logs/exporter';
 import { FileLogRecordExporter } from '../../src/logs/file-exporter';

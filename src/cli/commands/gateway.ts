@@ -4,7 +4,7 @@ import type { CliOutput, RegisterCommand } from '../command';
 import { CliError, describeCliError } from '../cli-error';
 import { addConnectionOptions, type ConnectionFlags } from '../connection';
 import { loadConfig } from '../../config/load-config';
-import { passwordOf } from '../../redact';
+import { passwordOf } from '../../foundation/redact';
 import { GATEWAY_DEFAULTS, GATEWAY_ENV, type GatewayOptions, startGateway } from '../../gateway';
 
 interface GatewayFlags extends ConnectionFlags {

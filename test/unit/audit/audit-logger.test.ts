@@ -5,7 +5,7 @@ import { AuditLogger, type AuditLoggerOptions } from '../../../src/audit/audit-l
 import { AcaoAuditoria } from '../../../src/audit/catalogue';
 import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 import { AUDIT_LOGGER_NAME } from '../../../src/logs/route';
 import { toAuditDocument } from '../../../src/logs/transform';
 import { getMachineId } from '../../../src/resource/machine-id';

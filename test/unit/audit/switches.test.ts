@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AcaoAuditoria } from '../../../src/audit/catalogue';
 import { auditGroupOf, resolveActionGroups, resolveAuditSwitches } from '../../../src/audit/switches';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 
 describe('auditGroupOf', () => {
   it.each([

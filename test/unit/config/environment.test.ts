@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { parseEnvFile, readEnvironment } from '../../../src/config/environment';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 
 const ENV_FILE = '/app/.env';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { parseConfigFile } from '../../../src/config/ini-file';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 
 const FILE = '/app/config.ini';
 

@@ -6,7 +6,7 @@ import { MongoClient } from 'mongodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { loadConfig, MISSING_CONNECTION_STRING_WARNING } from '../../../src/config/load-config';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 import { resolveOptions } from '../../../src/options';
 import { captureDiag } from '../../support/diag';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { loadConfig } from '../../../src/config/load-config';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 import { resolveOptions } from '../../../src/options';
 
 const URI = 'mongodb://127.0.0.1:27017/';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EJSON } from 'bson';
 import { afterEach, vi } from 'vitest';
 import { Delivery } from '../../../src/delivery/delivery';
-import { StatsCounter } from '../../../src/stats';
+import { StatsCounter } from '../../../src/foundation/stats';
 import type { CollectionKind, IdentifiedDocument } from '../../../src/storage/mongo-writer';
 import { WriterDouble } from './writer-double';
 

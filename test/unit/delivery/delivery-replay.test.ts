@@ -2,7 +2,7 @@ import { appendFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spooledBytes } from '../../../src/delivery/spool';
-import { StatsCounter } from '../../../src/stats';
+import { StatsCounter } from '../../../src/foundation/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, fakeTimers, settle, setup, spooledIds } from './delivery-fixture';
 

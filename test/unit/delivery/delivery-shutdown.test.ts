@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StatsCounter } from '../../../src/stats';
+import { StatsCounter } from '../../../src/foundation/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, fakeTimers, isSettled, settle, setup, spooledIds } from './delivery-fixture';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoServerError } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spooledBytes } from '../../../src/delivery/spool';
-import { StatsCounter, zeroStats } from '../../../src/stats';
+import { StatsCounter, zeroStats } from '../../../src/foundation/stats';
 import { captureDiag } from '../../support/diag';
 import { counts, docs, fakeTimers, isSettled, setup, spooledIds, until } from './delivery-fixture';
 

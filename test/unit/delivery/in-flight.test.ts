@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InFlightBatches } from '../../../src/delivery/in-flight';
 import type { SpooledBatch } from '../../../src/delivery/spool';
-import { StatsCounter } from '../../../src/stats';
+import { StatsCounter } from '../../../src/foundation/stats';
 
 const batch = (id: string): SpooledBatch => ({
   kind: 'errors',

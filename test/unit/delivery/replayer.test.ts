@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { OutageNotice } from '../../../src/delivery/outage-notice';
 import { REPLAY_ROUND_MS, REPLAY_WINDOW, Replayer } from '../../../src/delivery/replayer';
 import { DiskSpool } from '../../../src/delivery/spool';
-import { StatsCounter } from '../../../src/stats';
+import { StatsCounter } from '../../../src/foundation/stats';
 import { WriterDouble } from './writer-double';
 
 const roots: string[] = [];

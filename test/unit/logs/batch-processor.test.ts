@@ -1,7 +1,7 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../../../src/internal-symbols';
+import { KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../../../src/foundation/internal-symbols';
 import { MongoBatchLogRecordProcessor } from '../../../src/logs/batch-processor';
 
 /** An exporter double whose exports stay in flight until `finish()`, and that records spills. */

@@ -1,4 +1,4 @@
-import { zeroStats } from '../../../src/stats';
+import { zeroStats } from '../../../src/foundation/stats';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { DiagLogLevel, SeverityNumber } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 import { FileLogRecordExporter } from '../../../src/logs/file-exporter';
 import { LevelFilterProcessor } from '../../../src/logs/level-filter';
 import { captureDiag } from '../../support/diag';

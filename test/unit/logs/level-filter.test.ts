@@ -1,7 +1,7 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 import { LevelFilterProcessor } from '../../../src/logs/level-filter';
 import type { LevelName } from '../../../src/types';
 

@@ -2,7 +2,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { MongoMetricExporter } from '../../../src/metrics/exporter';
-import { LifecycleError } from '../../../src/errors';
+import { LifecycleError } from '../../../src/foundation/errors';
 import { SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
 import { meterPipeline } from '../../fixtures/metrics-reader';
 

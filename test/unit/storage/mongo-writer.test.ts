@@ -9,7 +9,7 @@ import {
   type TopologyDescription,
 } from 'mongodb';
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidOptionError } from '../../../src/errors';
+import { InvalidOptionError } from '../../../src/foundation/errors';
 import { resolveOptions } from '../../../src/options';
 import { INDEXES } from '../../../src/storage/indexes';
 import { type IdentifiedDocument, MongoWriter } from '../../../src/storage/mongo-writer';

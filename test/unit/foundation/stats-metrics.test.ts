@@ -5,8 +5,8 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { observeExporterStats, STATS_METRIC_NAME } from '../../src/stats-metrics';
-import { type ExporterStats, STAT_NAMES, zeroStats } from '../../src/stats';
+import { observeExporterStats, STATS_METRIC_NAME } from '../../../src/foundation/stats-metrics';
+import { type ExporterStats, STAT_NAMES, zeroStats } from '../../../src/foundation/stats';
 
 function stats(overrides: Partial<ExporterStats>): ExporterStats {
   return { ...zeroStats(), ...overrides };

@@ -7,7 +7,7 @@ import {
   redactConnectionString,
   redactConnectionStringValue,
   redactText,
-} from '../../src/redact';
+} from '../../../src/foundation/redact';
 
 const SEED = 20_261_203;
 const RUNS = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MongoLogRecordExporter } from '../../src/logs/exporter';
+import { MongoLogRecordExporter } from '../../../src/logs/exporter';
 import {
   describeError,
   hostsOf,
@@ -7,7 +7,7 @@ import {
   redactConnectionString,
   redactConnectionStringValue,
   redactText,
-} from '../../src/redact';
+} from '../../../src/foundation/redact';
 
 describe('redactConnectionString', () => {
   it.each([
