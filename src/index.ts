@@ -35,12 +35,12 @@ export type {
   AttributedTiming,
   AttributedHistogram,
   MetricFields,
-} from './metrics/transform';
+} from './document/schema';
 export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from './document/keys';
-export type { ErrorDocument, AuditDocument } from './logs/transform';
+export type { ErrorDocument, AuditDocument, CollectionNames, LevelName } from './document/schema';
 export type { ExporterStats } from './foundation/stats';
 export { observeExporterStats, STATS_METRIC_NAME, type StatsSource } from './foundation/stats-metrics';
-export type { MongoExporterOptions, CollectionNames, LevelName, AuditSwitches } from './types';
+export type { MongoExporterOptions, AuditSwitches } from './types';
 export { loadConfig } from './config/load-config';
 export { ConfigFileError } from './config/config-error';
 export type {
@@ -62,5 +62,5 @@ export {
   LineConsoleLogRecordExporter,
   type LineConsoleLogRecordExporterOptions,
 } from './logs/console-exporter';
-export type { BeforeSend } from './logs/before-send';
+export type { BeforeSend } from './document/before-send';
 export { MongoBatchLogRecordProcessor } from './logs/batch-processor';

@@ -4,21 +4,16 @@ import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './document/bson-sa
 import { DEFAULT_SECRET_KEYS, secretKeyMatcher } from './document/keys';
 import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './foundation/errors';
-import { defaultAppRoot } from './logs/app-root';
-import type { BeforeSend } from './logs/before-send';
+import { defaultAppRoot } from './resource/app-root';
+import type { BeforeSend } from './document/before-send';
 import type { StormGuardSettings } from './logs/storm-guard';
-import { LEVEL_SEVERITY, parseLevelName } from './logs/severity';
+import { LEVEL_SEVERITY, parseLevelName } from './document/level';
 import { checkKeys, checkKnownKeys, type OptionsOwner } from './option-keys';
 import { passwordOf, redactConnectionStringValue } from './foundation/redact';
 import { connectionStringProblem } from './storage/connection-string';
 import type { SetupTelemetryOptions } from './setup/types';
-import type {
-  AuditSwitches,
-  CollectionNames,
-  LevelName,
-  MongoExporterOptions,
-  ResolvedOptions,
-} from './types';
+import type { AuditSwitches, MongoExporterOptions, ResolvedOptions } from './types';
+import type { CollectionNames, LevelName } from './document/schema';
 
 /** Every default of the package, in one place. */
 export const DEFAULTS = Object.freeze({

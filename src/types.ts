@@ -2,18 +2,9 @@ import type { SeverityNumber } from '@opentelemetry/api';
 import type { MongoClient } from 'mongodb';
 import type { SanitizeLimits } from './document/bson-safe';
 import type { SecretKeyPattern } from './document/keys';
-import type { BeforeSend } from './logs/before-send';
+import type { BeforeSend } from './document/before-send';
 import type { StormGuardSettings } from './logs/storm-guard';
-
-/** The plan's level names, as stored in `nivel`. */
-export type LevelName = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
-
-/** Collection names of the three document kinds. */
-export interface CollectionNames {
-  errors: string;
-  audit: string;
-  metrics: string;
-}
+import type { CollectionNames, LevelName } from './document/schema';
 
 /**
  * The plan's `[AUDIT]` switches: each turns a group of audit actions on or off.

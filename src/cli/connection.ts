@@ -3,8 +3,8 @@ import { MongoClient, type Db } from 'mongodb';
 import { loadConfig } from '../config/load-config';
 import { MISSING_CONNECTION_STRING_WARNING } from '../config/load-config';
 import { passwordOf, redactConnectionString } from '../foundation/redact';
-import type { CollectionNames } from '../types';
 import { CliError, describeCliError } from './cli-error';
+import type { CollectionNames } from '../document/schema';
 
 /** The connection options every command that reads the database takes. */
 export interface ConnectionFlags {

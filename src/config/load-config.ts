@@ -2,16 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError } from '../foundation/errors';
-import { parseLevelName } from '../logs/severity';
+import { parseLevelName } from '../document/level';
 import { checkKnownKeys } from '../option-keys';
 import { booleanOption, DEFAULTS, ENV, LOGGING_DEFAULTS, resolveOptions } from '../options';
 import { passwordOf } from '../foundation/redact';
-import type { AuditSwitches, CollectionNames, LevelName, MongoExporterOptions } from '../types';
+import type { AuditSwitches, MongoExporterOptions } from '../types';
 import { type EnvFile, parseEnvFile, readEnvironment } from './environment';
 import { isTrackedByGit, trackedSecretWarning } from './git-tracked';
 import { type ConfigFileValues, type ConfiguredValue, parseConfigFile } from './ini-file';
 import type { ConfigKey } from './ini-schema';
 import type { LoadConfigOptions, LoggingOptions, TelemetryConfig, TelemetryOptions } from './types';
+import type { CollectionNames, LevelName } from '../document/schema';
 
 const log = componentLogger('config');
 

@@ -1,4 +1,5 @@
-import type { LevelName, MongoExporterOptions } from '../types';
+import type { MongoExporterOptions } from '../types';
+import type { LevelName } from '../document/schema';
 
 /**
  * Local logging and the remote switch: the `[LOGGING]` keys that are not exporter options.

@@ -1,8 +1,9 @@
 import { InvalidOptionError } from '../foundation/errors';
-import { parseLevelName } from '../logs/severity';
+import { parseLevelName } from '../document/level';
 import { resolveOptions } from '../options';
 import { redactConnectionStringValue } from '../foundation/redact';
-import type { LevelName, MongoExporterOptions } from '../types';
+import type { MongoExporterOptions } from '../types';
+import type { LevelName } from '../document/schema';
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
 import { hostsOf } from '../foundation/redact';
-import type { CollectionNames } from '../types';
+import type { CollectionNames } from '../document/schema';
 
 const APP_FOLDER = 'opentelemetry-exporter-mongodb';
 

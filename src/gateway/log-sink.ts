@@ -1,15 +1,15 @@
 import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../foundation/diag';
-import { applyBeforeSend } from '../logs/before-send';
+import { applyBeforeSend } from '../document/before-send';
 import { mapLogRecord } from '../logs/map-record';
 import { routeOf } from '../logs/route';
 import { StormGuard } from '../logs/storm-guard';
-import type { ErrorDocument } from '../logs/transform';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { ResolvedOptions } from '../types';
 import type { GatewayCounter } from './counters';
 import type { ReceivedResourceLogs } from './otlp-logs';
 import type { GatewayStorage } from './storage';
+import type { ErrorDocument } from '../document/schema';
 
 const log = componentLogger('gateway');
 

@@ -2,7 +2,14 @@ import { type ExportResult, ExportResultCode, millisToHrTime } from '@openteleme
 import { emptyResource, type Resource } from '@opentelemetry/resources';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
-import { ABORT, EMIT_CAPTURE, HOLD_CRASH_RECORD, KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../foundation/internal-symbols';
+import {
+  ABORT,
+  EMIT_CAPTURE,
+  HOLD_CRASH_RECORD,
+  KNOWN_DOWN,
+  SPILL,
+  SYNC_SPILLED,
+} from '../foundation/internal-symbols';
 import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
@@ -13,13 +20,14 @@ import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
-import { applyBeforeSend } from './before-send';
+import { applyBeforeSend } from '../document/before-send';
 import { EmitCapture } from './emit-capture';
 import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
-import type { ErrorDocument, MappingContext } from './transform';
+import type { MappingContext } from './transform';
 import { callOnce, failed } from '../foundation/export-result';
+import type { ErrorDocument } from '../document/schema';
 
 const log = componentLogger('log-exporter');
 /** Records mapped, serialized and appended to the spool at a time when the processor spills. */

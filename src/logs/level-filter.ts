@@ -2,8 +2,8 @@ import type { Context, SeverityNumber } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { parseSeverity } from '../options';
-import type { LevelName } from '../types';
-import { effectiveSeverity } from './severity';
+import { effectiveSeverity } from '../document/level';
+import type { LevelName } from '../document/schema';
 
 /**
  * A `LogRecordProcessor` that passes on to `processor` only the records at or above a

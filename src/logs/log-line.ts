@@ -2,7 +2,7 @@ import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { DEFAULT_SECRET_KEYS, type SecretKeyPattern, secretKeyMatcher } from '../document/keys';
 import { redactConnectionString } from '../foundation/redact';
-import { levelOf } from './severity';
+import { levelOf } from '../document/level';
 
 const REDACTED = '[REDACTED]';
 

@@ -1,14 +1,9 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { MAX_DOCUMENT_BYTES, shrinkToFit } from '../document/shrink';
-import {
-  type AuditDocument,
-  type ErrorDocument,
-  type MappingContext,
-  toAuditDocument,
-  toErrorDocument,
-} from './transform';
+import { type MappingContext, toAuditDocument, toErrorDocument } from './transform';
 import { trailOf } from './trail';
 import { toTrailEntries } from './trail-entries';
+import type { AuditDocument, ErrorDocument } from '../document/schema';
 
 // The resource part and the fixed keys of a document stay far below this margin.
 const MAYBE_OVERSIZED_BYTES = MAX_DOCUMENT_BYTES - 256 * 1024;

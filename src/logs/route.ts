@@ -1,5 +1,5 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { effectiveSeverity } from './severity';
+import { effectiveSeverity } from '../document/level';
 
 /** The instrumentation scope of the package's audit logger: how audit records are recognised. */
 export const AUDIT_LOGGER_NAME = 'opentelemetry-exporter-mongodb/audit';

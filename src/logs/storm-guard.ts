@@ -1,5 +1,5 @@
 import { componentLogger } from '../foundation/diag';
-import type { ErrorDocument } from './transform';
+import type { ErrorDocument, StormSummaryDocument } from '../document/schema';
 
 const log = componentLogger('storm-guard');
 
@@ -17,13 +17,6 @@ export interface StormGuardSettings {
   /** Length of a window, in milliseconds, from the first occurrence. */
   windowMs: number;
 }
-
-/** A document standing for `ocorrencias` folded occurrences: the last one's content. */
-export type StormSummaryDocument = ErrorDocument & {
-  ocorrencias: number;
-  primeira: Date;
-  ultima: Date;
-};
 
 export interface StormGuardSinks {
   /** A window ended (or the guard closed) with folded occurrences: write this document. */

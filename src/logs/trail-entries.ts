@@ -1,8 +1,9 @@
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { toBsonSafeObject } from '../document/bson-safe';
 import { routeOf } from './route';
-import { levelOf } from './severity';
-import { hrTimeToDate, type MappingContext, messageOf, type TrailEntry, toAuditDocument } from './transform';
+import { levelOf } from '../document/level';
+import { hrTimeToDate, type MappingContext, messageOf, toAuditDocument } from './transform';
+import type { TrailEntry } from '../document/schema';
 
 /**
  * An error's trail as stored in `trilha`, oldest first. Log records keep their time, level,

@@ -9,8 +9,6 @@ import {
   toBsonSafeText,
 } from '../document/bson-safe';
 import type { ResourceFields } from '../document/resource-fields';
-import type { EnvironmentInfo } from '../resource/environment';
-import type { LevelName } from '../types';
 import {
   ATTR_AUDIT_DETAILS,
   ATTR_AUDIT_ENTITY,
@@ -30,69 +28,11 @@ import {
 } from './attributes';
 import { customFingerprint, fingerprint } from './fingerprint';
 import { parseJsStack } from './js-stack';
-import { levelOf } from './severity';
+import { levelOf } from '../document/level';
 import { isPythonTraceback, PYTHON_TRACEBACK_HEADER, parsePythonTraceback } from './python-traceback';
 import { type StackFrame, topFrame } from './stack-frame';
 import { StackMemo } from './stack-memo';
-
-/** A document of the `errors` collection. */
-export interface ErrorDocument {
-  _id: string;
-  timestamp: Date;
-  nivel: LevelName;
-  maquina_id: string;
-  app_version: string;
-  logger_name: string;
-  erro: {
-    tipo: string | null;
-    mensagem: string;
-    stacktrace: string | null;
-    arquivo: string | null;
-    linha: number | null;
-    funcao: string | null;
-    /** The group key: see `docs/document-schema.md`. */
-    fingerprint: string;
-  };
-  contexto: Record<string, unknown>;
-  ambiente: Readonly<EnvironmentInfo>;
-  nao_tratada?: true;
-  trace_id?: string;
-  span_id?: string;
-  /** The records the same process emitted before this one, below the threshold: see `trail-entries.ts`. */
-  trilha?: TrailEntry[];
-}
-
-/** One record of an error's `trilha`, oldest first: a log line, or an audit event. */
-export type TrailEntry =
-  | {
-      timestamp: Date;
-      nivel: LevelName;
-      logger_name: string;
-      mensagem: string;
-      contexto?: Record<string, unknown>;
-    }
-  | {
-      timestamp: Date;
-      acao: string;
-      entidade: string;
-      entidade_id: string;
-      detalhes: Record<string, unknown>;
-    };
-
-/** A document of the `audit` collection. */
-export interface AuditDocument {
-  _id: string;
-  timestamp: Date;
-  acao: string;
-  entidade: string;
-  entidade_id: string;
-  detalhes: Record<string, unknown>;
-  usuario_id: string | null;
-  maquina_id: string;
-  app_version: string;
-  trace_id?: string;
-  span_id?: string;
-}
+import type { AuditDocument, ErrorDocument } from '../document/schema';
 
 /** What a mapping needs besides the record: the precomputed resource part and the sanitizer's state. */
 export interface MappingContext {

@@ -24,8 +24,9 @@ import {
   type SessionRegistry,
 } from './session';
 import { sessionTemporality } from './temporality';
-import { type SessionDocument, toSessionDocument } from './transform';
+import { toSessionDocument } from './transform';
 import { callOnce, failed } from '../foundation/export-result';
+import type { SessionDocument } from '../document/schema';
 
 const log = componentLogger('metric-exporter');
 const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });

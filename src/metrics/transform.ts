@@ -3,68 +3,7 @@ import { fieldPath, locate } from '../document/field-path';
 import { encodeKey } from '../document/keys';
 import type { ResourceFields } from '../document/resource-fields';
 import { attributesKey, type HistogramTotals, type Series } from './accumulator';
-
-/** A duration histogram's statistics, in milliseconds rounded to 2 decimals (`total_ms` is extra). */
-export interface TimingStats {
-  count: number;
-  min_ms: number | null;
-  max_ms: number | null;
-  avg_ms: number | null;
-  total_ms: number | null;
-}
-
-/** Statistics of a histogram that does not measure time, in its own unit. */
-export interface HistogramStats {
-  unidade: string;
-  count: number;
-  min: number | null;
-  max: number | null;
-  avg: number | null;
-  sum: number | null;
-}
-
-/** One attributed series of a number-valued metric. */
-export interface AttributedValue {
-  atributos: Record<string, unknown>;
-  valor: number | null;
-}
-
-/** One attributed series of a duration histogram. */
-export type AttributedTiming = { atributos: Record<string, unknown> } & TimingStats;
-
-/** One attributed series of a histogram that does not measure time. */
-export type AttributedHistogram = { atributos: Record<string, unknown> } & HistogramStats;
-
-/**
- * A document of the `metrics` collection: one per usage session. The plan's keys come
- * first; the `*_por_atributo`, `medidores`, `contadores_bidirecionais` and `histogramas`
- * keys hold what the plan had no place for and appear only when not empty.
- * A dotted metric name is a nested path (`contadores.http.requests`), by the rule of
- * `fieldPath`; a name whose path is taken is stored flat under `encodeKey(name)`.
- */
-export interface SessionDocument {
-  _id: string;
-  timestamp: Date;
-  maquina_id: string;
-  app_version: string;
-  tipo: 'SESSAO';
-  sessao: { inicio: Date; fim: Date; duracao_segundos: number; ativa: boolean };
-  contadores: MetricFields<number | null>;
-  timings: MetricFields<TimingStats>;
-  contadores_por_atributo?: MetricFields<AttributedValue[]>;
-  timings_por_atributo?: MetricFields<AttributedTiming[]>;
-  medidores?: MetricFields<number | null>;
-  medidores_por_atributo?: MetricFields<AttributedValue[]>;
-  contadores_bidirecionais?: MetricFields<number | null>;
-  contadores_bidirecionais_por_atributo?: MetricFields<AttributedValue[]>;
-  histogramas?: MetricFields<HistogramStats>;
-  histogramas_por_atributo?: MetricFields<AttributedHistogram[]>;
-}
-
-/** Values by metric name: `http.requests` is the nested field `http` → `requests`. */
-export interface MetricFields<T> {
-  [name: string]: T | MetricFields<T>;
-}
+import type { HistogramStats, MetricFields, SessionDocument, TimingStats } from '../document/schema';
 
 /** The session part of the mapping's input. */
 export interface SessionInfo {

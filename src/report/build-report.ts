@@ -1,10 +1,10 @@
 import type { Db } from 'mongodb';
-import type { CollectionNames } from '../types';
 import { auditSection, type HistoryFilter } from './audit';
 import type { QueryContext } from './context';
 import { errorSection } from './error-scan';
 import { sessionSection } from './sessions';
 import type { Report, ReportWindow } from './types';
+import type { CollectionNames } from '../document/schema';
 
 export interface BuildReportOptions extends HistoryFilter {
   db: Db;

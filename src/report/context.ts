@@ -1,6 +1,6 @@
 import type { Db, Document } from 'mongodb';
-import type { CollectionNames } from '../types';
 import type { ReportWindow } from './types';
+import type { CollectionNames } from '../document/schema';
 
 /** What every report query needs. Each query is bounded by `maxTimeMS` and a `limit`. */
 export interface QueryContext {

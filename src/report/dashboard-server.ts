@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Db } from 'mongodb';
 import { componentLogger } from '../foundation/diag';
 import { describeError } from '../foundation/redact';
-import type { CollectionNames } from '../types';
 import { buildReport } from './build-report';
 import { formatTime } from './format';
 import { renderHtml } from './html/render-html';
 import type { Report } from './types';
 import { parseWindow } from './window';
+import type { CollectionNames } from '../document/schema';
 
 const log = componentLogger('dashboard');
 

@@ -1,6 +1,6 @@
 import type { Db, Document, IndexDescription } from 'mongodb';
-import type { CollectionNames } from '../types';
 import { INDEXES } from './indexes';
+import type { CollectionNames } from '../document/schema';
 
 const UNAUTHORIZED = 13;
 

@@ -1,5 +1,5 @@
 import type { IndexDescription } from 'mongodb';
-import type { CollectionNames } from '../types';
+import type { CollectionNames } from '../document/schema';
 
 /** The plan's indexes, plus the fingerprint's, per collection kind. */
 export const INDEXES: Readonly<Record<keyof CollectionNames, readonly IndexDescription[]>> = {

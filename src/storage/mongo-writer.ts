@@ -2,13 +2,14 @@ import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb'
 import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError } from '../foundation/errors';
 import { describeError, redactConnectionStringValue } from '../foundation/redact';
-import type { CollectionNames, ResolvedOptions } from '../types';
+import type { ResolvedOptions } from '../types';
 import { ensureCollectionIndexes } from './ensure-indexes';
 import { IdleRelease } from './idle-release';
 import { INDEXES } from './indexes';
 import { applyRetention, RetentionUnsupportedError } from './retention';
 import { UnreachableSignal } from './unreachable-signal';
 import { failedIndexes, isTransient } from './write-errors';
+import type { CollectionNames } from '../document/schema';
 
 export type CollectionKind = keyof CollectionNames;
 

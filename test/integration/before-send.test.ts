@@ -2,7 +2,7 @@ import { SeverityNumber } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
 import { AuditLogger, MongoLogRecordExporter } from '../../src/index';
-import type { BeforeSend } from '../../src/logs/before-send';
+import type { BeforeSend } from '../../src/document/before-send';
 import { captureDiag } from '../support/diag';
 import { useTestDatabase } from '../support/database';
 import { TEST_RESOURCE } from '../support/records';

@@ -12,6 +12,7 @@ function modulesLoadedBy(kind: 'import' | 'require'): string[] {
   const script =
     kind === 'import'
       ? `import { registerHooks } from 'node:module';
+
          const seen = [];
          registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); seen.push(r.url); return r; } });
          await import('opentelemetry-exporter-mongodb');

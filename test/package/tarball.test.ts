@@ -27,6 +27,7 @@ const SMOKE = 'smoke.mjs';
 
 const ESM_PROGRAM = `
 import { setupTelemetry } from 'opentelemetry-exporter-mongodb';
+
 const telemetry = await setupTelemetry({ serviceName: 'tarball-esm', configFile: false, envFile: false });
 telemetry.errors.report(new Error('reported from the tarball (esm)'));
 await telemetry.shutdown();

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/foundation/errors';
 import { DEFAULTS, resolveOptions } from '../../src/options';
-import type { LevelName } from '../../src/types';
+import type { LevelName } from '../../src/document/schema';
 
 const URI = 'mongodb://127.0.0.1:27017/';
 

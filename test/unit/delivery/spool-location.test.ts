@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultSpoolDir, destinationOf } from '../../../src/delivery/spool-location';
-import type { CollectionNames } from '../../../src/types';
+import type { CollectionNames } from '../../../src/document/schema';
 
 const DEFAULT_COLLECTIONS: CollectionNames = { errors: 'errors', audit: 'audit', metrics: 'metrics' };
 const URI = 'mongodb://logger:S3cr@t@db1.example.net:27017,db2.example.net:27017/?replicaSet=rs0';

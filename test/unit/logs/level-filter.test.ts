@@ -3,7 +3,7 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../../src/foundation/errors';
 import { LevelFilterProcessor } from '../../../src/logs/level-filter';
-import type { LevelName } from '../../../src/types';
+import type { LevelName } from '../../../src/document/schema';
 
 function pipeline(minimum: LevelName | SeverityNumber) {
   const exporter = new InMemoryLogRecordExporter();

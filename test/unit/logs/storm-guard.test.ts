@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StormGuard, type StormSummaryDocument } from '../../../src/logs/storm-guard';
-import type { ErrorDocument } from '../../../src/logs/transform';
+import { StormGuard } from '../../../src/logs/storm-guard';
+import type { ErrorDocument, StormSummaryDocument } from '../../../src/document/schema';
 
 let sequence = 0;
 function occurrence(fingerprint: string, machine = 'm1', extra: Partial<ErrorDocument> = {}): ErrorDocument {

@@ -1,5 +1,5 @@
 import { SeverityNumber } from '@opentelemetry/api';
-import type { LevelName } from '../types';
+import type { LevelName } from './schema';
 
 /** The lowest severity number of each level: what a threshold given as a name means. */
 export const LEVEL_SEVERITY: Readonly<Record<LevelName, SeverityNumber>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveSeverity, levelOf, parseLevelName } from '../../../src/logs/severity';
+import { effectiveSeverity, levelOf, parseLevelName } from '../../../src/document/level';
 
 describe('severity', () => {
   it('parses the common spellings of level names', () => {

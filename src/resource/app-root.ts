@@ -1,4 +1,4 @@
-import { findAppManifest } from '../resource/app-manifest';
+import { findAppManifest } from './app-manifest';
 
 /**
  * The folder stack-frame paths are made relative to for `erro.fingerprint`: the folder of

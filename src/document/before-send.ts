@@ -1,6 +1,6 @@
 import type { DiagLogger } from '@opentelemetry/api';
-import { copyDocument } from '../document/copy';
-import type { AuditDocument, ErrorDocument } from './transform';
+import { copyDocument } from './copy';
+import type { AuditDocument, ErrorDocument } from './schema';
 
 /**
  * Receives each `errors` and `audit` document before it is written: return it (changed or

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyBeforeSend, type BeforeSend } from '../../../src/logs/before-send';
-import type { AuditDocument } from '../../../src/logs/transform';
+import { applyBeforeSend, type BeforeSend } from '../../../src/document/before-send';
+import type { AuditDocument } from '../../../src/document/schema';
 
 function auditDocument(): AuditDocument {
   return {
