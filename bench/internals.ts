@@ -48,7 +48,7 @@ export async function loadInternals() {
     import('../src/document/shrink.ts'),
     import('../src/logs/map-record.ts'),
     import('../src/logs/emit-capture.ts'),
-    import('../src/options.ts'),
+    import('../src/shared-options/shared-options.ts'),
     import('../src/delivery/segment-format.ts'),
   ]);
   return {

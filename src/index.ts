@@ -8,7 +8,7 @@ export { getEnvironmentInfo, type EnvironmentInfo } from './resource/environment
 export { getAppVersion } from './resource/app-version';
 export { redactConnectionString } from './foundation/redact';
 export { MongoExporterError, InvalidOptionError, LifecycleError } from './foundation/errors';
-export { DEFAULTS } from './options';
+export { DEFAULTS } from './shared-options/shared-options';
 export { AUDIT_LOGGER_NAME } from './logs/route';
 export {
   ErrorReporter,
@@ -40,7 +40,8 @@ export { encodeKey, decodeKey, DEFAULT_SECRET_KEYS, type SecretKeyPattern } from
 export type { ErrorDocument, AuditDocument, CollectionNames, LevelName } from './document/schema';
 export type { ExporterStats } from './foundation/stats';
 export { observeExporterStats, STATS_METRIC_NAME, type StatsSource } from './foundation/stats-metrics';
-export type { MongoExporterOptions, AuditSwitches } from './types';
+export type { MongoExporterOptions } from './shared-options/shared-options';
+export type { AuditSwitches } from './shared-options/switches';
 export { loadConfig } from './config/load-config';
 export { ConfigFileError } from './config/config-error';
 export type {

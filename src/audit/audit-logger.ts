@@ -8,11 +8,13 @@ import {
   ATTR_USER_ID,
 } from '../logs/attributes';
 import { AUDIT_LOGGER_NAME } from '../logs/route';
-import type { AuditSwitches } from '../types';
+import { type OptionTable, keysOf, resolveTable } from '../options/descriptor';
+import { loggerProviderOption } from '../options/validators';
+import { resolvePartSwitches, SHARED_OPTION_KEYS } from '../shared-options/shared-options';
+import type { AuditSwitches } from '../shared-options/switches';
 import { toSafeAttributes } from '../document/attribute-values';
 import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId } from './event';
 import { auditEvents } from './shortcuts';
-import { loggerProviderOption, resolvePartOptions } from '../options';
 import { type ActionGroups, type AuditGroup, auditGroupOf, resolveActionGroups } from './switches';
 
 const diagLog = componentLogger('audit');
@@ -37,6 +39,15 @@ export interface AuditLoggerOptions {
    */
   actionGroups?: ActionGroups;
 }
+
+/** The audit logger's own options; `audit` is a shared one. */
+const AUDIT_LOGGER_OPTIONS = {
+  loggerProvider: { transform: loggerProviderOption },
+  actionGroups: { transform: (_name: string, value: unknown) => resolveActionGroups(value) },
+} satisfies OptionTable<Omit<AuditLoggerOptions, 'audit'>>;
+
+/** Every key {@link AuditLogger} accepts: its own and the shared ones (one object can configure every part). */
+export const AUDIT_LOGGER_KEYS = keysOf(SHARED_OPTION_KEYS, AUDIT_LOGGER_OPTIONS);
 
 /** What an {@link AuditLogger} (and every logger from its `forUser()`) has done. */
 export interface AuditStats {
@@ -79,11 +90,12 @@ export class AuditLogger {
   private userId: string | undefined;
 
   constructor(options: AuditLoggerOptions = {}) {
-    const resolved = resolvePartOptions('AuditLogger', options);
-    const provider = loggerProviderOption(options.loggerProvider) ?? logs.getLoggerProvider();
+    const { audit } = resolvePartSwitches('AuditLogger', options, AUDIT_LOGGER_KEYS);
+    const own = resolveTable(AUDIT_LOGGER_OPTIONS, options);
+    const provider = own.loggerProvider ?? logs.getLoggerProvider();
     this.core = {
-      switches: resolved.audit,
-      actionGroups: resolveActionGroups(options.actionGroups),
+      switches: audit,
+      actionGroups: own.actionGroups,
       logger: provider.getLogger(AUDIT_LOGGER_NAME, undefined),
       stats: { emitted: 0, switchedOff: 0, failed: 0, sanitized: 0 },
       groups: new Map(),

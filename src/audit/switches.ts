@@ -1,8 +1,5 @@
 import { InvalidOptionError } from '../foundation/errors';
-import { DEFAULTS } from '../options';
-
-export { resolveAuditSwitches } from '../options';
-import type { AuditSwitches } from '../types';
+import { AUDIT_GROUP_NAMES, type AuditSwitches } from '../shared-options/switches';
 
 /** A group of audit actions that one `[AUDIT]` switch turns on or off. */
 export type AuditGroup = keyof AuditSwitches;
@@ -10,7 +7,7 @@ export type AuditGroup = keyof AuditSwitches;
 /** Which group an action belongs to; `null` puts it in none (always recorded). */
 export type ActionGroups = Readonly<Record<string, AuditGroup | null>>;
 
-const GROUPS: readonly AuditGroup[] = Object.keys(DEFAULTS.audit) as AuditGroup[];
+const GROUPS: readonly AuditGroup[] = AUDIT_GROUP_NAMES;
 
 const PREFIX_GROUPS: Readonly<Record<string, AuditGroup | undefined>> = {
   'questao.': 'questoes',

@@ -4,7 +4,7 @@ import type { ConfiguredValue } from './ini-file';
 import type { ConfigKey } from './ini-schema';
 import { shownValue, validateAsOption } from './values';
 import { InvalidOptionError } from '../foundation/errors';
-import { ENV } from '../options';
+import { ENV } from '../shared-options/shared-options';
 
 /** The variables of a .env file and where it is. */
 export interface EnvFile {

@@ -13,7 +13,7 @@ import {
   shownValue,
   validateAsOption,
 } from './values';
-import type { MongoExporterOptions } from '../types';
+import type { MongoExporterOptions } from '../shared-options/shared-options';
 
 /** A value read from a source, with where it came from (for `sources` and error messages). */
 export interface ConfiguredValue {

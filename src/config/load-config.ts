@@ -2,17 +2,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError } from '../foundation/errors';
-import { parseLevelName } from '../document/level';
-import { checkKnownKeys } from '../option-keys';
-import { booleanOption, DEFAULTS, ENV, LOGGING_DEFAULTS, resolveOptions } from '../options';
+import {
+  checkExplicitOptions,
+  checkLoadConfigArguments,
+  LOGGING_DEFAULTS,
+  levelOrOff,
+  withoutLoggingKeys,
+} from './options';
 import { passwordOf } from '../foundation/redact';
-import type { AuditSwitches, MongoExporterOptions } from '../types';
 import { type EnvFile, parseEnvFile, readEnvironment } from './environment';
 import { isTrackedByGit, trackedSecretWarning } from './git-tracked';
 import { type ConfigFileValues, type ConfiguredValue, parseConfigFile } from './ini-file';
 import type { ConfigKey } from './ini-schema';
-import type { LoadConfigOptions, LoggingOptions, TelemetryConfig, TelemetryOptions } from './types';
-import type { CollectionNames, LevelName } from '../document/schema';
+import type { LoadConfigOptions, TelemetryConfig, TelemetryOptions } from './types';
+import type { CollectionNames } from '../document/schema';
+import type { MongoExporterOptions } from '../shared-options/shared-options';
+import { DEFAULTS, ENV } from '../shared-options/shared-options';
+import type { AuditSwitches } from '../shared-options/switches';
 
 const log = componentLogger('config');
 
@@ -20,13 +26,6 @@ export const MISSING_CONNECTION_STRING_WARNING =
   'No MongoDB connection string: set MONGODB_CONNECTION_STRING (or MONGODB_URI) in the environment or a .env ' +
   'file, [MONGODB] connection_string in config.ini, or the connectionString option. Remote export is ' +
   'disabled: errors, audit events and metrics are not sent to MongoDB; the application keeps running.';
-
-const LOGGING_KEYS: readonly (keyof LoggingOptions)[] = [
-  'remoteLoggingEnabled',
-  'consoleLevel',
-  'fileLevel',
-  'logFile',
-];
 
 /**
  * Reads the configuration: explicit options, then environment variables (and a .env file),
@@ -36,15 +35,10 @@ const LOGGING_KEYS: readonly (keyof LoggingOptions)[] = [
  * reported through `diag`. Never changes `process.env`.
  */
 export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
-  if (args === null || typeof args !== 'object')
-    throw new InvalidOptionError('loadConfig', args, 'an object');
-  checkKnownKeys('loadConfig', args);
+  checkLoadConfigArguments(args);
   const cwd = resolve(args.cwd ?? process.cwd());
   const options: TelemetryOptions = args.options ?? {};
-  if (options === null || typeof options !== 'object')
-    throw new InvalidOptionError('options', options, 'an object');
-  // A mistake in the code wins over one in a file: it is the one the developer can see.
-  validateExplicitOptions(options);
+  checkExplicitOptions(options);
   const explicit = explicitValues(options);
 
   const configPath = locateFile('configFile', args.configFile, cwd, 'config.ini');
@@ -117,21 +111,6 @@ export function loadConfig(args: LoadConfigOptions = {}): TelemetryConfig {
   };
 }
 
-/** Explicit options are checked by the code that will use them, before anything is merged. */
-function validateExplicitOptions(options: TelemetryOptions): void {
-  checkKnownKeys('loadConfig() options', options);
-  resolveOptions({ ...withoutLoggingKeys(options), spoolDir: options.spoolDir ?? false }, {});
-  if (options.remoteLoggingEnabled !== undefined) {
-    booleanOption('remoteLoggingEnabled', options.remoteLoggingEnabled);
-  }
-  if (
-    options.logFile !== undefined &&
-    (typeof options.logFile !== 'string' || options.logFile.trim() === '')
-  ) {
-    throw new InvalidOptionError('logFile', options.logFile, 'a file path');
-  }
-}
-
 /** Explicit options as configured values, by option path. */
 function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredValue> {
   const values = new Map<ConfigKey, ConfiguredValue>();
@@ -157,17 +136,13 @@ function explicitValues(options: TelemetryOptions): Map<ConfigKey, ConfiguredVal
     for (const [name, entry] of Object.entries(value ?? {})) set(`${group}.${name}` as ConfigKey, entry);
   }
   set('remoteLoggingEnabled', options.remoteLoggingEnabled);
-  set('consoleLevel', explicitLevel('consoleLevel', options.consoleLevel));
-  set('fileLevel', explicitLevel('fileLevel', options.fileLevel));
+  set(
+    'consoleLevel',
+    options.consoleLevel === undefined ? undefined : levelOrOff('consoleLevel', options.consoleLevel),
+  );
+  set('fileLevel', options.fileLevel === undefined ? undefined : levelOrOff('fileLevel', options.fileLevel));
   set('logFile', options.logFile);
   return values;
-}
-
-function explicitLevel(option: string, value: unknown): LevelName | false | undefined {
-  if (value === undefined || value === false) return value;
-  const level = typeof value === 'string' ? parseLevelName(value) : undefined;
-  if (!level) throw new InvalidOptionError(option, value, 'DEBUG, INFO, WARNING, ERROR, CRITICAL or false');
-  return level;
 }
 
 /** A group (`collections`, `audit`) key by key: `options.audit.tags` beats `[AUDIT] auditar_tags`. */
@@ -204,12 +179,6 @@ function readText(option: string, path: string): string {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
     throw new InvalidOptionError(option, path, `a readable file (reading failed: ${code})`, { cause: error });
   }
-}
-
-function withoutLoggingKeys(options: TelemetryOptions): MongoExporterOptions {
-  const copy: Record<string, unknown> = { ...options };
-  for (const key of LOGGING_KEYS) delete copy[key];
-  return copy as MongoExporterOptions;
 }
 
 function withoutUndefined<T extends object>(value: T): T {

@@ -1,5 +1,5 @@
-import type { MongoExporterOptions } from '../types';
 import type { LevelName } from '../document/schema';
+import type { MongoExporterOptions } from '../shared-options/shared-options';
 
 /**
  * Local logging and the remote switch: the `[LOGGING]` keys that are not exporter options.

@@ -1,9 +1,9 @@
 import { InvalidOptionError } from '../foundation/errors';
 import { parseLevelName } from '../document/level';
-import { resolveOptions } from '../options';
 import { redactConnectionStringValue } from '../foundation/redact';
-import type { MongoExporterOptions } from '../types';
 import type { LevelName } from '../document/schema';
+import type { MongoExporterOptions } from '../shared-options/shared-options';
+import { checkSharedValues } from '../shared-options/shared-options';
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
@@ -47,7 +47,7 @@ export function shownValue(value: unknown): unknown {
 }
 
 /**
- * Checks a value with the exporters' own validation (`resolveOptions`), so that a file or
+ * Checks a value with the descriptors of the options (`checkSharedValues`), so that a file or
  * an environment variable accepts exactly what the option accepts. On failure, `fail`
  * receives what was expected and the option's own error (to keep as `cause`), and returns
  * the error to throw.
@@ -57,7 +57,7 @@ export function validateAsOption(
   fail: (expectation: string, cause: InvalidOptionError) => Error,
 ): void {
   try {
-    resolveOptions({ ...partial, spoolDir: false }, {});
+    checkSharedValues(partial);
   } catch (error) {
     if (error instanceof InvalidOptionError) throw fail(error.expectation, error);
     throw error;

@@ -3,9 +3,9 @@ import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError } from '../foundation/errors';
 import { StatsCounter } from '../foundation/stats';
 import { type CollectionKind, MongoWriter, type WriterOptions } from '../storage/mongo-writer';
-import type { ResolvedOptions } from '../types';
 import { Delivery } from './delivery';
 import { destinationOf } from './spool-location';
+import type { ResolvedOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('destination');
 

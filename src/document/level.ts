@@ -1,4 +1,5 @@
 import { SeverityNumber } from '@opentelemetry/api';
+import { InvalidOptionError } from '../foundation/errors';
 import type { LevelName } from './schema';
 
 /** The lowest severity number of each level: what a threshold given as a name means. */
@@ -45,4 +46,18 @@ export function levelOf(severityNumber: number | undefined, severityText?: strin
 export function effectiveSeverity(severityNumber: number | undefined, severityText?: string): number {
   if (severityNumber !== undefined && severityNumber > 0) return severityNumber;
   return LEVEL_SEVERITY[levelOf(undefined, severityText)];
+}
+
+/** A threshold given as a level name (any common spelling) or a severity number 1..24. */
+export function parseSeverity(option: string, value: unknown): SeverityNumber {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 24) return value;
+  if (typeof value === 'string') {
+    const level = parseLevelName(value);
+    if (level) return LEVEL_SEVERITY[level];
+  }
+  throw new InvalidOptionError(
+    option,
+    value,
+    'DEBUG, INFO, WARNING, ERROR, CRITICAL or a severity number 1-24',
+  );
 }

@@ -143,4 +143,3 @@ export interface SessionDocument {
 export interface MetricFields<T> {
   [name: string]: T | MetricFields<T>;
 }
-

@@ -5,11 +5,11 @@ import { mapLogRecord } from '../logs/map-record';
 import { routeOf } from '../logs/route';
 import { StormGuard } from '../logs/storm-guard';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
-import type { ResolvedOptions } from '../types';
 import type { GatewayCounter } from './counters';
 import type { ReceivedResourceLogs } from './otlp-logs';
 import type { GatewayStorage } from './storage';
 import type { ErrorDocument } from '../document/schema';
+import type { ResolvedOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('gateway');
 

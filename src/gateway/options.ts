@@ -1,7 +1,13 @@
 import { InvalidOptionError } from '../foundation/errors';
-import { resolveOptions } from '../options';
-import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type GatewayToken, loadTokens } from './tokens';
+import { defaultsOf, keysOf, type OptionTable, resolveTable } from '../options/descriptor';
+import { integerIn, nonEmptyText } from '../options/validators';
+import {
+  type MongoExporterOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  SHARED_OPTION_KEYS,
+} from '../shared-options/shared-options';
 
 /** Environment variables the gateway reads when an option is not given. */
 export const GATEWAY_ENV = Object.freeze({
@@ -72,48 +78,42 @@ export interface ResolvedGatewayOptions {
   storage: ResolvedOptions;
 }
 
-export const GATEWAY_DEFAULTS = Object.freeze({
-  host: '127.0.0.1',
-  port: 4318,
-  maxBodyBytes: 4 * 1024 * 1024,
-  rateLimitPerSecond: 100,
-  maxPendingRecords: 20_000,
-  shutdownTimeoutMs: 15_000,
-});
+/** The gateway's own options, one descriptor each; the database options are the shared ones. */
+const GATEWAY_OPTIONS = {
+  host: { default: '127.0.0.1', transform: hostName },
+  port: { default: 4318, transform: integerIn(0, 65_535) },
+  tlsCert: { transform: optionalText },
+  tlsKey: { transform: optionalText },
+  tokens: { transform: (_name: string, value: unknown) => value as readonly GatewayToken[] | undefined },
+  tokensFile: { env: [GATEWAY_ENV.tokensFile], transform: optionalText },
+  maxBodyBytes: { default: 4 * 1024 * 1024, transform: integerIn(1024) },
+  rateLimitPerSecond: { default: 100, transform: integerIn(0) },
+  maxPendingRecords: { default: 20_000, transform: integerIn(1) },
+  shutdownTimeoutMs: { default: 15_000, transform: integerIn(1) },
+} satisfies OptionTable<Omit<GatewayOptions, keyof MongoExporterOptions>>;
 
-const GATEWAY_KEYS = [
-  'host',
-  'port',
-  'tlsCert',
-  'tlsKey',
-  'tokens',
-  'tokensFile',
-  'maxBodyBytes',
-  'rateLimitPerSecond',
-  'maxPendingRecords',
-  'shutdownTimeoutMs',
-] as const;
+export const GATEWAY_DEFAULTS = defaultsOf(GATEWAY_OPTIONS);
+
+/** Every key the gateway accepts: its own and the shared database options. */
+const GATEWAY_KEYS = keysOf(SHARED_OPTION_KEYS, GATEWAY_OPTIONS);
 
 /** Every gateway option resolved and checked in one place; throws naming the first bad one. */
 export function resolveGatewayOptions(
   options: GatewayOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedGatewayOptions {
-  const storageOptions: Record<string, unknown> = { ...options };
-  for (const key of GATEWAY_KEYS) delete storageOptions[key];
-  const storage = resolveOptions(storageOptions as MongoExporterOptions, env);
-
-  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined)) {
+  const storage = resolveOptions(options, env, 'gateway', GATEWAY_KEYS);
+  const own = resolveTable(GATEWAY_OPTIONS, options, env);
+  if ((own.tlsCert === undefined) !== (own.tlsKey === undefined)) {
     throw new InvalidOptionError(
-      options.tlsCert === undefined ? 'tlsCert' : 'tlsKey',
+      own.tlsCert === undefined ? 'tlsCert' : 'tlsKey',
       undefined,
       'both tlsCert and tlsKey, or neither',
     );
   }
-  const tokensFile = options.tokensFile ?? nonEmpty(env[GATEWAY_ENV.tokensFile]);
   let tokens: readonly GatewayToken[];
   try {
-    tokens = options.tokens ?? loadTokens(tokensFile, nonEmpty(env[GATEWAY_ENV.tokens]));
+    tokens = own.tokens ?? loadTokens(own.tokensFile, nonEmptyText(env[GATEWAY_ENV.tokens]));
   } catch (error) {
     throw new InvalidOptionError('tokens', '[not shown]', `valid token entries: ${(error as Error).message}`);
   }
@@ -124,44 +124,28 @@ export function resolveGatewayOptions(
       `at least one client token, from tokensFile (${GATEWAY_ENV.tokensFile}) or ${GATEWAY_ENV.tokens}`,
     );
   }
-  const host = options.host ?? GATEWAY_DEFAULTS.host;
-  if (typeof host !== 'string' || host.trim() === '')
-    throw new InvalidOptionError('host', host, 'a host name or address');
   return {
-    host,
+    host: own.host,
     hostGiven: options.host !== undefined,
-    port: integerIn('port', options.port ?? GATEWAY_DEFAULTS.port, 0, 65_535),
-    tls: options.tlsCert && options.tlsKey ? { cert: options.tlsCert, key: options.tlsKey } : undefined,
+    port: own.port,
+    tls: own.tlsCert && own.tlsKey ? { cert: own.tlsCert, key: own.tlsKey } : undefined,
     tokens,
-    maxBodyBytes: integerIn('maxBodyBytes', options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes, 1024),
-    rateLimitPerSecond: integerIn(
-      'rateLimitPerSecond',
-      options.rateLimitPerSecond ?? GATEWAY_DEFAULTS.rateLimitPerSecond,
-      0,
-    ),
-    maxPendingRecords: integerIn(
-      'maxPendingRecords',
-      options.maxPendingRecords ?? GATEWAY_DEFAULTS.maxPendingRecords,
-      1,
-    ),
-    shutdownTimeoutMs: integerIn(
-      'shutdownTimeoutMs',
-      options.shutdownTimeoutMs ?? GATEWAY_DEFAULTS.shutdownTimeoutMs,
-      1,
-    ),
+    maxBodyBytes: own.maxBodyBytes,
+    rateLimitPerSecond: own.rateLimitPerSecond,
+    maxPendingRecords: own.maxPendingRecords,
+    shutdownTimeoutMs: own.shutdownTimeoutMs,
     storage,
   };
 }
 
-function integerIn(option: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max) return value;
-  throw new InvalidOptionError(
-    option,
-    value,
-    `an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`,
-  );
+function hostName(name: string, value: unknown): string {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new InvalidOptionError(name, value, 'a host name or address');
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
+/** A path or a text option: left out, or a non-empty string. */
+function optionalText(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  throw new InvalidOptionError(name, value, 'a non-empty string');
 }

@@ -2,8 +2,8 @@ import { acquireDestination, type DestinationLease } from '../delivery/destinati
 import { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { WriteOperation } from '../delivery/spool';
-import type { ResolvedOptions } from '../types';
 import { GatewayRequestError } from './request-error';
+import type { ResolvedOptions } from '../shared-options/shared-options';
 
 /** Seconds a client is asked to wait when the gateway cannot store what it sent. */
 export const RETRY_AFTER_SECONDS = 5;

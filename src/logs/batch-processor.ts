@@ -9,10 +9,27 @@ import type {
 } from '@opentelemetry/sdk-logs';
 import { componentLogger } from '../foundation/diag';
 import { ABORT, EMIT_CAPTURE, KNOWN_DOWN, SPILL, SYNC_SPILLED } from '../foundation/internal-symbols';
-import { BATCH_PROCESSOR_DEFAULTS, positiveInteger } from '../options';
+import { defaultsOf, type OptionTable, resolveTable } from '../options/descriptor';
 import { type ExporterStats, StatsCounter, sumStats } from '../foundation/stats';
+import { positiveInteger } from '../options/validators';
 
 const log = componentLogger('batch-processor');
+
+/** The processor's options besides `exporter`: the SDK's `BatchLogRecordProcessor` ones, with its defaults. */
+const BATCH_PROCESSOR_OPTIONS = {
+  maxExportBatchSize: { default: 512, transform: positiveInteger },
+  /** A burst beyond the queue is spilled to the spool, not dropped. */
+  maxQueueSize: { default: 2048, transform: positiveInteger },
+  scheduledDelayMillis: { default: 1000, transform: positiveInteger },
+  exportTimeoutMillis: { default: 30_000, transform: positiveInteger },
+} satisfies OptionTable<
+  Pick<
+    BatchLogRecordProcessorOptions,
+    'maxExportBatchSize' | 'maxQueueSize' | 'scheduledDelayMillis' | 'exportTimeoutMillis'
+  >
+>;
+
+export const BATCH_PROCESSOR_DEFAULTS = defaultsOf(BATCH_PROCESSOR_OPTIONS);
 
 /** What the processor uses of the package's exporters, beyond `LogRecordExporter`. */
 interface SpillingExporter extends LogRecordExporter {
@@ -81,12 +98,11 @@ export class MongoBatchLogRecordProcessor implements LogRecordProcessor {
     this.exporter = options.exporter;
     // The trail and call site of `errors` documents must be captured while the record is emitted.
     this.capture = this.exporter[EMIT_CAPTURE];
-    const pick = (name: keyof typeof BATCH_PROCESSOR_DEFAULTS) =>
-      positiveInteger(name, options[name] ?? BATCH_PROCESSOR_DEFAULTS[name]);
-    this.maxQueueSize = pick('maxQueueSize');
-    this.maxExportBatchSize = Math.min(pick('maxExportBatchSize'), this.maxQueueSize);
-    this.scheduledDelayMillis = pick('scheduledDelayMillis');
-    this.exportTimeoutMillis = pick('exportTimeoutMillis');
+    const resolved = resolveTable(BATCH_PROCESSOR_OPTIONS, options);
+    this.maxQueueSize = resolved.maxQueueSize;
+    this.maxExportBatchSize = Math.min(resolved.maxExportBatchSize, this.maxQueueSize);
+    this.scheduledDelayMillis = resolved.scheduledDelayMillis;
+    this.exportTimeoutMillis = resolved.exportTimeoutMillis;
     process.on('exit', this.spillOnExit);
     process.on('beforeExit', this.flushAtNaturalEnd);
   }

@@ -3,8 +3,11 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError, LifecycleError } from '../foundation/errors';
-import { checkKnownKeys } from '../option-keys';
-import { formatLogLine, lineSecretMatcher } from './log-line';
+import { keysOf, type OptionTable, resolveTable } from '../options/descriptor';
+import { checkKeys, checkOptionsObject } from '../options/key-table';
+import { SANITIZE_OPTIONS } from '../document/options';
+import { secretKeyMatcher } from '../document/keys';
+import { formatLogLine } from './log-line';
 import { callOnce, failed } from '../foundation/export-result';
 
 const log = componentLogger('console-exporter');
@@ -23,6 +26,25 @@ export interface LineConsoleLogRecordExporterOptions {
   redactKeys?: readonly SecretKeyPattern[];
 }
 
+const CONSOLE_EXPORTER_OPTIONS = {
+  stream: { transform: writableStream },
+  redactKeys: SANITIZE_OPTIONS.redactKeys,
+} satisfies OptionTable<LineConsoleLogRecordExporterOptions>;
+
+const CONSOLE_EXPORTER_KEYS = keysOf(CONSOLE_EXPORTER_OPTIONS);
+
+function writableStream(name: string, value: unknown): { write(text: string): unknown } {
+  if (value === undefined) return process.stdout;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { write?: unknown }).write === 'function'
+  ) {
+    return value as { write(text: string): unknown };
+  }
+  throw new InvalidOptionError(name, '[not a stream]', 'an object with write(text), such as process.stderr');
+}
+
 /**
  * A `LogRecordExporter` that prints one line per record (`time - logger - LEVEL - message
  * {attributes}`), like the plan's console handler; the SDK's `ConsoleLogRecordExporter`
@@ -34,12 +56,11 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
   private isShutDown = false;
 
   constructor(options: LineConsoleLogRecordExporterOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidOptionError('options', options, 'an object');
-    }
-    checkKnownKeys('LineConsoleLogRecordExporter', options);
-    this.stream = options.stream ?? process.stdout;
-    this.isSecretKey = lineSecretMatcher(options.redactKeys);
+    checkOptionsObject('options', options);
+    checkKeys('LineConsoleLogRecordExporter', options, CONSOLE_EXPORTER_KEYS);
+    const resolved = resolveTable(CONSOLE_EXPORTER_OPTIONS, options);
+    this.stream = resolved.stream;
+    this.isSecretKey = secretKeyMatcher(resolved.redactKeys);
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {

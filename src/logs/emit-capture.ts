@@ -1,7 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { componentLogger } from '../foundation/diag';
-import type { ResolvedOptions } from '../types';
 import {
   ATTR_CODE_FILE_PATH,
   ATTR_CODE_FUNCTION_NAME,
@@ -13,6 +12,7 @@ import {
 import { captureCallSite } from './call-site';
 import { routeOf } from './route';
 import { attachTrail, TrailRing } from './trail';
+import type { ResolvedOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('emit-capture');
 

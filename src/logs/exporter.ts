@@ -15,10 +15,8 @@ import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
 import { LifecycleError } from '../foundation/errors';
-import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
-import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { applyBeforeSend } from '../document/before-send';
 import { EmitCapture } from './emit-capture';
@@ -28,6 +26,8 @@ import { StormGuard, type StormGuardSinks } from './storm-guard';
 import type { MappingContext } from './transform';
 import { callOnce, failed } from '../foundation/export-result';
 import type { ErrorDocument } from '../document/schema';
+import type { MongoExporterOptions, ResolvedOptions } from '../shared-options/shared-options';
+import { resolveOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('log-exporter');
 /** Records mapped, serialized and appended to the spool at a time when the processor spills. */

@@ -5,10 +5,13 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError, LifecycleError } from '../foundation/errors';
-import { checkKnownKeys } from '../option-keys';
+import { keysOf, type OptionTable, resolveTable } from '../options/descriptor';
+import { checkKeys, checkOptionsObject } from '../options/key-table';
+import { SANITIZE_OPTIONS } from '../document/options';
+import { secretKeyMatcher } from '../document/keys';
 import { describeError } from '../foundation/redact';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
-import { formatLogLine, lineSecretMatcher } from './log-line';
+import { formatLogLine } from './log-line';
 import { callOnce, failed } from '../foundation/export-result';
 
 const log = componentLogger('file-exporter');
@@ -22,6 +25,18 @@ export interface FileLogRecordExporterOptions {
    * @default DEFAULT_SECRET_KEYS
    */
   redactKeys?: readonly SecretKeyPattern[];
+}
+
+const FILE_EXPORTER_OPTIONS = {
+  path: { transform: filePath },
+  redactKeys: SANITIZE_OPTIONS.redactKeys,
+} satisfies OptionTable<FileLogRecordExporterOptions>;
+
+const FILE_EXPORTER_KEYS = keysOf(FILE_EXPORTER_OPTIONS);
+
+function filePath(name: string, value: unknown): string {
+  if (typeof value === 'string' && value.trim() !== '') return resolve(value);
+  throw new InvalidOptionError(name, value, 'a file path');
 }
 
 /**
@@ -46,15 +61,11 @@ export class FileLogRecordExporter implements LogRecordExporter {
   private isShutDown = false;
 
   constructor(options: FileLogRecordExporterOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new InvalidOptionError('options', options, 'an object like { path }');
-    }
-    checkKnownKeys('FileLogRecordExporter', options);
-    if (typeof options.path !== 'string' || options.path.trim() === '') {
-      throw new InvalidOptionError('path', options.path, 'a file path');
-    }
-    this.path = resolve(options.path);
-    this.isSecretKey = lineSecretMatcher(options.redactKeys);
+    checkOptionsObject('options', options, 'an object like { path }');
+    checkKeys('FileLogRecordExporter', options, FILE_EXPORTER_KEYS);
+    const resolved = resolveTable(FILE_EXPORTER_OPTIONS, options);
+    this.path = resolved.path;
+    this.isSecretKey = secretKeyMatcher(resolved.redactKeys);
   }
 
   /** What the exporter has done so far, in the shape `observeExporterStats` takes. */

@@ -1,9 +1,9 @@
 import type { Context, SeverityNumber } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { parseSeverity } from '../options';
 import { effectiveSeverity } from '../document/level';
 import type { LevelName } from '../document/schema';
+import { parseSeverity } from '../document/level';
 
 /**
  * A `LogRecordProcessor` that passes on to `processor` only the records at or above a

@@ -1,7 +1,12 @@
 import { type Counter, type Histogram, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
 import { componentLogger } from '../foundation/diag';
-import { resolvePartOptions } from '../options';
-import type { MongoExporterOptions } from '../types';
+import { type OptionTable, keysOf, resolveTable } from '../options/descriptor';
+import { meterProviderOption } from '../options/validators';
+import {
+  type MongoExporterOptions,
+  resolvePartSwitches,
+  SHARED_OPTION_KEYS,
+} from '../shared-options/shared-options';
 import { currentSessionRegistry, type SessionRegistry } from './session';
 
 const log = componentLogger('metrics-collector');
@@ -17,6 +22,14 @@ export interface MetricsCollectorOptions extends Pick<MongoExporterOptions, 'met
    */
   meterProvider?: MeterProvider;
 }
+
+/** The collector's own options; `metricsEnabled` is a shared one. */
+const METRICS_COLLECTOR_OPTIONS = {
+  meterProvider: { transform: meterProviderOption },
+} satisfies OptionTable<Omit<MetricsCollectorOptions, 'metricsEnabled'>>;
+
+/** Every key {@link MetricsCollector} accepts: its own and the shared ones. */
+export const METRICS_COLLECTOR_KEYS = keysOf(SHARED_OPTION_KEYS, METRICS_COLLECTOR_OPTIONS);
 
 /** A MeterProvider that may be flushed: the SDK's is, the API's no-op is not. */
 type FlushableMeterProvider = MeterProvider & { forceFlush?: () => Promise<unknown> };
@@ -43,8 +56,8 @@ export class MetricsCollector {
   private dropped = 0;
 
   constructor(options: MetricsCollectorOptions = {}) {
-    this.enabled = resolvePartOptions('MetricsCollector', options).metricsEnabled;
-    this.givenProvider = options.meterProvider;
+    this.enabled = resolvePartSwitches('MetricsCollector', options, METRICS_COLLECTOR_KEYS).metricsEnabled;
+    this.givenProvider = resolveTable(METRICS_COLLECTOR_OPTIONS, options).meterProvider;
     this.sessions = currentSessionRegistry();
   }
 

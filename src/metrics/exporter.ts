@@ -10,11 +10,9 @@ import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
 import { LifecycleError } from '../foundation/errors';
-import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
 import { ABORT } from '../foundation/internal-symbols';
-import type { MongoExporterOptions } from '../types';
 import { SessionAccumulator } from './accumulator';
 import { LatestDocumentQueue } from './latest-document-queue';
 import {
@@ -27,6 +25,8 @@ import { sessionTemporality } from './temporality';
 import { toSessionDocument } from './transform';
 import { callOnce, failed } from '../foundation/export-result';
 import type { SessionDocument } from '../document/schema';
+import type { MongoExporterOptions } from '../shared-options/shared-options';
+import { resolveOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('metric-exporter');
 const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });

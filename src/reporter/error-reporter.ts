@@ -14,9 +14,14 @@ import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
 import { createIdSource } from '../document/id';
 import { HOLD_CRASH_RECORD } from '../foundation/internal-symbols';
-import { loggerProviderOption, resolvePartOptions } from '../options';
+import { type OptionTable, keysOf, resolveTable } from '../options/descriptor';
+import { loggerProviderOption, nonEmptyString } from '../options/validators';
+import {
+  type MongoExporterOptions,
+  resolvePartSwitches,
+  SHARED_OPTION_KEYS,
+} from '../shared-options/shared-options';
 import { describeError } from '../foundation/redact';
-import type { MongoExporterOptions } from '../types';
 import { ProcessHooks, type UncaughtOrigin } from './global-handlers';
 import { normalizeThrown } from './normalize';
 import { reporterRegistry } from './registry';
@@ -56,6 +61,15 @@ export interface ErrorReporterOptions extends Pick<MongoExporterOptions, 'flushT
   loggerName?: string;
 }
 
+/** The reporter's own options; `flushTimeoutMs` is a shared one. */
+const ERROR_REPORTER_OPTIONS = {
+  loggerProvider: { transform: loggerProviderOption },
+  loggerName: { default: ERROR_REPORTER_LOGGER_NAME, transform: nonEmptyString },
+} satisfies OptionTable<Omit<ErrorReporterOptions, 'flushTimeoutMs'>>;
+
+/** Every key {@link ErrorReporter} accepts: its own and the shared ones (one object can configure every part). */
+export const ERROR_REPORTER_KEYS = keysOf(SHARED_OPTION_KEYS, ERROR_REPORTER_OPTIONS);
+
 /** Extra information stored with a reported error, in the document's `contexto`. */
 export type ReportContext = Record<string, unknown>;
 
@@ -74,15 +88,11 @@ export class ErrorReporter {
   private hooks: ProcessHooks | undefined;
 
   constructor(options: ErrorReporterOptions = {}) {
-    const resolved = resolvePartOptions('ErrorReporter', options);
-    const provider = loggerProviderOption(options.loggerProvider);
-    const loggerName = options.loggerName ?? ERROR_REPORTER_LOGGER_NAME;
-    if (typeof loggerName !== 'string' || loggerName.trim() === '') {
-      throw new InvalidOptionError('loggerName', loggerName, 'a non-empty string');
-    }
-    this.explicitProvider = provider;
-    this.loggerName = loggerName;
-    this.flushTimeoutMs = resolved.flushTimeoutMs;
+    const { flushTimeoutMs } = resolvePartSwitches('ErrorReporter', options, ERROR_REPORTER_KEYS);
+    const own = resolveTable(ERROR_REPORTER_OPTIONS, options);
+    this.explicitProvider = own.loggerProvider;
+    this.loggerName = own.loggerName;
+    this.flushTimeoutMs = flushTimeoutMs;
   }
 
   /** Whether this reporter's process hooks are installed. */

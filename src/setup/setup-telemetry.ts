@@ -19,8 +19,7 @@ import { MongoLogRecordExporter } from '../logs/exporter';
 import { MongoBatchLogRecordProcessor } from '../logs/batch-processor';
 import { MongoMetricExporter } from '../metrics/exporter';
 import { MetricsCollector } from '../metrics/collector';
-import { DEFAULTS, resolveSetupOptions } from '../options';
-import { telemetryOptionsOf } from '../option-keys';
+import { resolveSetupOptions, telemetryOptionsOf } from './options';
 import { ErrorReporter } from '../reporter/error-reporter';
 import { getAppVersion } from '../resource/app-version';
 import { machineResourceDetector } from '../resource/detector';
@@ -29,6 +28,7 @@ import { installShutdownHooks, withTimeout } from './shutdown-hooks';
 import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
 import { ABORT } from '../foundation/internal-symbols';
 import { sumStats, zeroStats } from '../foundation/stats';
+import { DEFAULTS } from '../shared-options/shared-options';
 
 const log = componentLogger('setup');
 

@@ -5,7 +5,7 @@ import type { MetricsCollector } from '../metrics/collector';
 import type { ErrorReporter } from '../reporter/error-reporter';
 import type { LoggingOptions } from '../config/types';
 import type { ExporterStats } from '../foundation/stats';
-import type { MongoExporterOptions } from '../types';
+import type { MongoExporterOptions } from '../shared-options/shared-options';
 
 /**
  * `setupTelemetry()` options: every exporter option and the local logging options (see

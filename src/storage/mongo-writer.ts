@@ -2,7 +2,6 @@ import { type AnyBulkWriteOperation, type Document, MongoClient } from 'mongodb'
 import { componentLogger } from '../foundation/diag';
 import { InvalidOptionError } from '../foundation/errors';
 import { describeError, redactConnectionStringValue } from '../foundation/redact';
-import type { ResolvedOptions } from '../types';
 import { ensureCollectionIndexes } from './ensure-indexes';
 import { IdleRelease } from './idle-release';
 import { INDEXES } from './indexes';
@@ -10,6 +9,7 @@ import { applyRetention, RetentionUnsupportedError } from './retention';
 import { UnreachableSignal } from './unreachable-signal';
 import { failedIndexes, isTransient } from './write-errors';
 import type { CollectionNames } from '../document/schema';
+import type { ResolvedOptions } from '../shared-options/shared-options';
 
 export type CollectionKind = keyof CollectionNames;
 

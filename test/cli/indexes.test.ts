@@ -1,12 +1,12 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program';
-import { resolveOptions } from '../../src/options';
 import { MongoWriter } from '../../src/storage/mongo-writer';
 import { TTL_INDEX_NAME } from '../../src/storage/retention';
 import { useTestDatabase } from '../support/database';
 import { captureDiag } from '../support/diag';
 import { captureOutput } from './support/output';
+import { resolveOptions } from '../../src/shared-options/shared-options';
 
 const database = useTestDatabase('cli_indexes');
 const diagOutput = captureDiag(DiagLogLevel.WARN);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, expect, it } from 'vitest';
 import { sumStats } from '../../src/foundation/stats';
-import { BATCH_PROCESSOR_DEFAULTS } from '../../src/options';
+import { BATCH_PROCESSOR_DEFAULTS } from '../../src/logs/batch-processor';
 import { type AppRun, firstOutcomes, runTelemetryApp, spoolFiles, storedOnce } from '../support/app-runs';
 import { ControlledServer, describeWithPrivateServer } from '../support/server';
 

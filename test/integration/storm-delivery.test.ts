@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../../src/options';
-import { SETUP_DEFAULTS } from '../../src/options';
+import { SETUP_DEFAULTS } from '../../src/setup/options';
 import { useTestDatabase } from '../support/database';
 import { closedPort } from '../support/network';
 import { firstOutcomes, runTelemetryApp, spoolFiles, storedOnce } from '../support/app-runs';
+import { DEFAULTS } from '../../src/shared-options/shared-options';
 
 const database = useTestDatabase('storm');
 const root = mkdtempSync(join(tmpdir(), 'storm-'));

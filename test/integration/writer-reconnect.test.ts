@@ -1,8 +1,8 @@
 import { MongoClient } from 'mongodb';
 import { expect, it } from 'vitest';
-import { resolveOptions } from '../../src/options';
 import { MongoWriter } from '../../src/storage/mongo-writer';
 import { ControlledServer, describeWithPrivateServer } from '../support/server';
+import { resolveOptions } from '../../src/shared-options/shared-options';
 
 describeWithPrivateServer('MongoWriter when the server is down at the first contact', () => {
   it.each(['insert', 'upsert'] as const)(

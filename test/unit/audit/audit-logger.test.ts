@@ -9,9 +9,9 @@ import { InvalidOptionError } from '../../../src/foundation/errors';
 import { AUDIT_LOGGER_NAME } from '../../../src/logs/route';
 import { toAuditDocument } from '../../../src/logs/transform';
 import { getMachineId } from '../../../src/resource/machine-id';
-import type { MongoExporterOptions } from '../../../src/types';
 import { captureDiag } from '../../support/diag';
 import { TEST_RESOURCE } from '../../support/records';
+import type { MongoExporterOptions } from '../../../src/shared-options/shared-options';
 
 const diagOutput = captureDiag(DiagLogLevel.WARN);
 

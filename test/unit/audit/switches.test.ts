@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AcaoAuditoria } from '../../../src/audit/catalogue';
-import { auditGroupOf, resolveActionGroups, resolveAuditSwitches } from '../../../src/audit/switches';
+import { auditGroupOf, resolveActionGroups } from '../../../src/audit/switches';
+import { resolveAuditSwitches } from '../../../src/shared-options/switches';
 import { InvalidOptionError } from '../../../src/foundation/errors';
 
 describe('auditGroupOf', () => {

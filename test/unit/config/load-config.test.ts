@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { loadConfig, MISSING_CONNECTION_STRING_WARNING } from '../../../src/config/load-config';
 import { InvalidOptionError } from '../../../src/foundation/errors';
-import { resolveOptions } from '../../../src/options';
 import { captureDiag } from '../../support/diag';
+import { resolveOptions } from '../../../src/shared-options/shared-options';
 
 const diagOutput = captureDiag(DiagLogLevel.WARN);
 const FILE_URI = 'mongodb+srv://logger:file-pass@file.example.net/?w=majority';

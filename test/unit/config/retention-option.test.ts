@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigFileError } from '../../../src/config/config-error';
 import { loadConfig } from '../../../src/config/load-config';
 import { InvalidOptionError } from '../../../src/foundation/errors';
-import { resolveOptions } from '../../../src/options';
+import { resolveOptions } from '../../../src/shared-options/shared-options';
 
 const URI = 'mongodb://127.0.0.1:27017/';
 let dir: string;

@@ -5,11 +5,11 @@ import { MongoClient } from 'mongodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type DestinationLease, acquireDestination } from '../../../src/delivery/destination';
 import { InvalidOptionError } from '../../../src/foundation/errors';
-import { resolveOptions } from '../../../src/options';
 import { StatsCounter } from '../../../src/foundation/stats';
 import type { CollectionKind, IdentifiedDocument } from '../../../src/storage/mongo-writer';
-import type { MongoExporterOptions } from '../../../src/types';
 import { captureDiag } from '../../support/diag';
+import type { MongoExporterOptions } from '../../../src/shared-options/shared-options';
+import { resolveOptions } from '../../../src/shared-options/shared-options';
 
 // No server: nothing here connects. A destination opens its client lazily, at the first write,
 // and these tests never write (spill() appends to the spool without a write).

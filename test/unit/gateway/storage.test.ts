@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spooledBytes } from '../../../src/delivery/spool';
-import { resolveOptions } from '../../../src/options';
 import { GatewayStorage, RETRY_AFTER_SECONDS } from '../../../src/gateway/storage';
+import { resolveOptions } from '../../../src/shared-options/shared-options';
 
 const options = resolveOptions({
   connectionString: 'mongodb://127.0.0.1:1/never-contacted',

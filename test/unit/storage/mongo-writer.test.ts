@@ -10,11 +10,11 @@ import {
 } from 'mongodb';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError } from '../../../src/foundation/errors';
-import { resolveOptions } from '../../../src/options';
 import { INDEXES } from '../../../src/storage/indexes';
 import { type IdentifiedDocument, MongoWriter } from '../../../src/storage/mongo-writer';
 import { isTransient } from '../../../src/storage/write-errors';
 import { captureDiag } from '../../support/diag';
+import { resolveOptions } from '../../../src/shared-options/shared-options';
 
 // A test double for the driver's client and collection: it records the calls and answers
 // with what each test scripts, including the driver's own error classes. Tests that need

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../src/foundation/errors';
-import { DEFAULTS, resolveOptions } from '../../src/options';
-import type { LevelName } from '../../src/document/schema';
+import { InvalidOptionError } from '../../../src/foundation/errors';
+import type { LevelName } from '../../../src/document/schema';
+import { DEFAULTS, resolveOptions } from '../../../src/shared-options/shared-options';
 
 const URI = 'mongodb://127.0.0.1:27017/';
 

@@ -3,18 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AuditLogger } from '../../src/audit/audit-logger';
-import { loadConfig } from '../../src/config/load-config';
-import { InvalidOptionError } from '../../src/foundation/errors';
-import { LineConsoleLogRecordExporter } from '../../src/logs/console-exporter';
-import { MongoLogRecordExporter } from '../../src/logs/exporter';
-import { FileLogRecordExporter } from '../../src/logs/file-exporter';
-import { MetricsCollector } from '../../src/metrics/collector';
-import { MongoMetricExporter } from '../../src/metrics/exporter';
-import { KNOWN_OPTION_KEYS, closestKey } from '../../src/option-keys';
-import { LOGGING_DEFAULTS, resolveOptions, SETUP_DEFAULTS } from '../../src/options';
-import { ErrorReporter } from '../../src/reporter/error-reporter';
-import { setupTelemetry } from '../../src/setup/setup-telemetry';
+import { AuditLogger } from '../../../src/audit/audit-logger';
+import { loadConfig } from '../../../src/config/load-config';
+import { InvalidOptionError } from '../../../src/foundation/errors';
+import { LineConsoleLogRecordExporter } from '../../../src/logs/console-exporter';
+import { MongoLogRecordExporter } from '../../../src/logs/exporter';
+import { FileLogRecordExporter } from '../../../src/logs/file-exporter';
+import { MetricsCollector } from '../../../src/metrics/collector';
+import { MongoMetricExporter } from '../../../src/metrics/exporter';
+import { LOGGING_DEFAULTS } from '../../../src/config/options';
+import { closestKey } from '../../../src/options/key-table';
+import { SETUP_DEFAULTS } from '../../../src/setup/options';
+import { ErrorReporter } from '../../../src/reporter/error-reporter';
+import { setupTelemetry } from '../../../src/setup/setup-telemetry';
+import { resolveOptions, SHARED_OPTION_KEYS } from '../../../src/shared-options/shared-options';
 
 const URI = 'mongodb://127.0.0.1:1/';
 
@@ -109,7 +111,7 @@ describe('unknown option keys', () => {
   });
 
   it('gives no suggestion for a key far from every valid one', () => {
-    expect(closestKey('somethingElseEntirely', KNOWN_OPTION_KEYS.MongoLogRecordExporter)).toBeUndefined();
+    expect(closestKey('somethingElseEntirely', SHARED_OPTION_KEYS)).toBeUndefined();
   });
 
   it('accepts the shared options object in every part that is documented to take it', () => {
@@ -126,8 +128,8 @@ describe('unknown option keys', () => {
   });
 });
 
-describe('options resolved in one place', () => {
-  it('holds setupTelemetry and logging defaults beside the exporter defaults', () => {
+describe("each part's defaults", () => {
+  it('gives setupTelemetry and the local logging options their documented defaults', () => {
     expect(SETUP_DEFAULTS).toMatchObject({ shutdownTimeoutMs: 5000, metricExportIntervalMs: 60_000 });
     expect(LOGGING_DEFAULTS).toMatchObject({ remoteLoggingEnabled: true, logFile: 'logs/mathbank.log' });
   });
