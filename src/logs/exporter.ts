@@ -27,6 +27,7 @@ import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
 import type { MappingContext } from './transform';
 import { callOnce, failed } from '../foundation/export-result';
+import { InFlight } from '../foundation/in-flight';
 import type { ErrorDocument } from '../document/schema';
 
 const log = componentLogger('log-exporter');
@@ -52,7 +53,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly stats = new StatsCounter();
   private readonly destination: DestinationLease;
   private readonly nextId = createIdSource();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
   private readonly stormGuard: StormGuard | undefined;
@@ -94,8 +95,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         log.error('export failed unexpectedly', error);
         finish(failed(error));
       });
-      this.inFlight.add(write);
-      void write.finally(() => this.inFlight.delete(write));
+      this.inFlight.track(write);
     } catch (error) {
       log.error('export failed unexpectedly', error);
       finish(failed(error));
@@ -103,7 +103,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 
   /**
@@ -236,8 +236,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
           },
           (error: unknown) => log.error('cannot write a storm summary', error),
         );
-        this.inFlight.add(write);
-        void write.finally(() => this.inFlight.delete(write));
+        this.inFlight.track(write);
       },
       pending: (document) => this.destination.delivery.hold('errors', document),
       failed: (error) => log.error('cannot write a storm summary', error),

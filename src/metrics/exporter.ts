@@ -26,6 +26,7 @@ import {
 import { sessionTemporality } from './temporality';
 import { toSessionDocument } from './transform';
 import { callOnce, failed } from '../foundation/export-result';
+import { InFlight } from '../foundation/in-flight';
 import type { SessionDocument } from '../document/schema';
 
 const log = componentLogger('metric-exporter');
@@ -56,7 +57,7 @@ export class MongoMetricExporter implements PushMetricExporter {
   private readonly sessions: SessionRegistry;
   private readonly stats = new StatsCounter();
   private readonly queue = new LatestDocumentQueue<SessionDocument>((documents) => this.write(documents));
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private readonly reportedChanges = new Set<string>();
   private state: SessionState | undefined;
   private retired: { session: MetricsSession; result: Promise<boolean> } | undefined;
@@ -113,8 +114,7 @@ export class MongoMetricExporter implements PushMetricExporter {
         log.error('export failed unexpectedly', error);
         finish(failed(error));
       });
-      this.inFlight.add(done);
-      void done.finally(() => this.inFlight.delete(done));
+      this.inFlight.track(done);
     } catch (error) {
       log.error('export failed unexpectedly', error);
       finish(failed(error));
@@ -137,7 +137,7 @@ export class MongoMetricExporter implements PushMetricExporter {
 
   async forceFlush(): Promise<void> {
     await this.queue.idle();
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 
   shutdown(): Promise<void> {
