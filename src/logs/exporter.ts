@@ -14,7 +14,6 @@ import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
-import { LifecycleError } from '../foundation/errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
@@ -26,7 +25,7 @@ import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
 import type { MappingContext } from './transform';
-import { callOnce, failed } from '../foundation/export-result';
+import { runExport } from '../foundation/export-result';
 import { InFlight } from '../foundation/in-flight';
 import type { ErrorDocument } from '../document/schema';
 
@@ -81,25 +80,12 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const finish = callOnce(resultCallback, log);
-    if (this.shutdownPromise) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: new LifecycleError('MongoLogRecordExporter is shut down'),
-      });
-      return;
-    }
-    try {
+    const call = { exporter: 'MongoLogRecordExporter', log, shutDown: this.shutdownPromise !== undefined };
+    const exported = runExport(call, resultCallback, () => {
       this.stats.add('accepted', records.length);
-      const write = this.write(this.map(records)).then(finish, (error: unknown) => {
-        log.error('export failed unexpectedly', error);
-        finish(failed(error));
-      });
-      this.inFlight.track(write);
-    } catch (error) {
-      log.error('export failed unexpectedly', error);
-      finish(failed(error));
-    }
+      return this.write(this.map(records));
+    });
+    this.inFlight.track(exported);
   }
 
   async forceFlush(): Promise<void> {

@@ -9,7 +9,6 @@ import type {
 import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
-import { LifecycleError } from '../foundation/errors';
 import { resolveOptions } from '../options';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
@@ -25,7 +24,7 @@ import {
 } from './session';
 import { sessionTemporality } from './temporality';
 import { toSessionDocument } from './transform';
-import { callOnce, failed } from '../foundation/export-result';
+import { runExport } from '../foundation/export-result';
 import { InFlight } from '../foundation/in-flight';
 import type { SessionDocument } from '../document/schema';
 
@@ -94,31 +93,17 @@ export class MongoMetricExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    const finish = callOnce(resultCallback, log);
-    if (this.shutdownPromise) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: new LifecycleError('MongoMetricExporter is shut down'),
-      });
-      return;
-    }
-    try {
+    const call = { exporter: 'MongoMetricExporter', log, shutDown: this.shutdownPromise !== undefined };
+    const exported = runExport(call, resultCallback, () => {
       if (!this.enabled) {
         const points = countPoints(metrics);
         this.stats.add('accepted', points);
         this.stats.add('filtered', points);
-        finish(SUCCESS);
-        return;
+        return SUCCESS;
       }
-      const done = this.absorb(metrics).then(finish, (error: unknown) => {
-        log.error('export failed unexpectedly', error);
-        finish(failed(error));
-      });
-      this.inFlight.track(done);
-    } catch (error) {
-      log.error('export failed unexpectedly', error);
-      finish(failed(error));
-    }
+      return this.absorb(metrics);
+    });
+    this.inFlight.track(exported);
   }
 
   /** What the session registry calls when a session ends; kept out of the public type. */
