@@ -230,8 +230,12 @@ export class Delivery {
     }
   }
 
-  private async write(batch: SpooledBatch, stats: StatsCounter): Promise<DeliveryResult> {
-    const entry = this.inFlight.add(batch, stats);
+  private write(batch: SpooledBatch, stats: StatsCounter): Promise<DeliveryResult> {
+    return this.inFlight.run(batch, stats, (entry) => this.writeInFlight(entry));
+  }
+
+  private async writeInFlight(entry: InFlightBatch): Promise<DeliveryResult> {
+    const { batch, stats } = entry;
     try {
       const outcome: WriteOutcome = this.retrying
         ? await this.retrying.write(batch, stats)
@@ -244,8 +248,6 @@ export class Delivery {
       });
     } catch (error) {
       return this.inFlight.settle(entry, () => this.afterFailure(batch, stats, error));
-    } finally {
-      this.inFlight.remove(entry);
     }
   }
 

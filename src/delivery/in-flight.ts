@@ -1,3 +1,4 @@
+import { InFlight } from '../foundation/in-flight';
 import type { StatsCounter } from '../foundation/stats';
 import type { SpooledBatch } from './spool';
 
@@ -19,28 +20,31 @@ export interface InFlightBatch {
 /**
  * The batches being written now. Each is counted exactly once: by the write that finishes it,
  * or by an exit or abort that spools it first (`takeUnsettled`), whichever comes first.
- * `idle()` is a promise, not a poll: it resolves when the last batch leaves.
+ * The waiting is the foundation's `InFlight` (a promise, not a poll); the counting is this one's.
  */
 export class InFlightBatches {
   private readonly entries = new Set<InFlightBatch>();
-  private waiters: (() => void)[] = [];
+  private readonly writes = new InFlight();
 
   get size(): number {
     return this.entries.size;
   }
 
-  add(batch: SpooledBatch, stats: StatsCounter): InFlightBatch {
+  /**
+   * Runs `write` for `batch`, which is in flight until the write settles. Resolves or rejects
+   * as the write does.
+   */
+  run<T>(batch: SpooledBatch, stats: StatsCounter, write: (entry: InFlightBatch) => Promise<T>): Promise<T> {
     const entry: InFlightBatch = { batch, stats, settled: false };
     this.entries.add(entry);
-    return entry;
-  }
-
-  remove(entry: InFlightBatch): void {
-    this.entries.delete(entry);
-    if (this.entries.size > 0) return;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
+    let work: Promise<T>;
+    try {
+      work = write(entry);
+    } catch (error) {
+      this.entries.delete(entry);
+      throw error;
+    }
+    return this.writes.track(work.finally(() => this.entries.delete(entry)));
   }
 
   /**
@@ -55,10 +59,9 @@ export class InFlightBatches {
     return result;
   }
 
-  /** Resolves once no batch is in flight. */
+  /** Resolves once no batch is in flight, including batches that start while it waits. */
   idle(): Promise<void> {
-    if (this.entries.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return this.writes.idle();
   }
 
   /** Every batch not yet counted, now marked counted: the caller spools them (exit, abort). */
@@ -68,8 +71,9 @@ export class InFlightBatches {
     return pending;
   }
 
-  /** Forgets every batch; whoever waits on `idle()` is released. */
+  /** Forgets every batch (their writes run on, unwatched); whoever waits on `idle()` is released. */
   clear(): void {
-    for (const entry of [...this.entries]) this.remove(entry);
+    this.entries.clear();
+    this.writes.forget();
   }
 }

@@ -1,4 +1,5 @@
 import { componentLogger } from '../foundation/diag';
+import { InFlight } from '../foundation/in-flight';
 import type { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, WriteOutcome } from '../storage/mongo-writer';
 import { isTransient } from '../storage/write-errors';
@@ -182,7 +183,7 @@ export class Replayer {
   }): Promise<{ error: unknown } | undefined> {
     const { batches } = progress.segment;
     const outcomes: (WriteOutcome | undefined)[] = [];
-    const running = new Set<Promise<void>>();
+    const running = new InFlight();
     let failure: { error: unknown } | undefined;
     const advance = () => {
       while (progress.stored < batches.length && outcomes[progress.stored] !== undefined) {
@@ -197,10 +198,10 @@ export class Replayer {
     for (let index = 0; index < batches.length; index++) {
       const batch = batches[index]!;
       const alone = batch.operation === 'upsert';
-      while (running.size > 0 && (alone || running.size >= REPLAY_WINDOW)) await Promise.race(running);
+      await running.below(alone ? 1 : REPLAY_WINDOW);
       if (failure || this.stopped || this.current !== progress) break;
-      const write: Promise<void> = writeBatch(this.writer, batch)
-        .then(
+      const write = running.track(
+        writeBatch(this.writer, batch).then(
           (outcome) => {
             outcomes[index] = outcome;
             if (this.current === progress) advance();
@@ -208,12 +209,11 @@ export class Replayer {
           (error: unknown) => {
             failure ??= { error };
           },
-        )
-        .finally(() => running.delete(write));
-      running.add(write);
+        ),
+      );
       if (alone) await write;
     }
-    await Promise.all(running);
+    await running.idle();
     return failure;
   }
 

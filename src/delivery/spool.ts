@@ -53,8 +53,22 @@ const encoder = new LineEncoder();
 
 /**
  * An append-only disk queue of batches, as EJSON lines in segment files readable only by
- * the user. Each line is `count<TAB>kind<TAB>operation<TAB>EJSON array`; `append` fsyncs it
- * before returning unless the caller asked to sync later (`sync: false`, `gather`).
+ * the user. Each line is `count<TAB>kind<TAB>operation<TAB>EJSON array`.
+ *
+ * What is fsynced, and when (as docs/reliability.md lists it, each case tested in
+ * spool-durability.test.ts):
+ * - `append` with the default options writes its line and fsyncs the segment before it
+ *   returns (a gathered line written before it is synced with it);
+ * - `append` with `sync: false` writes its line and does not fsync it: the caller syncs once,
+ *   with `sync()`, for everything it appended;
+ * - `append` with `gather` keeps an insert batch in memory, in a line of up to 512 documents,
+ *   not yet written; that line is written, without a sync, when it is full, when a batch of
+ *   another kind is gathered or when a batch is appended without `gather`, and written and
+ *   fsynced at `sync()`, `rotate()` and `close()`;
+ * - closing a segment (`rotate()`: at 4 MiB, before a replay or a drop of old segments, and at
+ *   `close()`) fsyncs it before the rename that makes it replayable;
+ * - `release` fsyncs the unstored rest of a segment before it takes the segment's name.
+ * The folder itself is never fsynced after a rename.
  *
  * Segment names say when, by whom and for where: `<ms>-<pid>-<seq>-<destination key>.ejsonl`,
  * with `.open` added while the segment is written. Replay follows the order of writing. A
@@ -95,13 +109,12 @@ export class DiskSpool {
   }
 
   /**
-   * Appends a batch and syncs it to disk, unless `sync: false` (a caller that appends several
-   * and calls `sync()` once; a segment is synced when it is rotated). With `gather` (a caller
-   * that appends a record at a time), insert batches are gathered in memory into one line of up
-   * to 512 documents, written when full, when another kind of batch comes, and at `sync()`,
-   * `rotate()` and `close()`; not synced either. Synchronous, so that it also works in an
-   * 'exit' handler. False (nothing written) when the batch alone exceeds the spool. Throws
-   * when the folder cannot be written.
+   * Appends a batch and fsyncs it before returning, unless `sync: false` (a caller that
+   * appends several and calls `sync()` once) or `gather` (a caller that appends a record at a
+   * time: insert batches wait in memory, see the class comment; a batch of another operation
+   * is written at once, not synced). Synchronous, so that it also works in an 'exit' handler.
+   * False (nothing written) when the batch alone exceeds the spool. Throws when the folder
+   * cannot be written.
    */
   append(batch: SpooledBatch, options: { sync?: boolean; gather?: boolean } = {}): boolean {
     if (options.gather === true && batch.operation === 'insert') return this.gather(batch);

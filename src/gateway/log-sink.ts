@@ -1,5 +1,6 @@
 import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../foundation/diag';
+import { InFlight } from '../foundation/in-flight';
 import { applyBeforeSend } from '../document/before-send';
 import { mapLogRecord } from '../logs/map-record';
 import { routeOf } from '../logs/route';
@@ -29,7 +30,7 @@ export class LogSink {
   private readonly storage: GatewayStorage;
   private readonly counter: GatewayCounter;
   private readonly stormGuard: StormGuard | undefined;
-  private readonly summaries = new Set<Promise<void>>();
+  private readonly summaries = new InFlight();
 
   constructor(options: ResolvedOptions, storage: GatewayStorage, counter: GatewayCounter) {
     this.options = options;
@@ -42,8 +43,7 @@ export class LogSink {
           const write = storage.store('errors', 'insert', [document]).catch((error: unknown) => {
             log.error('cannot write a storm summary', error);
           });
-          this.summaries.add(write);
-          void write.finally(() => this.summaries.delete(write));
+          this.summaries.track(write);
         },
         failed: (error) => log.error('cannot write a storm summary', error),
       });
@@ -102,6 +102,6 @@ export class LogSink {
   /** Writes the storm guard's open summaries. */
   async close(): Promise<void> {
     this.stormGuard?.close();
-    await Promise.allSettled([...this.summaries]);
+    await this.summaries.settled();
   }
 }

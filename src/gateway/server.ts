@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hrTime } from '@opentelemetry/core';
 import { componentLogger } from '../foundation/diag';
+import { InFlight } from '../foundation/in-flight';
 import { readBody } from './body';
 import { GatewayCounter, type GatewayCounters } from './counters';
 import {
@@ -93,7 +94,7 @@ class GatewayHandler {
   private readonly auth: TokenAuthenticator;
   private readonly limiter: RateLimiter;
   private readonly refusals = new RefusalLog();
-  private readonly active = new Set<Promise<void>>();
+  private readonly active = new InFlight();
   private draining = false;
 
   private readonly options: ResolvedGatewayOptions;
@@ -117,8 +118,7 @@ class GatewayHandler {
       log.error('unexpected failure while handling a request', error);
       this.send(response, 500, undefined, 'internal error');
     });
-    this.active.add(work);
-    void work.finally(() => this.active.delete(work));
+    this.active.track(work);
   }
 
   async close(server: Server): Promise<void> {
@@ -130,7 +130,7 @@ class GatewayHandler {
       timer = setTimeout(resolve, this.options.shutdownTimeoutMs).unref();
     });
     try {
-      await Promise.race([Promise.allSettled([...this.active]), deadline]);
+      await Promise.race([this.active.settled(), deadline]);
       await Promise.race([this.logs.close().then(() => this.storage.close()), deadline]);
     } finally {
       clearTimeout(timer); // nothing of the gateway outlives close()

@@ -2,13 +2,13 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../foundation/diag';
-import { InvalidOptionError, LifecycleError } from '../foundation/errors';
+import { InvalidOptionError } from '../foundation/errors';
 import { keysOf, type OptionTable, resolveTable } from '../options/descriptor';
 import { checkKeys, checkOptionsObject } from '../options/key-table';
 import { SANITIZE_OPTIONS } from '../document/options';
 import { secretKeyMatcher } from '../document/keys';
 import { formatLogLine } from './log-line';
-import { callOnce, failed } from '../foundation/export-result';
+import { failed, runExport } from '../foundation/export-result';
 
 const log = componentLogger('console-exporter');
 
@@ -64,21 +64,16 @@ export class LineConsoleLogRecordExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const finish = callOnce(resultCallback, log);
-    if (this.isShutDown) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: new LifecycleError('LineConsoleLogRecordExporter is shut down'),
-      });
-      return;
-    }
-    try {
-      this.stream.write(records.map((record) => `${formatLogLine(record, this.isSecretKey)}\n`).join(''));
-      finish({ code: ExportResultCode.SUCCESS });
-    } catch (error) {
-      log.error('cannot print log records', error);
-      finish(failed(error));
-    }
+    const call = { exporter: 'LineConsoleLogRecordExporter', log, shutDown: this.isShutDown };
+    void runExport(call, resultCallback, () => {
+      try {
+        this.stream.write(records.map((record) => `${formatLogLine(record, this.isSecretKey)}\n`).join(''));
+        return { code: ExportResultCode.SUCCESS };
+      } catch (error) {
+        log.error('cannot print log records', error);
+        return failed(error);
+      }
+    });
   }
 
   async forceFlush(): Promise<void> {}

@@ -14,7 +14,6 @@ import { SanitizeReport } from '../document/bson-safe';
 import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
-import { LifecycleError } from '../foundation/errors';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
@@ -24,7 +23,8 @@ import { routeOf } from './route';
 import { mapLogRecord } from './map-record';
 import { StormGuard, type StormGuardSinks } from './storm-guard';
 import type { MappingContext } from './transform';
-import { callOnce, failed } from '../foundation/export-result';
+import { runExport } from '../foundation/export-result';
+import { InFlight } from '../foundation/in-flight';
 import type { ErrorDocument } from '../document/schema';
 import type { MongoExporterOptions, ResolvedOptions } from '../shared-options/shared-options';
 import { resolveOptions } from '../shared-options/shared-options';
@@ -52,7 +52,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly stats = new StatsCounter();
   private readonly destination: DestinationLease;
   private readonly nextId = createIdSource();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
   private readonly stormGuard: StormGuard | undefined;
@@ -80,30 +80,16 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const finish = callOnce(resultCallback, log);
-    if (this.shutdownPromise) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: new LifecycleError('MongoLogRecordExporter is shut down'),
-      });
-      return;
-    }
-    try {
+    const call = { exporter: 'MongoLogRecordExporter', log, shutDown: this.shutdownPromise !== undefined };
+    const exported = runExport(call, resultCallback, () => {
       this.stats.add('accepted', records.length);
-      const write = this.write(this.map(records)).then(finish, (error: unknown) => {
-        log.error('export failed unexpectedly', error);
-        finish(failed(error));
-      });
-      this.inFlight.add(write);
-      void write.finally(() => this.inFlight.delete(write));
-    } catch (error) {
-      log.error('export failed unexpectedly', error);
-      finish(failed(error));
-    }
+      return this.write(this.map(records));
+    });
+    this.inFlight.track(exported);
   }
 
   async forceFlush(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 
   /**
@@ -236,8 +222,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
           },
           (error: unknown) => log.error('cannot write a storm summary', error),
         );
-        this.inFlight.add(write);
-        void write.finally(() => this.inFlight.delete(write));
+        this.inFlight.track(write);
       },
       pending: (document) => this.destination.delivery.hold('errors', document),
       failed: (error) => log.error('cannot write a storm summary', error),

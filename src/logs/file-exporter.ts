@@ -4,7 +4,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { SecretKeyPattern } from '../document/keys';
 import { componentLogger } from '../foundation/diag';
-import { InvalidOptionError, LifecycleError } from '../foundation/errors';
+import { InvalidOptionError } from '../foundation/errors';
 import { keysOf, type OptionTable, resolveTable } from '../options/descriptor';
 import { checkKeys, checkOptionsObject } from '../options/key-table';
 import { SANITIZE_OPTIONS } from '../document/options';
@@ -12,7 +12,7 @@ import { secretKeyMatcher } from '../document/keys';
 import { describeError } from '../foundation/redact';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import { formatLogLine } from './log-line';
-import { callOnce, failed } from '../foundation/export-result';
+import { failed, runExport } from '../foundation/export-result';
 
 const log = componentLogger('file-exporter');
 
@@ -74,36 +74,10 @@ export class FileLogRecordExporter implements LogRecordExporter {
   }
 
   export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    const finish = callOnce(resultCallback, log);
-    if (this.isShutDown) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: new LifecycleError('FileLogRecordExporter is shut down'),
-      });
-      return;
-    }
-    this.stats.add('accepted', records.length);
-    let text: string;
-    try {
-      text = records.map((record) => `${this.formatSafely(record)}\n`).join('');
-    } catch (error) {
-      this.fail(records.length, error);
-      finish(failed(error));
-      return;
-    }
-    this.queue = this.queue.then(async () => {
-      try {
-        this.folderReady ??= mkdir(dirname(this.path), { recursive: true });
-        await this.folderReady;
-        await appendFile(this.path, text, 'utf8');
-        this.stats.add('written', records.length);
-        finish({ code: ExportResultCode.SUCCESS });
-      } catch (error) {
-        this.folderReady = undefined; // the folder may have been removed: try again next time
-        this.fail(records.length, error);
-        finish(failed(error));
-      }
-    });
+    const call = { exporter: 'FileLogRecordExporter', log, shutDown: this.isShutDown };
+    const exported = runExport(call, resultCallback, () => this.appendInOrder(records));
+    // The next batch, forceFlush() and shutdown() wait until this one has called back.
+    this.queue = this.queue.then(() => exported);
   }
 
   /** Waits until every batch given so far is written (or has failed). */
@@ -115,6 +89,34 @@ export class FileLogRecordExporter implements LogRecordExporter {
   shutdown(): Promise<void> {
     this.isShutDown = true;
     return this.queue;
+  }
+
+  /** Formats `records` now and appends their lines once the batches before them are written. */
+  private appendInOrder(records: ReadableLogRecord[]): ExportResult | Promise<ExportResult> {
+    this.stats.add('accepted', records.length);
+    let text: string;
+    try {
+      text = records.map((record) => `${this.formatSafely(record)}\n`).join('');
+    } catch (error) {
+      this.fail(records.length, error);
+      return failed(error);
+    }
+    return this.queue.then(() => this.append(text, records.length));
+  }
+
+  /** Appends one batch's lines; never rejects: a failure is counted, reported and answered. */
+  private async append(text: string, count: number): Promise<ExportResult> {
+    try {
+      this.folderReady ??= mkdir(dirname(this.path), { recursive: true });
+      await this.folderReady;
+      await appendFile(this.path, text, 'utf8');
+      this.stats.add('written', count);
+      return { code: ExportResultCode.SUCCESS };
+    } catch (error) {
+      this.folderReady = undefined; // the folder may have been removed: try again next time
+      this.fail(count, error);
+      return failed(error);
+    }
   }
 
   private formatSafely(record: ReadableLogRecord): string {

@@ -9,7 +9,6 @@ import type {
 import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
-import { LifecycleError } from '../foundation/errors';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import { acquireDestination, type DestinationLease } from '../delivery/destination';
 import { ABORT } from '../foundation/internal-symbols';
@@ -23,7 +22,8 @@ import {
 } from './session';
 import { sessionTemporality } from './temporality';
 import { toSessionDocument } from './transform';
-import { callOnce, failed } from '../foundation/export-result';
+import { runExport } from '../foundation/export-result';
+import { InFlight } from '../foundation/in-flight';
 import type { SessionDocument } from '../document/schema';
 import type { MongoExporterOptions } from '../shared-options/shared-options';
 import { resolveOptions } from '../shared-options/shared-options';
@@ -56,7 +56,7 @@ export class MongoMetricExporter implements PushMetricExporter {
   private readonly sessions: SessionRegistry;
   private readonly stats = new StatsCounter();
   private readonly queue = new LatestDocumentQueue<SessionDocument>((documents) => this.write(documents));
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
   private readonly reportedChanges = new Set<string>();
   private state: SessionState | undefined;
   private retired: { session: MetricsSession; result: Promise<boolean> } | undefined;
@@ -93,32 +93,17 @@ export class MongoMetricExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    const finish = callOnce(resultCallback, log);
-    if (this.shutdownPromise) {
-      finish({
-        code: ExportResultCode.FAILED,
-        error: new LifecycleError('MongoMetricExporter is shut down'),
-      });
-      return;
-    }
-    try {
+    const call = { exporter: 'MongoMetricExporter', log, shutDown: this.shutdownPromise !== undefined };
+    const exported = runExport(call, resultCallback, () => {
       if (!this.enabled) {
         const points = countPoints(metrics);
         this.stats.add('accepted', points);
         this.stats.add('filtered', points);
-        finish(SUCCESS);
-        return;
+        return SUCCESS;
       }
-      const done = this.absorb(metrics).then(finish, (error: unknown) => {
-        log.error('export failed unexpectedly', error);
-        finish(failed(error));
-      });
-      this.inFlight.add(done);
-      void done.finally(() => this.inFlight.delete(done));
-    } catch (error) {
-      log.error('export failed unexpectedly', error);
-      finish(failed(error));
-    }
+      return this.absorb(metrics);
+    });
+    this.inFlight.track(exported);
   }
 
   /** What the session registry calls when a session ends; kept out of the public type. */
@@ -137,7 +122,7 @@ export class MongoMetricExporter implements PushMetricExporter {
 
   async forceFlush(): Promise<void> {
     await this.queue.idle();
-    await Promise.allSettled([...this.inFlight]);
+    await this.inFlight.settled();
   }
 
   shutdown(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InFlightBatches } from '../../../src/delivery/in-flight';
+import { type InFlightBatch, InFlightBatches } from '../../../src/delivery/in-flight';
 import type { SpooledBatch } from '../../../src/delivery/spool';
 import { StatsCounter } from '../../../src/foundation/stats';
 
@@ -8,6 +8,17 @@ const batch = (id: string): SpooledBatch => ({
   operation: 'insert',
   documents: [{ _id: id }],
 });
+
+/** Starts a write of `batch` that ends when `finish` is called; `entry` is its in-flight entry. */
+function start(inFlight: InFlightBatches, id: string, stats = new StatsCounter()) {
+  let finish!: () => void;
+  let entry!: InFlightBatch;
+  const done = inFlight.run(batch(id), stats, (started) => {
+    entry = started;
+    return new Promise<void>((resolve) => (finish = resolve));
+  });
+  return { entry, finish, done };
+}
 
 async function isSettled(promise: Promise<unknown>): Promise<boolean> {
   let settled = false;
@@ -23,19 +34,39 @@ describe('InFlightBatches', () => {
 
   it('resolves idle() only when the last batch leaves, without polling', async () => {
     const inFlight = new InFlightBatches();
-    const stats = new StatsCounter();
-    const a = inFlight.add(batch('a'), stats);
-    const b = inFlight.add(batch('b'), stats);
+    const a = start(inFlight, 'a');
+    const b = start(inFlight, 'b');
     const idle = inFlight.idle();
-    inFlight.remove(a);
+    a.finish();
     expect(await isSettled(idle)).toBe(false);
-    inFlight.remove(b);
+    expect(inFlight.size).toBe(1);
+    b.finish();
     expect(await isSettled(idle)).toBe(true);
+    expect(inFlight.size).toBe(0);
+  });
+
+  it('waits in idle() also for a batch that starts while it waits', async () => {
+    const inFlight = new InFlightBatches();
+    const a = start(inFlight, 'a');
+    const idle = inFlight.idle();
+    const b = start(inFlight, 'b');
+    a.finish();
+    expect(await isSettled(idle)).toBe(false);
+    b.finish();
+    expect(await isSettled(idle)).toBe(true);
+  });
+
+  it('takes a batch out when its write rejects, and passes the rejection on', async () => {
+    const inFlight = new InFlightBatches();
+    const done = inFlight.run(batch('a'), new StatsCounter(), () => Promise.reject(new Error('write broke')));
+    await expect(done).rejects.toThrow('write broke');
+    expect(inFlight.size).toBe(0);
+    expect(await isSettled(inFlight.idle())).toBe(true);
   });
 
   it('counts a batch once: a second settle answers spooled without counting', () => {
     const inFlight = new InFlightBatches();
-    const entry = inFlight.add(batch('a'), new StatsCounter());
+    const { entry } = start(inFlight, 'a');
     let counted = 0;
     const count = () => (counted++, { code: 'written' as const });
     expect(inFlight.settle(entry, count)).toEqual({ code: 'written' });
@@ -45,7 +76,7 @@ describe('InFlightBatches', () => {
 
   it('leaves a batch unsettled when counting it throws, so that the caller still accounts for it', () => {
     const inFlight = new InFlightBatches();
-    const entry = inFlight.add(batch('a'), new StatsCounter());
+    const { entry } = start(inFlight, 'a');
     expect(() =>
       inFlight.settle(entry, () => {
         throw new Error('count failed');
@@ -57,10 +88,9 @@ describe('InFlightBatches', () => {
 
   it('hands over only unsettled batches at exit, marked settled, so that a late write does not count them again', () => {
     const inFlight = new InFlightBatches();
-    const stats = new StatsCounter();
-    const done = inFlight.add(batch('done'), stats);
+    const { entry: done } = start(inFlight, 'done');
     inFlight.settle(done, () => ({ code: 'written' }));
-    const pending = inFlight.add(batch('pending'), stats);
+    const { entry: pending } = start(inFlight, 'pending');
     expect(inFlight.takeUnsettled()).toEqual([pending]);
     expect(pending.settled).toBe(true);
     expect(inFlight.settle(pending, () => ({ code: 'written' }))).toEqual({ code: 'spooled' });
@@ -68,7 +98,7 @@ describe('InFlightBatches', () => {
 
   it('releases idle() waiters when cleared', async () => {
     const inFlight = new InFlightBatches();
-    inFlight.add(batch('a'), new StatsCounter());
+    start(inFlight, 'a'); // never finishes: a write that hangs
     const idle = inFlight.idle();
     inFlight.clear();
     expect(inFlight.size).toBe(0);

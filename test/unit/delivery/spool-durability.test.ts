@@ -1,5 +1,5 @@
 import type * as NodeFs from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -64,6 +64,16 @@ describe('DiskSpool durability: what is fsynced, and when', () => {
     expect(fsyncs).toHaveLength(0);
     s.sync();
     expect(fsyncs).toHaveLength(1);
+    s.close();
+  });
+
+  it('writes a gathered line once it holds 512 documents, without fsyncing it', () => {
+    const s = spool();
+    for (let i = 0; i < 512; i++) s.append(insert(`g${i}`), { gather: true });
+    const sizes = readdirSync(root).map((name) => statSync(join(root, name)).size);
+    expect(sizes).toHaveLength(1);
+    expect(sizes[0]).toBeGreaterThan(0);
+    expect(fsyncs).toHaveLength(0);
     s.close();
   });
 
