@@ -5,7 +5,7 @@ import { StatsCounter } from '../foundation/stats';
 import { type CollectionKind, MongoWriter, type WriterOptions } from '../storage/mongo-writer';
 import { Delivery } from './delivery';
 import { destinationOf } from './spool-location';
-import type { ResolvedOptions } from '../shared-options/shared-options';
+import type { DeliverySettings } from './options';
 
 const log = componentLogger('destination');
 
@@ -50,7 +50,7 @@ const registry = ((globalThis as Record<symbol, unknown>)[
  * Throws `InvalidOptionError` when the folder is already the spool of another destination.
  */
 export function acquireDestination(
-  options: ResolvedOptions,
+  options: DeliverySettings,
   kinds: readonly CollectionKind[],
   stats: StatsCounter,
   writerOptions: WriterOptions = {},
@@ -111,7 +111,7 @@ export function acquireDestination(
 }
 
 function open(
-  options: ResolvedOptions,
+  options: DeliverySettings,
   folder: string | undefined,
   destination: string,
   fingerprint: string,
@@ -137,7 +137,7 @@ function open(
 }
 
 /** What must be equal for two exporters to share one client: the same URI (credentials included) or client. */
-function fingerprintOf(options: ResolvedOptions): string {
+function fingerprintOf(options: DeliverySettings): string {
   return options.client ? clientId(options.client) : `uri:${options.connectionString ?? ''}`;
 }
 

@@ -36,6 +36,9 @@ export interface SpoolSettings {
   retryDeadlineMs: number;
 }
 
+/** What a destination's delivery reads: where the documents go, and the spool. */
+export type DeliverySettings = DestinationSettings & SpoolSettings;
+
 type Destination = Pick<DestinationSettings, 'connectionString' | 'client' | 'database' | 'collections'>;
 
 /** The spool's options, one descriptor each; the default folder depends on the destination. */

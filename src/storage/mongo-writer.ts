@@ -9,7 +9,7 @@ import { applyRetention, RetentionUnsupportedError } from './retention';
 import { UnreachableSignal } from './unreachable-signal';
 import { failedIndexes, isTransient } from './write-errors';
 import type { CollectionNames } from '../document/schema';
-import type { ResolvedOptions } from '../shared-options/shared-options';
+import type { DestinationSettings } from './options';
 
 export type CollectionKind = keyof CollectionNames;
 
@@ -70,9 +70,9 @@ export class MongoWriter {
   };
   private readonly onHeartbeatSucceeded = () => this.noteSuccess();
 
-  private readonly options: ResolvedOptions;
+  private readonly options: DestinationSettings;
 
-  constructor(options: ResolvedOptions, writerOptions: WriterOptions = {}) {
+  constructor(options: DestinationSettings, writerOptions: WriterOptions = {}) {
     this.options = options;
     if (options.client) {
       this.client = options.client;
@@ -340,7 +340,7 @@ export class MongoWriter {
   }
 }
 
-function createClient(options: ResolvedOptions): MongoClient {
+function createClient(options: DestinationSettings): MongoClient {
   if (!options.connectionString) {
     throw new InvalidOptionError(
       'connectionString',
