@@ -22,6 +22,8 @@ export interface ErrorDocument {
   timestamp: Date;
   nivel: LevelName;
   maquina_id: string;
+  /** The application: the resource's `service.name`. Absent from documents written before it was added. */
+  app_nome: string;
   app_version: string;
   logger_name: string;
   erro: {
@@ -70,6 +72,8 @@ export interface AuditDocument {
   detalhes: Record<string, unknown>;
   usuario_id: string | null;
   maquina_id: string;
+  /** The application: the resource's `service.name`. Absent from documents written before it was added. */
+  app_nome: string;
   app_version: string;
   trace_id?: string;
   span_id?: string;
@@ -124,6 +128,8 @@ export interface SessionDocument {
   _id: string;
   timestamp: Date;
   maquina_id: string;
+  /** The application: the resource's `service.name`. Absent from documents written before it was added. */
+  app_nome: string;
   app_version: string;
   tipo: 'SESSAO';
   sessao: { inicio: Date; fim: Date; duracao_segundos: number; ativa: boolean };

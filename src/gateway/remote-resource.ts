@@ -1,3 +1,4 @@
+import { UNKNOWN_SERVICE } from '../document/resource-fields';
 import { createHash } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
 import type { ResourceFields } from '../document/resource-fields';
@@ -38,6 +39,7 @@ export type RemoteEnvironment = Partial<EnvironmentInfo> & {
  * The fields every document takes from a remote resource:
  * - `maquina_id` ← `app.installation.id`, else `host.id`, else the first 16 hex characters of
  *   sha256(`host.name`), else 16 zeros;
+ * - `app_nome` ← `service.name` (the app its token was checked against), else `unknown_service`;
  * - `app_version` ← `service.version`, else `unknown`;
  * - `ambiente` as in {@link RemoteEnvironment}.
  */
@@ -50,6 +52,7 @@ export function appOf(attributes: Attributes): string {
 export function remoteResourceFields(attributes: Attributes): ResourceFields {
   return {
     maquina_id: machineIdOf(attributes),
+    app_nome: appOf(attributes) || UNKNOWN_SERVICE,
     app_version: text(attributes[ATTR_SERVICE_VERSION]) ?? UNKNOWN_APP_VERSION,
     ambiente: Object.freeze(environmentOf(attributes)) as EnvironmentInfo,
   };

@@ -58,6 +58,7 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
     timestamp: hrTimeToDate(record.hrTime),
     nivel: levelOf(record.severityNumber, record.severityText),
     maquina_id: context.fields.maquina_id,
+    app_nome: context.fields.app_nome,
     app_version: context.fields.app_version,
     logger_name: record.instrumentationScope.name,
     erro: {
@@ -116,6 +117,7 @@ export function toAuditDocument(record: ReadableLogRecord, context: MappingConte
         ? null
         : safeText(idToString(attributes[ATTR_USER_ID]), context, 'usuario_id'),
     maquina_id: context.fields.maquina_id,
+    app_nome: context.fields.app_nome,
     app_version: context.fields.app_version,
   };
   addSpanContext(document, record);

@@ -38,6 +38,7 @@ export function toSessionDocument(input: SessionMappingInput): SessionDocument {
     _id: session.id,
     timestamp: now,
     maquina_id: fields.maquina_id,
+    app_nome: fields.app_nome,
     app_version: fields.app_version,
     tipo: 'SESSAO',
     sessao: {

@@ -4,6 +4,7 @@
  * application on a device: the plan's anonymous machine id.
  */
 export const ATTR_APP_INSTALLATION_ID = 'app.installation.id';
+export const ATTR_SERVICE_NAME = 'service.name';
 export const ATTR_SERVICE_VERSION = 'service.version';
 export const ATTR_OS_TYPE = 'os.type';
 export const ATTR_OS_VERSION = 'os.version';

@@ -79,6 +79,7 @@ describe('audit events through the OpenTelemetry logs pipeline into MongoDB', ()
       ['entidade_id', 'string'],
       ['detalhes', 'object'],
       ['maquina_id', 'string'],
+      ['app_nome', 'string'],
       ['app_version', 'string'],
     ]) {
       expect(await collection.countDocuments({ [key!]: { $type: type } }), key).toBe(actions.length + 1);
@@ -98,6 +99,7 @@ describe('audit events through the OpenTelemetry logs pipeline into MongoDB', ()
       detalhes: { titulo: 'Equação do 2º grau', tipo: 'multipla_escolha', tags: ['algebra', 'funcoes'] },
       usuario_id: 'usuario-7',
       maquina_id: '0123456789abcdef',
+      app_nome: 'unknown_service',
       app_version: '9.9.9',
     });
     expect(await collection.findOne({ acao: 'sessao.iniciada' })).toMatchObject({

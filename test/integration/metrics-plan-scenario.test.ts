@@ -27,7 +27,17 @@ describe("the plan's test script, translated", () => {
     const document = documents[0]!;
     console.log('plan scenario document:', JSON.stringify(document));
     expect(Object.keys(document).sort()).toEqual(
-      ['_id', 'app_version', 'contadores', 'maquina_id', 'sessao', 'timestamp', 'timings', 'tipo'].sort(),
+      [
+        '_id',
+        'app_nome',
+        'app_version',
+        'contadores',
+        'maquina_id',
+        'sessao',
+        'timestamp',
+        'timings',
+        'tipo',
+      ].sort(),
     );
     expect(document).toMatchObject({
       maquina_id: getMachineId(),

@@ -169,6 +169,7 @@ describe('AuditLogger shortcuts', () => {
         detalhes,
         usuario_id: 'u-9',
         maquina_id: '0123456789abcdef',
+        app_nome: 'unknown_service',
         app_version: '9.9.9',
       });
       expect(report.count).toBe(0);

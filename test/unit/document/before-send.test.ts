@@ -12,6 +12,7 @@ function auditDocument(): AuditDocument {
     detalhes: { titulo: 'Q', tags: ['a'] },
     usuario_id: 'ana@example.com',
     maquina_id: '0123456789abcdef',
+    app_nome: 'app',
     app_version: '1.0.0',
   };
 }

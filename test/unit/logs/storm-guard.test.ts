@@ -10,6 +10,7 @@ function occurrence(fingerprint: string, machine = 'm1', extra: Partial<ErrorDoc
     timestamp: new Date(Date.now()),
     nivel: 'ERROR',
     maquina_id: machine,
+    app_nome: 'app',
     app_version: '1.0.0',
     logger_name: 'app',
     erro: {

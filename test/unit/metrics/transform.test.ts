@@ -43,6 +43,7 @@ describe('toSessionDocument', () => {
       _id: 'sessao-1',
       timestamp: NOW,
       maquina_id: '0123456789abcdef',
+      app_nome: 'unknown_service',
       app_version: '9.9.9',
       tipo: 'SESSAO',
       sessao: { inicio: STARTED, fim: NOW, duracao_segundos: 125, ativa: true },
