@@ -6,7 +6,7 @@ import { defaultSpoolDir } from './delivery/spool-location';
 import { InvalidOptionError } from './foundation/errors';
 import { defaultAppRoot } from './resource/app-root';
 import type { BeforeSend } from './document/before-send';
-import type { StormGuardSettings } from './logs/storm-guard';
+import type { StormGuardSettings } from './pipeline/storm-guard';
 import { LEVEL_SEVERITY, parseLevelName } from './document/level';
 import { checkKeys, checkKnownKeys, type OptionsOwner } from './option-keys';
 import { passwordOf, redactConnectionStringValue } from './foundation/redact';

@@ -3,7 +3,7 @@ import type { MongoClient } from 'mongodb';
 import type { SanitizeLimits } from './document/bson-safe';
 import type { SecretKeyPattern } from './document/keys';
 import type { BeforeSend } from './document/before-send';
-import type { StormGuardSettings } from './logs/storm-guard';
+import type { StormGuardSettings } from './pipeline/storm-guard';
 import type { CollectionNames, LevelName } from './document/schema';
 
 /**

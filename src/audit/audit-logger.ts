@@ -6,8 +6,8 @@ import {
   ATTR_AUDIT_ENTITY,
   ATTR_AUDIT_ENTITY_ID,
   ATTR_USER_ID,
-} from '../logs/attributes';
-import { AUDIT_LOGGER_NAME } from '../logs/route';
+} from '../pipeline/attributes';
+import { AUDIT_LOGGER_NAME } from '../pipeline/route';
 import type { AuditSwitches } from '../types';
 import { toSafeAttributes } from '../document/attribute-values';
 import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId } from './event';

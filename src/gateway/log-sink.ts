@@ -1,9 +1,9 @@
 import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../foundation/diag';
 import { applyBeforeSend } from '../document/before-send';
-import { mapLogRecord } from '../logs/map-record';
-import { routeOf } from '../logs/route';
-import { StormGuard } from '../logs/storm-guard';
+import { mapLogRecord } from '../pipeline/map-record';
+import { routeOf } from '../pipeline/route';
+import { StormGuard } from '../pipeline/storm-guard';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { ResolvedOptions } from '../types';
 import type { GatewayCounter } from './counters';

@@ -9,10 +9,10 @@ import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
-} from './attributes';
+} from '../pipeline/attributes';
 import { captureCallSite } from './call-site';
-import { routeOf } from './route';
-import { attachTrail, TrailRing } from './trail';
+import { routeOf } from '../pipeline/route';
+import { attachTrail, TrailRing } from '../pipeline/trail';
 
 const log = componentLogger('emit-capture');
 

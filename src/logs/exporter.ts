@@ -22,10 +22,10 @@ import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { applyBeforeSend } from '../document/before-send';
 import { EmitCapture } from './emit-capture';
-import { routeOf } from './route';
-import { mapLogRecord } from './map-record';
-import { StormGuard, type StormGuardSinks } from './storm-guard';
-import type { MappingContext } from './transform';
+import { routeOf } from '../pipeline/route';
+import { mapLogRecord } from '../pipeline/map-record';
+import { StormGuard, type StormGuardSinks } from '../pipeline/storm-guard';
+import type { MappingContext } from '../pipeline/transform';
 import { callOnce, failed } from '../foundation/export-result';
 import type { ErrorDocument } from '../document/schema';
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
-import { fingerprint } from '../../../src/logs/fingerprint';
-import { parseJsStack } from '../../../src/logs/js-stack';
-import { parsePythonTraceback } from '../../../src/logs/python-traceback';
-import { topFrame } from '../../../src/logs/stack-frame';
-import { StackMemo } from '../../../src/logs/stack-memo';
-import { type MappingContext, toErrorDocument } from '../../../src/logs/transform';
+import { fingerprint } from '../../../src/pipeline/fingerprint';
+import { parseJsStack } from '../../../src/pipeline/js-stack';
+import { parsePythonTraceback } from '../../../src/pipeline/python-traceback';
+import { topFrame } from '../../../src/pipeline/stack-frame';
+import { StackMemo } from '../../../src/pipeline/stack-memo';
+import { type MappingContext, toErrorDocument } from '../../../src/pipeline/transform';
 import { captureRecords } from '../../support/records';
 
 describe('StackMemo', () => {
