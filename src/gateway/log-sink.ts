@@ -4,6 +4,7 @@ import { applyBeforeSend } from '../document/before-send';
 import { mapLogRecord } from '../pipeline/map-record';
 import { routeOf } from '../pipeline/route';
 import { StormGuard } from '../pipeline/storm-guard';
+import { newStackFactsMemo } from '../pipeline/transform';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { ResolvedOptions } from '../types';
 import type { GatewayCounter } from './counters';
@@ -30,6 +31,7 @@ export class LogSink {
   private readonly counter: GatewayCounter;
   private readonly stormGuard: StormGuard | undefined;
   private readonly summaries = new Set<Promise<void>>();
+  private readonly stacks = newStackFactsMemo();
 
   constructor(options: ResolvedOptions, storage: GatewayStorage, counter: GatewayCounter) {
     this.options = options;
@@ -70,6 +72,7 @@ export class LogSink {
             report,
             limits: this.options.sanitizeLimits,
             appRoots: this.options.appRoots,
+            stacks: this.stacks,
           });
           const document = this.options.beforeSend
             ? applyBeforeSend(this.options.beforeSend, mapped, route, log)

@@ -25,7 +25,7 @@ import { EmitCapture } from './emit-capture';
 import { routeOf } from '../pipeline/route';
 import { mapLogRecord } from '../pipeline/map-record';
 import { StormGuard, type StormGuardSinks } from '../pipeline/storm-guard';
-import type { MappingContext } from '../pipeline/transform';
+import { type MappingContext, newStackFactsMemo } from '../pipeline/transform';
 import { callOnce, failed } from '../foundation/export-result';
 import type { ErrorDocument } from '../document/schema';
 
@@ -56,6 +56,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
   private readonly stormGuard: StormGuard | undefined;
+  private readonly stacks = newStackFactsMemo();
   /** Summaries stand for occurrences already counted as `suppressed`: their writes are counted apart. */
   private readonly summaryStats = new StatsCounter();
   /** Run by `MongoBatchLogRecordProcessor` when a record is emitted. */
@@ -200,6 +201,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
         report,
         limits: this.options.sanitizeLimits,
         appRoots: this.options.appRoots,
+        stacks: this.stacks,
       };
       try {
         const mapped = mapLogRecord(record, route, context);
