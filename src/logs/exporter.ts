@@ -10,8 +10,6 @@ import {
   SPILL,
   SYNC_SPILLED,
 } from '../foundation/internal-symbols';
-import { SanitizeReport } from '../document/bson-safe';
-import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
 import { LifecycleError } from '../foundation/errors';
@@ -20,14 +18,10 @@ import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { MongoExporterOptions, ResolvedOptions } from '../types';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
-import { applyBeforeSend } from '../document/before-send';
 import { EmitCapture } from './emit-capture';
-import { routeOf } from '../pipeline/route';
-import { mapLogRecord } from '../pipeline/map-record';
-import { StormGuard, type StormGuardSinks } from '../pipeline/storm-guard';
-import { type MappingContext, newStackFactsMemo } from '../pipeline/transform';
+import { LogPipeline } from '../pipeline/log-pipeline';
+import type { StormGuardSinks } from '../pipeline/storm-guard';
 import { callOnce, failed } from '../foundation/export-result';
-import type { ErrorDocument } from '../document/schema';
 
 const log = componentLogger('log-exporter');
 /** Records mapped, serialized and appended to the spool at a time when the processor spills. */
@@ -51,12 +45,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly options: ResolvedOptions;
   private readonly stats = new StatsCounter();
   private readonly destination: DestinationLease;
-  private readonly nextId = createIdSource();
   private readonly inFlight = new Set<Promise<void>>();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
-  private readonly stormGuard: StormGuard | undefined;
-  private readonly stacks = newStackFactsMemo();
+  private readonly pipeline: LogPipeline;
   /** Summaries stand for occurrences already counted as `suppressed`: their writes are counted apart. */
   private readonly summaryStats = new StatsCounter();
   /** Run by `MongoBatchLogRecordProcessor` when a record is emitted. */
@@ -66,7 +58,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     this.options = resolveOptions(options);
     this[EMIT_CAPTURE] = new EmitCapture(this.options);
     this.destination = acquireDestination(this.options, ['errors', 'audit'], this.stats);
-    this.stormGuard = this.options.stormGuard && new StormGuard(this.options.stormGuard, this.stormSinks());
+    this.pipeline = new LogPipeline(this.options, { log, stormSinks: this.stormSinks() });
     registerCrashSink(this);
   }
 
@@ -156,17 +148,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     if (this.shutdownPromise) return;
     try {
       const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
-      if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
-      const report = new SanitizeReport();
-      const mapped = mapLogRecord(record, 'errors', {
-        id: this.nextId(),
-        fields: resourceFields(record.resource),
-        report,
-        limits: this.options.sanitizeLimits,
-        appRoots: this.options.appRoots,
-      }) as ErrorDocument;
-      const { beforeSend } = this.options;
-      const document = beforeSend ? applyBeforeSend(beforeSend, mapped, 'errors', log) : mapped;
+      const document = this.pipeline.errorDocumentOf(record, resourceFields(record.resource));
       if (document) this.destination.delivery.hold('errors', document);
     } catch (error) {
       log.error('cannot keep the crash record for the exit spool', error);
@@ -177,7 +159,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     unregisterCrashSink(this);
     this.shutdownPromise ??= this.forceFlush()
       .then(() => {
-        this.stormGuard?.close();
+        this.pipeline.close();
         return this.forceFlush();
       })
       .then(() => this.destination.release());
@@ -185,43 +167,16 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   private map(records: readonly ReadableLogRecord[]): MappedBatch {
-    const batch: MappedBatch = { errors: [], audit: [] };
-    const report = new SanitizeReport();
-    let filtered = 0;
-    for (const record of records) {
-      this.lastResource = record.resource;
-      const route = routeOf(record, this.options.remoteSeverity);
-      if (route === 'filtered') {
-        filtered++;
-        continue;
-      }
-      const context: MappingContext = {
-        id: this.nextId(),
-        fields: resourceFields(record.resource),
-        report,
-        limits: this.options.sanitizeLimits,
-        appRoots: this.options.appRoots,
-        stacks: this.stacks,
-      };
-      try {
-        const mapped = mapLogRecord(record, route, context);
-        const document = this.options.beforeSend
-          ? applyBeforeSend(this.options.beforeSend, mapped, route, log)
-          : mapped;
-        if (!document) filtered++;
-        else if (route === 'audit' || !this.stormGuard || this.stormGuard.admit(document as ErrorDocument))
-          batch[route].push(document);
-        else this.stats.add('suppressed', 1);
-      } catch (error) {
-        // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
-        this.stats.add('failed', 1);
-        log.error(`cannot map a log record to a document; dropped`, error);
-      }
-    }
-    this.stats.add('filtered', filtered);
-    if (report.count > 0) {
-      this.stats.add('sanitized', report.count);
-      log.warn(`made ${report.count} value(s) storable: ${report.toString()}`);
+    const batch = this.pipeline.map(records);
+    if (records.length > 0) this.lastResource = records[records.length - 1]!.resource;
+    // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
+    for (const error of batch.failures) log.error(`cannot map a log record to a document; dropped`, error);
+    this.stats.add('failed', batch.failures.length);
+    this.stats.add('suppressed', batch.suppressed);
+    this.stats.add('filtered', batch.filtered);
+    if (batch.report.count > 0) {
+      this.stats.add('sanitized', batch.report.count);
+      log.warn(`made ${batch.report.count} value(s) storable: ${batch.report.toString()}`);
     }
     return batch;
   }
