@@ -14,7 +14,7 @@ export interface SinkResult {
 }
 
 /**
- * Maps received log records through the in-process exporter's own pipeline (routing,
+ * Maps received log records through a `LogPipeline`, as the in-process exporter does (routing,
  * sanitising, shrinking, fingerprint, `beforeSend`, the storm guard) and stores them through
  * the same delivery. What is the gateway's own: each group's resource part comes from the
  * sender's resource, each document's `_id` is the record's content id (so a client's retry
