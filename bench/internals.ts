@@ -38,7 +38,7 @@ export async function loadInternals() {
     options,
     segmentFormat,
   ] = await Promise.all([
-    import('../src/logs/transform.ts'),
+    import('../src/pipeline/transform.ts'),
     import('../src/metrics/transform.ts'),
     import('../src/metrics/accumulator.ts'),
     import('../src/document/bson-safe.ts'),
@@ -46,7 +46,7 @@ export async function loadInternals() {
     import('../src/document/id.ts'),
     import('../src/storage/indexes.ts'),
     import('../src/document/shrink.ts'),
-    import('../src/logs/map-record.ts'),
+    import('../src/pipeline/map-record.ts'),
     import('../src/logs/emit-capture.ts'),
     import('../src/shared-options/shared-options.ts'),
     import('../src/delivery/segment-format.ts'),

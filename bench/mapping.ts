@@ -121,14 +121,16 @@ function mappers(): Record<string, Mapper> {
   const limits = bsonSafe.DEFAULT_SANITIZE_LIMITS;
   const fields = resourceFields.resourceFields(BENCH_RESOURCE);
   let report = new bsonSafe.SanitizeReport();
+  // One memo of stack facts, as a LogPipeline keeps one for all its batches.
+  const stacks = transform.newStackFactsMemo();
   const context = (i: number) => {
     if (i % BATCH === 0) report = new bsonSafe.SanitizeReport();
-    return { id: nextId(), fields, report, limits };
+    return { id: nextId(), fields, report, limits, stacks };
   };
   // What MongoLogRecordExporter.map() adds around the pure transform, per record.
   const exporterContext = (record: ReadableLogRecord, i: number) => {
     if (i % BATCH === 0) report = new bsonSafe.SanitizeReport();
-    return { id: nextId(), fields: resourceFields.resourceFields(record.resource), report, limits };
+    return { id: nextId(), fields: resourceFields.resourceFields(record.resource), report, limits, stacks };
   };
   const at = <T>(list: readonly T[], i: number) => list[i % DISTINCT_RECORDS]!;
   // A spooled line of 512 error documents, as the replay reads it; parsed once per 512 calls.

@@ -9,7 +9,7 @@ export { getAppVersion } from './resource/app-version';
 export { redactConnectionString } from './foundation/redact';
 export { MongoExporterError, InvalidOptionError, LifecycleError } from './foundation/errors';
 export { DEFAULTS } from './shared-options/shared-options';
-export { AUDIT_LOGGER_NAME } from './logs/route';
+export { AUDIT_LOGGER_NAME } from './pipeline/route';
 export {
   ErrorReporter,
   ERROR_REPORTER_LOGGER_NAME,

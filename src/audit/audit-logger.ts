@@ -6,8 +6,8 @@ import {
   ATTR_AUDIT_ENTITY,
   ATTR_AUDIT_ENTITY_ID,
   ATTR_USER_ID,
-} from '../logs/attributes';
-import { AUDIT_LOGGER_NAME } from '../logs/route';
+} from '../pipeline/attributes';
+import { AUDIT_LOGGER_NAME } from '../pipeline/route';
 import { type OptionTable, keysOf, resolveTable } from '../options/descriptor';
 import { loggerProviderOption } from '../options/validators';
 import { resolvePartSwitches, SHARED_OPTION_KEYS } from '../shared-options/shared-options';

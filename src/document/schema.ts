@@ -2,7 +2,7 @@ import type { EnvironmentInfo } from '../resource/environment';
 
 /**
  * The documents the package stores, one type per collection, with the plan's Portuguese keys.
- * `docs/document-schema.md` describes each field; the mapping (`logs/transform.ts`,
+ * `docs/document-schema.md` describes each field; the mapping (`pipeline/transform.ts`,
  * `metrics/transform.ts`) builds them and the readers (report, gateway) read them.
  */
 

@@ -1,16 +1,10 @@
-import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../foundation/diag';
 import { InFlight } from '../foundation/in-flight';
-import { applyBeforeSend } from '../document/before-send';
-import { mapLogRecord } from '../logs/map-record';
-import { routeOf } from '../logs/route';
-import { StormGuard } from '../logs/storm-guard';
-import type { IdentifiedDocument } from '../storage/mongo-writer';
+import { LogPipeline } from '../pipeline/log-pipeline';
+import type { ResolvedOptions } from '../shared-options/shared-options';
 import type { GatewayCounter } from './counters';
 import type { ReceivedResourceLogs } from './otlp-logs';
 import type { GatewayStorage } from './storage';
-import type { ErrorDocument } from '../document/schema';
-import type { ResolvedOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('gateway');
 
@@ -21,24 +15,25 @@ export interface SinkResult {
 }
 
 /**
- * Maps received log records as the in-process exporter does (routing, sanitising, shrinking,
- * fingerprint, `beforeSend`, the storm guard) and stores them through the same delivery. Each
- * document's `_id` is the record's content id, so a client's retry stores nothing twice.
+ * Maps received log records through a `LogPipeline`, as the in-process exporter does (routing,
+ * sanitising, shrinking, fingerprint, `beforeSend`, the storm guard) and stores them through
+ * the same delivery. What is the gateway's own: each group's resource part comes from the
+ * sender's resource, each document's `_id` is the record's content id (so a client's retry
+ * stores nothing twice), and the outcome goes to the gateway's counters and to
+ * `partial_success`.
  */
 export class LogSink {
-  private readonly options: ResolvedOptions;
   private readonly storage: GatewayStorage;
   private readonly counter: GatewayCounter;
-  private readonly stormGuard: StormGuard | undefined;
+  private readonly pipeline: LogPipeline;
   private readonly summaries = new InFlight();
 
   constructor(options: ResolvedOptions, storage: GatewayStorage, counter: GatewayCounter) {
-    this.options = options;
     this.storage = storage;
     this.counter = counter;
-    this.stormGuard =
-      options.stormGuard &&
-      new StormGuard(options.stormGuard, {
+    this.pipeline = new LogPipeline(options, {
+      log,
+      stormSinks: {
         summary: (document) => {
           const write = storage.store('errors', 'insert', [document]).catch((error: unknown) => {
             log.error('cannot write a storm summary', error);
@@ -46,62 +41,36 @@ export class LogSink {
           this.summaries.track(write);
         },
         failed: (error) => log.error('cannot write a storm summary', error),
-      });
+      },
+    });
   }
 
   async store(groups: readonly ReceivedResourceLogs[]): Promise<SinkResult> {
-    const errors: IdentifiedDocument[] = [];
-    const audit: IdentifiedDocument[] = [];
-    const report = new SanitizeReport();
-    let rejected = 0;
-    let filtered = 0;
-    let firstFailure = '';
-    for (const group of groups) {
-      for (const { record, id } of group.records) {
-        const route = routeOf(record, this.options.remoteSeverity);
-        if (route === 'filtered') {
-          filtered++;
-          continue;
-        }
-        try {
-          const mapped = mapLogRecord(record, route, {
-            id,
-            fields: group.fields,
-            report,
-            limits: this.options.sanitizeLimits,
-            appRoots: this.options.appRoots,
-          });
-          const document = this.options.beforeSend
-            ? applyBeforeSend(this.options.beforeSend, mapped, route, log)
-            : mapped;
-          if (!document) filtered++;
-          else if (route === 'audit') audit.push(document);
-          else if (!this.stormGuard || this.stormGuard.admit(document as ErrorDocument))
-            errors.push(document);
-          else this.storage.stats.add('suppressed', 1);
-        } catch (error) {
-          rejected++;
-          firstFailure ||= `cannot map a log record: ${error instanceof Error ? error.message : String(error)}`;
-        }
-      }
-    }
-    this.counter.records.filtered += filtered;
+    const batch = this.pipeline.mapGroups(groups);
+    const rejected = batch.failures.length;
+    this.counter.records.filtered += batch.filtered;
     this.counter.records.rejected += rejected;
-    this.storage.stats.add('filtered', filtered);
-    if (report.count > 0) {
-      this.storage.stats.add('sanitized', report.count);
-      log.debug(`made ${report.count} received value(s) storable: ${report.toString()}`);
+    this.storage.stats.add('suppressed', batch.suppressed);
+    this.storage.stats.add('filtered', batch.filtered);
+    if (batch.report.count > 0) {
+      this.storage.stats.add('sanitized', batch.report.count);
+      log.debug(`made ${batch.report.count} received value(s) storable: ${batch.report.toString()}`);
     }
     await Promise.all([
-      this.storage.store('errors', 'insert', errors),
-      this.storage.store('audit', 'insert', audit),
+      this.storage.store('errors', 'insert', batch.errors),
+      this.storage.store('audit', 'insert', batch.audit),
     ]);
-    return { rejected, message: rejected > 0 ? firstFailure.slice(0, 500) : '' };
+    return { rejected, message: rejected > 0 ? failureMessage(batch.failures[0]).slice(0, 500) : '' };
   }
 
   /** Writes the storm guard's open summaries. */
   async close(): Promise<void> {
-    this.stormGuard?.close();
+    this.pipeline.close();
     await this.summaries.settled();
   }
+}
+
+/** The first refused record's reason, as `partial_success.error_message` gives it. */
+function failureMessage(error: unknown): string {
+  return `cannot map a log record: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -1,4 +1,10 @@
-import { type JsStackFrame, parseJsStack, toPath } from './js-stack';
+import {
+  ANONYMOUS_FUNCTION,
+  type JsStackFrame,
+  MODULE_LEVEL,
+  parseJsStack,
+  toPath,
+} from '../pipeline/js-stack';
 
 /** Where a log call was made: the application's line. */
 export interface CallSite {
@@ -7,11 +13,6 @@ export interface CallSite {
   /** The function name, or {@link MODULE_LEVEL} / {@link ANONYMOUS_FUNCTION}. */
   function: string;
 }
-
-/** `erro.funcao` of a call made by module-level code (a script's or module's top level). */
-export const MODULE_LEVEL = '<module>';
-/** `erro.funcao` of a call made by a function without a name (an anonymous callback). */
-export const ANONYMOUS_FUNCTION = '<anonymous>';
 
 // Frames between the application and this module: the OpenTelemetry SDK and API, and the
 // logging libraries that are commonly bridged into it.

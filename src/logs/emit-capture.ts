@@ -8,10 +8,10 @@ import {
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
   ATTR_EXCEPTION_TYPE,
-} from './attributes';
+} from '../pipeline/attributes';
 import { captureCallSite } from './call-site';
-import { routeOf } from './route';
-import { attachTrail, TrailRing } from './trail';
+import { routeOf } from '../pipeline/route';
+import { attachTrail, TrailRing } from '../pipeline/trail';
 import type { ResolvedOptions } from '../shared-options/shared-options';
 
 const log = componentLogger('emit-capture');

@@ -10,22 +10,16 @@ import {
   SPILL,
   SYNC_SPILLED,
 } from '../foundation/internal-symbols';
-import { SanitizeReport } from '../document/bson-safe';
-import { createIdSource } from '../document/id';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
-import { applyBeforeSend } from '../document/before-send';
 import { EmitCapture } from './emit-capture';
-import { routeOf } from './route';
-import { mapLogRecord } from './map-record';
-import { StormGuard, type StormGuardSinks } from './storm-guard';
-import type { MappingContext } from './transform';
+import { LogPipeline } from '../pipeline/log-pipeline';
+import type { StormGuardSinks } from '../pipeline/storm-guard';
 import { runExport } from '../foundation/export-result';
 import { InFlight } from '../foundation/in-flight';
-import type { ErrorDocument } from '../document/schema';
 import type { MongoExporterOptions, ResolvedOptions } from '../shared-options/shared-options';
 import { resolveOptions } from '../shared-options/shared-options';
 
@@ -51,11 +45,10 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   private readonly options: ResolvedOptions;
   private readonly stats = new StatsCounter();
   private readonly destination: DestinationLease;
-  private readonly nextId = createIdSource();
   private readonly inFlight = new InFlight();
   private shutdownPromise: Promise<void> | undefined;
   private lastResource: Resource | undefined;
-  private readonly stormGuard: StormGuard | undefined;
+  private readonly pipeline: LogPipeline;
   /** Summaries stand for occurrences already counted as `suppressed`: their writes are counted apart. */
   private readonly summaryStats = new StatsCounter();
   /** Run by `MongoBatchLogRecordProcessor` when a record is emitted. */
@@ -65,7 +58,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     this.options = resolveOptions(options);
     this[EMIT_CAPTURE] = new EmitCapture(this.options);
     this.destination = acquireDestination(this.options, ['errors', 'audit'], this.stats);
-    this.stormGuard = this.options.stormGuard && new StormGuard(this.options.stormGuard, this.stormSinks());
+    this.pipeline = new LogPipeline(this.options, { log, stormSinks: this.stormSinks() });
     registerCrashSink(this);
   }
 
@@ -141,17 +134,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     if (this.shutdownPromise) return;
     try {
       const record = crashAsLogRecord(crash, this.lastResource ?? emptyResource());
-      if (routeOf(record, this.options.remoteSeverity) !== 'errors') return;
-      const report = new SanitizeReport();
-      const mapped = mapLogRecord(record, 'errors', {
-        id: this.nextId(),
-        fields: resourceFields(record.resource),
-        report,
-        limits: this.options.sanitizeLimits,
-        appRoots: this.options.appRoots,
-      }) as ErrorDocument;
-      const { beforeSend } = this.options;
-      const document = beforeSend ? applyBeforeSend(beforeSend, mapped, 'errors', log) : mapped;
+      const document = this.pipeline.errorDocumentOf(record, resourceFields(record.resource));
       if (document) this.destination.delivery.hold('errors', document);
     } catch (error) {
       log.error('cannot keep the crash record for the exit spool', error);
@@ -162,7 +145,7 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
     unregisterCrashSink(this);
     this.shutdownPromise ??= this.forceFlush()
       .then(() => {
-        this.stormGuard?.close();
+        this.pipeline.close();
         return this.forceFlush();
       })
       .then(() => this.destination.release());
@@ -170,42 +153,16 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
   }
 
   private map(records: readonly ReadableLogRecord[]): MappedBatch {
-    const batch: MappedBatch = { errors: [], audit: [] };
-    const report = new SanitizeReport();
-    let filtered = 0;
-    for (const record of records) {
-      this.lastResource = record.resource;
-      const route = routeOf(record, this.options.remoteSeverity);
-      if (route === 'filtered') {
-        filtered++;
-        continue;
-      }
-      const context: MappingContext = {
-        id: this.nextId(),
-        fields: resourceFields(record.resource),
-        report,
-        limits: this.options.sanitizeLimits,
-        appRoots: this.options.appRoots,
-      };
-      try {
-        const mapped = mapLogRecord(record, route, context);
-        const document = this.options.beforeSend
-          ? applyBeforeSend(this.options.beforeSend, mapped, route, log)
-          : mapped;
-        if (!document) filtered++;
-        else if (route === 'audit' || !this.stormGuard || this.stormGuard.admit(document as ErrorDocument))
-          batch[route].push(document);
-        else this.stats.add('suppressed', 1);
-      } catch (error) {
-        // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
-        this.stats.add('failed', 1);
-        log.error(`cannot map a log record to a document; dropped`, error);
-      }
-    }
-    this.stats.add('filtered', filtered);
-    if (report.count > 0) {
-      this.stats.add('sanitized', report.count);
-      log.warn(`made ${report.count} value(s) storable: ${report.toString()}`);
+    const batch = this.pipeline.map(records);
+    if (records.length > 0) this.lastResource = records[records.length - 1]!.resource;
+    // A record the mapping cannot read at all is reported and counted, never fatal to the batch.
+    for (const error of batch.failures) log.error(`cannot map a log record to a document; dropped`, error);
+    this.stats.add('failed', batch.failures.length);
+    this.stats.add('suppressed', batch.suppressed);
+    this.stats.add('filtered', batch.filtered);
+    if (batch.report.count > 0) {
+      this.stats.add('sanitized', batch.report.count);
+      log.warn(`made ${batch.report.count} value(s) storable: ${batch.report.toString()}`);
     }
     return batch;
   }

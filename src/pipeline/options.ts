@@ -12,7 +12,7 @@ import {
   positiveInteger,
 } from '../options/validators';
 import { defaultAppRoot } from '../resource/app-root';
-import type { StormGuardSettings } from '../logs/storm-guard';
+import type { StormGuardSettings } from './storm-guard';
 
 /** Which records become documents, and what they carry. Every key is optional. */
 export interface RecordOptions {

@@ -8,7 +8,7 @@ import {
   ATTR_EXCEPTION_TYPE,
   ATTR_EXCEPTION_UNHANDLED,
   ATTR_LOG_RECORD_UID,
-} from '../logs/attributes';
+} from '../pipeline/attributes';
 import { toSafeAttributes } from '../document/attribute-values';
 import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { type Logger, SeverityNumber } from '@opentelemetry/api';
 import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS_FUNCTION, callSiteIn, captureCallSite, MODULE_LEVEL } from '../../../src/logs/call-site';
-import type { JsStackFrame } from '../../../src/logs/js-stack';
+import { callSiteIn, captureCallSite } from '../../../src/logs/call-site';
+import { ANONYMOUS_FUNCTION, type JsStackFrame, MODULE_LEVEL } from '../../../src/pipeline/js-stack';
 import { EmitCapture, type EmitCaptureSettings } from '../../../src/logs/emit-capture';
-import { trailOf } from '../../../src/logs/trail';
+import { trailOf } from '../../../src/pipeline/trail';
 
 const THIS_FILE = new URL(import.meta.url).pathname;
 

@@ -42,12 +42,18 @@ export interface MappingContext {
   limits: SanitizeLimits;
   /** Folders stack-frame paths are made relative to for the fingerprint. */
   appRoots?: readonly string[];
+  /**
+   * What was read from stacks seen before, owned by the caller (a `LogPipeline` keeps one).
+   * It changes only how fast a document is made, never the document: without it, every stack
+   * is read anew.
+   */
+  stacks?: StackFactsMemo;
 }
 
 export function toErrorDocument(record: ReadableLogRecord, context: MappingContext): ErrorDocument {
   const { attributes } = record;
   const stacktrace = stringOrNull(attributes[ATTR_EXCEPTION_STACKTRACE]);
-  const facts = stacktrace ? stackFactsOf(stacktrace) : undefined;
+  const facts = stacktrace ? stackFactsOf(stacktrace, context.stacks) : undefined;
   const frame = facts?.frame ?? undefined;
   const lineAttribute = firstOf(attributes, CODE_LINE_KEYS);
   const uid = attributes[ATTR_LOG_RECORD_UID];
@@ -147,7 +153,7 @@ function errorFingerprint(
 }
 
 /** A fingerprint computed from a stack, and the other inputs it was computed from. */
-interface KnownFingerprint {
+export interface KnownFingerprint {
   type: string | null;
   message: string;
   appRoots: readonly string[] | undefined;
@@ -158,19 +164,26 @@ interface KnownFingerprint {
  * What was read from one stack (from its memo key on): its top frame, and the last
  * fingerprint computed with it. One entry for both, so that a record costs one lookup.
  */
-interface StackFacts {
+export interface StackFacts {
   frame: StackFrame | null;
   fingerprint: KnownFingerprint | undefined;
 }
 
-const stackFacts = new StackMemo<StackFacts>();
+/** The memo a caller passes in {@link MappingContext.stacks}. */
+export type StackFactsMemo = StackMemo<StackFacts>;
 
-function stackFactsOf(stacktrace: string): StackFacts {
+/** An empty memo of stack facts, for {@link MappingContext.stacks}. */
+export function newStackFactsMemo(): StackFactsMemo {
+  return new StackMemo<StackFacts>();
+}
+
+function stackFactsOf(stacktrace: string, memo: StackFactsMemo | undefined): StackFacts {
+  if (memo === undefined) return { frame: topFrame(stacktrace) ?? null, fingerprint: undefined };
   const from = memoStart(stacktrace);
-  let facts = stackFacts.get(stacktrace, from);
+  let facts = memo.get(stacktrace, from);
   if (facts === undefined) {
     facts = { frame: topFrame(stacktrace) ?? null, fingerprint: undefined };
-    stackFacts.set(stacktrace, facts, from);
+    memo.set(stacktrace, facts, from);
   }
   return facts;
 }

@@ -5,8 +5,8 @@ import {
   type FingerprintFrame,
   normalizeMessage,
   relativeFile,
-} from '../../../src/logs/fingerprint';
-import { parseJsStack } from '../../../src/logs/js-stack';
+} from '../../../src/pipeline/fingerprint';
+import { parseJsStack } from '../../../src/pipeline/js-stack';
 
 const APP_A = '/home/ana/apps/mathbank';
 const APP_B = 'C:\\Program Files\\MathBank\\resources\\app';

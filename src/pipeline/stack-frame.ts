@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ANONYMOUS_FUNCTION, MODULE_LEVEL } from './call-site';
+import { ANONYMOUS_FUNCTION, MODULE_LEVEL } from './js-stack';
 import { isPythonTraceback, parsePythonTraceback } from './python-traceback';
 
 /** Where an error was thrown: the top frame of a V8 stack trace. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isPythonTraceback, parsePythonTraceback } from '../../../src/logs/python-traceback';
-import { topFrame } from '../../../src/logs/stack-frame';
-import { fingerprint } from '../../../src/logs/fingerprint';
+import { isPythonTraceback, parsePythonTraceback } from '../../../src/pipeline/python-traceback';
+import { topFrame } from '../../../src/pipeline/stack-frame';
+import { fingerprint } from '../../../src/pipeline/fingerprint';
 
 const TRACEBACK = `Traceback (most recent call last):
   File "/app/main.py", line 40, in main

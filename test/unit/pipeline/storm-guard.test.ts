@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StormGuard } from '../../../src/logs/storm-guard';
+import { StormGuard } from '../../../src/pipeline/storm-guard';
 import type { ErrorDocument, StormSummaryDocument } from '../../../src/document/schema';
 
 let sequence = 0;

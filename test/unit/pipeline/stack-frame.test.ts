@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topFrame } from '../../../src/logs/stack-frame';
+import { topFrame } from '../../../src/pipeline/stack-frame';
 
 describe('topFrame: code without a function name', () => {
   it('names module-level code <module>, as the plan does, when the module loader called it (ES module)', () => {

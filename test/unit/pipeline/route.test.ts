@@ -1,6 +1,6 @@
 import { SeverityNumber } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_LOGGER_NAME, routeOf } from '../../../src/logs/route';
+import { AUDIT_LOGGER_NAME, routeOf } from '../../../src/pipeline/route';
 import { captureRecords } from '../../support/records';
 
 function route(emit: Parameters<typeof captureRecords>[0], threshold = SeverityNumber.ERROR) {

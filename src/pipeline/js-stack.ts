@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { FingerprintFrame } from './fingerprint';
 
+/** `erro.funcao` of a frame or call of module-level code (a script's or module's top level). */
+export const MODULE_LEVEL = '<module>';
+/** `erro.funcao` of a frame or call of a function without a name (an anonymous callback). */
+export const ANONYMOUS_FUNCTION = '<anonymous>';
+
 /** One frame of a V8 (Node.js) stack trace. `file` is a path (file:// URLs are converted). */
 export interface JsStackFrame extends FingerprintFrame {
   line: number | null;

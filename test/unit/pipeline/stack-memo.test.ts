@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
-import { fingerprint } from '../../../src/logs/fingerprint';
-import { parseJsStack } from '../../../src/logs/js-stack';
-import { parsePythonTraceback } from '../../../src/logs/python-traceback';
-import { topFrame } from '../../../src/logs/stack-frame';
-import { StackMemo } from '../../../src/logs/stack-memo';
-import { type MappingContext, toErrorDocument } from '../../../src/logs/transform';
+import { fingerprint } from '../../../src/pipeline/fingerprint';
+import { parseJsStack } from '../../../src/pipeline/js-stack';
+import { parsePythonTraceback } from '../../../src/pipeline/python-traceback';
+import { topFrame } from '../../../src/pipeline/stack-frame';
+import { StackMemo } from '../../../src/pipeline/stack-memo';
+import { type MappingContext, newStackFactsMemo, toErrorDocument } from '../../../src/pipeline/transform';
 import { captureRecords } from '../../support/records';
 
 describe('StackMemo', () => {
@@ -44,6 +44,7 @@ describe('StackMemo', () => {
 
 describe('toErrorDocument with a stack seen before', () => {
   const stack = 'TypeError: x\n    at salvar (/app/src/repo.js:17:11)\n    at main (/app/src/main.js:3:1)';
+  const stacks = newStackFactsMemo();
 
   function erro(attributes: Record<string, string>, appRoots?: readonly string[]) {
     const [record] = captureRecords((logger) =>
@@ -57,6 +58,7 @@ describe('toErrorDocument with a stack seen before', () => {
       fields: resourceFields(record!.resource),
       report: new SanitizeReport(),
       limits: DEFAULT_SANITIZE_LIMITS,
+      stacks,
       ...(appRoots ? { appRoots } : {}),
     };
     return toErrorDocument(record!, context).erro;
@@ -76,6 +78,22 @@ describe('toErrorDocument with a stack seen before', () => {
       expected('RangeError', 'a', roots),
     );
     expect(expected('RangeError', 'a', roots)).not.toBe(expected('RangeError', 'a'));
+  });
+
+  it('gives the same erro fields with the memo as without one', () => {
+    const [record] = captureRecords((logger) =>
+      logger('app').emit({
+        severityNumber: 17,
+        attributes: { 'exception.stacktrace': stack, 'exception.type': 'TypeError' },
+      }),
+    );
+    const base = { id: 'id', fields: resourceFields(record!.resource), limits: DEFAULT_SANITIZE_LIMITS };
+    const memo = newStackFactsMemo();
+    const withMemo = () =>
+      toErrorDocument(record!, { ...base, report: new SanitizeReport(), stacks: memo }).erro;
+    const without = toErrorDocument(record!, { ...base, report: new SanitizeReport() }).erro;
+    expect(withMemo()).toEqual(without);
+    expect(withMemo()).toEqual(without); // the second read comes from the memo
   });
 
   it('gives the same top frame for the same stack every time', () => {
@@ -98,6 +116,7 @@ describe('toErrorDocument with stacks that differ only in their first line', () 
   ];
 
   it('gives each stack the top frame and fingerprint computed from that stack alone', () => {
+    const memo = newStackFactsMemo();
     for (const stack of stacks) {
       const [record] = captureRecords((logger) =>
         logger('app').emit({
@@ -114,6 +133,7 @@ describe('toErrorDocument with stacks that differ only in their first line', () 
         fields: resourceFields(record!.resource),
         report: new SanitizeReport(),
         limits: DEFAULT_SANITIZE_LIMITS,
+        stacks: memo,
       }).erro;
       const python = stack.includes('Traceback (most recent call last):');
       const top = topFrame(stack);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { attachTrail, TrailRing, trailOf } from '../../../src/logs/trail';
+import { attachTrail, TrailRing, trailOf } from '../../../src/pipeline/trail';
 
 function record(body: string, ms = 1000): ReadableLogRecord {
   return { body, hrTime: [Math.floor(ms / 1000), (ms % 1000) * 1e6] } as unknown as ReadableLogRecord;
