@@ -1,10 +1,14 @@
-// The OTLP gateway under load: N error records sent by C concurrent OTLP/HTTP clients (protobuf,
-// R records per request) to one gateway process (the built CLI), until all are in the database;
-// side by side with the in-process exporter (BatchLogRecordProcessor) writing the same records to
-// the same server. Reports records/s end to end, request latency p50/p99 and the gateway's RSS.
+// The OTLP gateway under load: N error records sent by C concurrent OTLP/HTTP clients (R records
+// per request) to one gateway process (the built CLI), until all are in the database, as
+// protobuf, as JSON and as gzipped protobuf; side by side with the raw driver (insertMany of the
+// same documents, 1,000 at a time) and the in-process exporter (BatchLogRecordProcessor) writing
+// the same records to the same server. Reports records/s end to end, request latency p50/p99, the
+// gateway's peak RSS and its own CPU per record (user + system, from /proc).
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/gateway-load.ts [--records N] [--clients C] [--quick]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
@@ -21,6 +25,7 @@ import {
   note,
   parseArgs,
   percentile,
+  prebuiltErrorDocuments,
   printTable,
   sleep,
   temporaryDir,
@@ -37,8 +42,17 @@ const args = parseArgs<{ clients: number; batch: number }>(
 );
 const uri = benchUri();
 
-/** Request `r` of the run: `batch` error records, as an OTLP SDK would send them. */
-function requestBody(r: number, batch: number): Uint8Array {
+type Encoding = 'protobuf' | 'json' | 'protobuf+gzip';
+
+/** Request `r` of the run in `encoding`: `batch` error records, as an OTLP SDK would send them. */
+function requestBody(r: number, batch: number, encoding: Encoding): Uint8Array | string {
+  const request = requestObject(r, batch);
+  if (encoding === 'json') return JSON.stringify(request);
+  const protobuf = OtlpTypes.logsRequest.encode(OtlpTypes.logsRequest.fromObject(request)).finish();
+  return encoding === 'protobuf' ? protobuf : gzipSync(protobuf);
+}
+
+function requestObject(r: number, batch: number) {
   const records = [];
   for (let i = r * batch; i < (r + 1) * batch; i++) {
     const record = errorLogRecord(i);
@@ -54,7 +68,7 @@ function requestBody(r: number, batch: number): Uint8Array {
     });
   }
   const attribute = (key: string, value: unknown) => ({ key, value: { stringValue: String(value) } });
-  const request = {
+  return {
     resourceLogs: [
       {
         resource: {
@@ -67,15 +81,20 @@ function requestBody(r: number, batch: number): Uint8Array {
       },
     ],
   };
-  return OtlpTypes.logsRequest.encode(OtlpTypes.logsRequest.fromObject(request)).finish();
 }
 
-function startGateway(database: string, dir: string): Promise<{ child: ChildProcess; url: string }> {
+function startGateway(
+  database: string,
+  dir: string,
+  extraArgs: string[],
+): Promise<{ child: ChildProcess; url: string }> {
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, `bench mathbank-bench ${TOKEN}\n`);
   const child = spawn(
     process.execPath,
     [
+      // BENCH_GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway.
+      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       'dist/cli.mjs',
       'gateway',
       '--port',
@@ -87,6 +106,7 @@ function startGateway(database: string, dir: string): Promise<{ child: ChildProc
       '--no-storm-guard',
       '--spool-dir',
       join(dir, 'spool'),
+      ...extraArgs,
     ],
     {
       env: { PATH: process.env.PATH ?? '', MONGODB_URI: uri, MONGODB_DATABASE: database },
@@ -104,6 +124,13 @@ function startGateway(database: string, dir: string): Promise<{ child: ChildProc
   });
 }
 
+/** The CPU seconds (user + system) a process has used so far, from /proc/PID/stat. */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function processMemory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
@@ -114,13 +141,25 @@ async function waitForCount(database: string, expected: number): Promise<void> {
   while ((await countDocuments(uri, database, 'errors')) < expected) await sleep(50);
 }
 
-async function throughGateway(records: number, clients: number, batch: number) {
-  const database = 'bench_gateway';
+async function throughGateway(
+  records: number,
+  clients: number,
+  batch: number,
+  encoding: Encoding,
+  extraArgs: string[] = [],
+) {
+  const database = `bench_gateway_${encoding.replace('+', '_')}${extraArgs.length ? '_alone' : ''}`;
   await dropDatabase(uri, database);
   const dir = temporaryDir('gateway-bench');
-  const { child, url } = await startGateway(database, dir.path);
+  const { child, url } = await startGateway(database, dir.path, extraArgs);
   const requests = Math.ceil(records / batch);
-  const bodies = Array.from({ length: requests }, (_, r) => requestBody(r, batch));
+  const bodies = Array.from({ length: requests }, (_, r) => requestBody(r, batch, encoding));
+  const headers: Record<string, string> = {
+    'content-type': encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+    authorization: `Bearer ${TOKEN}`,
+    ...(encoding === 'protobuf+gzip' ? { 'content-encoding': 'gzip' } : {}),
+  };
+  const cpuBefore = processCpuSeconds(child.pid!);
   const latencies: number[] = [];
   let next = 0;
   let failures = 0;
@@ -133,7 +172,7 @@ async function throughGateway(records: number, clients: number, batch: number) {
           const sent = performance.now();
           const response = await fetch(`${url}/v1/logs`, {
             method: 'POST',
-            headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TOKEN}` },
+            headers,
             body,
           });
           await response.arrayBuffer();
@@ -148,6 +187,7 @@ async function throughGateway(records: number, clients: number, batch: number) {
   await waitForCount(database, requests * batch);
   const seconds = (performance.now() - started) / 1000;
   const memory = processMemory(child.pid!);
+  const cpu = processCpuSeconds(child.pid!) - cpuBefore;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.on('exit', resolve));
   dir.remove();
@@ -158,8 +198,33 @@ async function throughGateway(records: number, clients: number, batch: number) {
     p99: percentile(latencies, 0.99),
     rss: memory.rss,
     peak: memory.peak,
+    cpuPerRecordUs: (cpu / (requests * batch)) * 1e6,
     failures,
   };
+}
+
+/** The raw driver: insertMany of the documents the exporter would write, 1,000 at a time, 2 in flight. */
+async function rawDriver(records: number) {
+  const database = 'bench_gateway_raw';
+  await dropDatabase(uri, database);
+  const documents = await prebuiltErrorDocuments(records, errorLogRecord);
+  const client = new MongoClient(uri);
+  await client.connect();
+  const collection = client.db(database).collection<{ _id: string }>('errors');
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < documents.length) {
+        const slice = documents.slice(next, next + 1000);
+        next += 1000;
+        await collection.insertMany(slice, { ordered: false });
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await client.close();
+  return { perSecond: records / seconds };
 }
 
 async function inProcess(records: number) {
@@ -186,31 +251,62 @@ async function inProcess(records: number) {
 }
 
 note(`gateway load: ${args.records} records, ${args.clients} clients, ${args.batch} records per request`);
-const gateway = await throughGateway(args.records, args.clients, args.batch);
+const raw = await rawDriver(args.records);
+// Each request written alone (`--group-wait-ms 0`) is the gateway before request grouping.
+const variants: [string, Encoding, string[]][] = [
+  ['protobuf, each request alone', 'protobuf', ['--group-wait-ms', '0']],
+  ['protobuf', 'protobuf', []],
+  ['JSON', 'json', []],
+  ['protobuf + gzip', 'protobuf+gzip', []],
+];
+const gateways: [string, Awaited<ReturnType<typeof throughGateway>>][] = [];
+for (const [label, encoding, extra] of variants) {
+  note(`through the gateway, ${label}`);
+  gateways.push([label, await throughGateway(args.records, args.clients, args.batch, encoding, extra)]);
+}
 const direct = await inProcess(args.records);
 printTable(
   `OTLP gateway under load (${args.records} records, ${args.clients} clients, ${args.batch} per request)`,
   [
     'path',
     'records/s',
-    'ratio to in-process',
+    'ratio to raw insertMany',
     'request p50 ms',
     'request p99 ms',
-    'gateway RSS',
     'gateway peak RSS',
+    'gateway CPU µs/record',
     'retried requests',
   ],
   [
-    ['in-process exporter', integer(direct.perSecond), '1.00', '', '', '', '', ''],
     [
-      'OTLP/HTTP → gateway',
-      integer(gateway.perSecond),
-      fixed(gateway.perSecond / direct.perSecond),
-      fixed(gateway.p50, 1),
-      fixed(gateway.p99, 1),
-      mebibytes(gateway.rss),
-      mebibytes(gateway.peak),
-      integer(gateway.failures),
+      'raw driver insertMany (1,000 per call, 2 in flight)',
+      integer(raw.perSecond),
+      '1.00',
+      '',
+      '',
+      '',
+      '',
+      '',
     ],
+    [
+      'in-process exporter',
+      integer(direct.perSecond),
+      fixed(direct.perSecond / raw.perSecond),
+      '',
+      '',
+      '',
+      '',
+      '',
+    ],
+    ...gateways.map(([label, run]) => [
+      `OTLP/HTTP ${label} → gateway`,
+      integer(run.perSecond),
+      fixed(run.perSecond / raw.perSecond),
+      fixed(run.p50, 1),
+      fixed(run.p99, 1),
+      mebibytes(run.peak),
+      fixed(run.cpuPerRecordUs, 1),
+      integer(run.failures),
+    ]),
   ],
 );

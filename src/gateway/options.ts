@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../foundation/errors';
+import { DEFAULT_GROUPING } from './insert-grouping';
 import { type GatewayToken, loadTokens } from './tokens';
 import { defaultsOf, keysOf, type OptionTable, resolveTable } from '../options/descriptor';
 import { integerIn, nonEmptyText } from '../options/validators';
@@ -58,6 +59,13 @@ export interface GatewayOptions extends MongoExporterOptions {
    */
   maxPendingRecords?: number;
   /**
+   * How long, at most, a request's log documents wait for other clients' requests so that they
+   * are inserted together in one batch (up to 1,000 documents); the answer still comes once
+   * they are stored or spooled. `0` writes each request on its own.
+   * @default 20
+   */
+  groupWaitMs?: number;
+  /**
    * How long `close()` (SIGTERM) waits for accepted records to reach MongoDB or the spool.
    * @default 15000
    */
@@ -74,6 +82,7 @@ export interface ResolvedGatewayOptions {
   maxBodyBytes: number;
   rateLimitPerSecond: number;
   maxPendingRecords: number;
+  groupWaitMs: number;
   shutdownTimeoutMs: number;
   storage: ResolvedOptions;
 }
@@ -89,6 +98,7 @@ const GATEWAY_OPTIONS = {
   maxBodyBytes: { default: 4 * 1024 * 1024, transform: integerIn(1024) },
   rateLimitPerSecond: { default: 100, transform: integerIn(0) },
   maxPendingRecords: { default: 20_000, transform: integerIn(1) },
+  groupWaitMs: { default: DEFAULT_GROUPING.maxWaitMs, transform: integerIn(0, 1000) },
   shutdownTimeoutMs: { default: 15_000, transform: integerIn(1) },
 } satisfies OptionTable<Omit<GatewayOptions, keyof MongoExporterOptions>>;
 
@@ -133,6 +143,7 @@ export function resolveGatewayOptions(
     maxBodyBytes: own.maxBodyBytes,
     rateLimitPerSecond: own.rateLimitPerSecond,
     maxPendingRecords: own.maxPendingRecords,
+    groupWaitMs: own.groupWaitMs,
     shutdownTimeoutMs: own.shutdownTimeoutMs,
     storage,
   };

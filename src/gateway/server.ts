@@ -101,7 +101,7 @@ class GatewayHandler {
 
   constructor(options: ResolvedGatewayOptions) {
     this.options = options;
-    this.storage = new GatewayStorage(options.storage, options.maxPendingRecords);
+    this.storage = new GatewayStorage(options.storage, options.maxPendingRecords, options.groupWaitMs);
     this.sessions = new MetricSessions(this.storage);
     this.logs = new LogSink(options.storage, this.storage, this.counter);
     this.auth = new TokenAuthenticator(options.tokens);

@@ -2,6 +2,7 @@ import { acquireDestination, type DestinationLease } from '../delivery/destinati
 import { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { WriteOperation } from '../delivery/spool';
+import { DEFAULT_GROUPING, InsertGrouping } from './insert-grouping';
 import { GatewayRequestError } from './request-error';
 import type { ResolvedOptions } from '../shared-options/shared-options';
 
@@ -18,9 +19,17 @@ export class GatewayStorage {
   private readonly destination: DestinationLease;
   private readonly maxPendingRecords: number;
   private pendingRecords = 0;
+  private readonly grouping: InsertGrouping | undefined;
 
-  constructor(options: ResolvedOptions, maxPendingRecords: number) {
+  constructor(options: ResolvedOptions, maxPendingRecords: number, groupWaitMs = DEFAULT_GROUPING.maxWaitMs) {
     this.maxPendingRecords = maxPendingRecords;
+    this.grouping =
+      groupWaitMs > 0
+        ? new InsertGrouping((kind, documents) => this.deliver(kind, 'insert', documents), {
+            ...DEFAULT_GROUPING,
+            maxWaitMs: groupWaitMs,
+          })
+        : undefined;
     // A server lives on anyway: its connection stays open between requests.
     this.destination = acquireDestination(options, ['errors', 'audit', 'metrics'], this.stats, {
       keepConnected: true,
@@ -53,13 +62,22 @@ export class GatewayStorage {
     };
   }
 
-  /** Stores or spools one batch; throws 503 (retry later) when neither was possible. */
-  async store(
+  /**
+   * Stores or spools one request's documents; throws 503 (retry later) when neither was
+   * possible. Inserts of concurrent requests are written together (see {@link InsertGrouping}).
+   */
+  store(kind: CollectionKind, operation: WriteOperation, documents: IdentifiedDocument[]): Promise<void> {
+    if (documents.length === 0) return Promise.resolve();
+    return operation === 'insert' && this.grouping
+      ? this.grouping.insert(kind, documents)
+      : this.deliver(kind, operation, documents);
+  }
+
+  private async deliver(
     kind: CollectionKind,
     operation: WriteOperation,
     documents: IdentifiedDocument[],
   ): Promise<void> {
-    if (documents.length === 0) return;
     // A batch that would make a full spool drop older batches, already answered with 200, is
     // refused instead: the client retries it.
     const result = await this.destination.delivery.deliver(kind, operation, documents, this.stats, {
@@ -79,6 +97,7 @@ export class GatewayStorage {
 
   /** Lets go of the destination: a running replay gets up to `retryDeadlineMs`, then the client closes. */
   close(): Promise<void> {
+    this.grouping?.flushAll();
     return this.destination.release();
   }
 }

@@ -17,6 +17,7 @@ interface GatewayFlags extends ConnectionFlags {
   rateLimit?: number;
   spoolDir?: string;
   stormGuard?: boolean;
+  groupWaitMs?: number;
 }
 
 /** `gateway`: an OTLP/HTTP receiver storing logs and metrics as the exporters do; runs until SIGTERM or SIGINT. */
@@ -47,6 +48,11 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
       .option(
         '--rate-limit <requests>',
         `requests per second per token, 0 for none (default: ${GATEWAY_DEFAULTS.rateLimitPerSecond})`,
+        integer,
+      )
+      .option(
+        '--group-wait-ms <ms>',
+        `longest a request's log documents wait to be inserted with other clients' (0: alone; default: ${GATEWAY_DEFAULTS.groupWaitMs})`,
         integer,
       )
       .option('--no-storm-guard', 'store every error, without folding storms into summary documents')
@@ -117,6 +123,7 @@ function gatewayOptions(flags: GatewayFlags): GatewayOptions {
     tokensFile: flags.tokensFile,
     maxBodyBytes: flags.maxBodyBytes,
     rateLimitPerSecond: flags.rateLimit,
+    groupWaitMs: flags.groupWaitMs,
     spoolDir: flags.spoolDir ?? exporter.spoolDir,
     ...(flags.stormGuard === false ? { stormGuard: false as const } : {}),
   });
