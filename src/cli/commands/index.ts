@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../command';
 import { registerDashboard } from './dashboard';
 import { registerGateway } from './gateway';
+import { registerGroupState } from './group-state';
 import { registerIndexes } from './indexes';
 import { registerReport } from './report';
 
@@ -13,4 +14,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDashboard,
   registerIndexes,
   registerGateway,
+  registerGroupState,
 ];
