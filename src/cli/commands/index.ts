@@ -4,6 +4,7 @@ import { registerGateway } from './gateway';
 import { registerGroupState } from './group-state';
 import { registerIndexes } from './indexes';
 import { registerReport } from './report';
+import { registerWatch } from './watch';
 
 /**
  * Every command of the CLI, in the order `--help` lists them.
@@ -15,4 +16,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerIndexes,
   registerGateway,
   registerGroupState,
+  registerWatch,
 ];
