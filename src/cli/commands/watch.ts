@@ -108,6 +108,7 @@ export const registerWatch: RegisterCommand = (program: Command, output: CliOutp
               `poll failed, trying again in ${flags.interval} s: ${describeCliError(error, connection.secrets)}`,
             );
           }
+          // The wait ends early (rejecting) on Ctrl-C/SIGTERM: that is the way out of the loop.
           await sleep(flags.interval * 1000, undefined, { signal: stop.signal }).catch(() => undefined);
         }
       } finally {
