@@ -27,8 +27,11 @@ interface IgnoreFlags extends GroupFlags {
   until?: Date;
 }
 
-/** `resolve`, `ignore` and `reopen`: the decisions about one error group (docs/triage.md). */
-export const registerGroupState: RegisterCommand = (program: Command, output: CliOutput) => {
+// `resolve`, `ignore` and `reopen`: the decisions about one error group (docs/triage.md), one
+// RegisterCommand each, as COMMANDS lists them.
+
+/** `resolve <fingerprint>`: resolved in a version. */
+export const registerResolve: RegisterCommand = (program: Command, output: CliOutput) => {
   groupCommand(
     program,
     'resolve',
@@ -51,7 +54,10 @@ export const registerGroupState: RegisterCommand = (program: Command, output: Cl
         );
       }),
     );
+};
 
+/** `ignore <fingerprint>`: ignored for good, or until a count or a date. */
+export const registerIgnore: RegisterCommand = (program: Command, output: CliOutput) => {
   groupCommand(program, 'ignore', 'ignore an error group, for good or until a count or a date')
     .option('--until-count <n>', 'until it occurs this many more times', positiveInteger)
     .option(
@@ -78,7 +84,10 @@ export const registerGroupState: RegisterCommand = (program: Command, output: Cl
         output.stdout.write(`ignored ${describe(key)} ${until}\n`);
       });
     });
+};
 
+/** `reopen <fingerprint>`: the decision cleared. */
+export const registerReopen: RegisterCommand = (program: Command, output: CliOutput) => {
   groupCommand(
     program,
     'reopen',

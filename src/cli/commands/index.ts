@@ -1,7 +1,7 @@
 import type { RegisterCommand } from '../command';
 import { registerDashboard } from './dashboard';
 import { registerGateway } from './gateway';
-import { registerGroupState } from './group-state';
+import { registerIgnore, registerReopen, registerResolve } from './group-state';
 import { registerIndexes } from './indexes';
 import { registerReport } from './report';
 import { registerWatch } from './watch';
@@ -15,6 +15,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDashboard,
   registerIndexes,
   registerGateway,
-  registerGroupState,
+  registerResolve,
+  registerIgnore,
+  registerReopen,
   registerWatch,
 ];
