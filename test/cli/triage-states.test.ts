@@ -93,6 +93,16 @@ describe('resolve and regressions', () => {
     });
   });
 
+  it('the commands create the index of error_groups once: later commands leave it as it is', async () => {
+    await store('checkout', '1.0.0', 'index', ago(HOUR));
+    const fingerprint = await fingerprintOf(database.db, 'index');
+    await cli('resolve', fingerprint);
+    await cli('ignore', fingerprint);
+    await cli('reopen', fingerprint);
+    const keys = (await database.db.collection('error_groups').listIndexes().toArray()).map((i) => i.key);
+    expect(keys).toEqual([{ _id: 1 }, { fingerprint: 1, app_nome: 1 }]);
+  });
+
   it('resolving again after a regression makes it resolved again, until the next regression', async () => {
     await store('checkout', '2.0.0', 'twice', ago(HOUR));
     const fingerprint = await fingerprintOf(database.db, 'twice');

@@ -99,6 +99,8 @@ describe('watch --once', () => {
         .collection('alerts_sent')
         .countDocuments({ 'alerta.entregue': true, destino: `${hook.url}/****` }),
     ).toBe(2);
+    const keys = (await db.collection('alerts_sent').listIndexes().toArray()).map((i) => i.key);
+    expect(keys).toEqual([{ _id: 1 }, { destino_id: 1 }]);
   });
 
   it('a receiver answering 500 twice then 200: delivered once after 2 retries, counted on stderr and in the ledger', async () => {
