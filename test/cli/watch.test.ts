@@ -231,6 +231,25 @@ describe('watch --once', () => {
     ).toHaveLength(1);
   });
 
+  it('an escalating group (first seen days ago, 12 in the last hour against 7 in the week) alerts once as escalating', async () => {
+    const { name, db } = freshDatabase();
+    const hook = await receiver();
+    const source = { app: 'shop', version: '1.0.0' };
+    const week = Array.from({ length: 7 }, (_, i) => ({ group: 'hot', at: ago((7 - i) * DAY) }));
+    await storeErrors(testServerUri(), name, source, week);
+    const hour = Array.from({ length: 12 }, (_, i) => ({ group: 'hot', at: ago(30 * MINUTE - i * 1000) }));
+    await storeErrors(testServerUri(), name, source, hour);
+    await cli(name, 'watch', '--once', '--webhook', hook.url);
+    await cli(name, 'watch', '--once', '--webhook', hook.url);
+    expect(hook.received.map((r) => r.body)).toEqual([
+      expect.objectContaining({
+        kind: 'escalating',
+        fingerprint: await fingerprintOf(db, 'hot'),
+        details: expect.objectContaining({ lastHour: 12, previousSevenDays: 7 }),
+      }),
+    ]);
+  });
+
   it('refuses a webhook that is not a URL without printing it', async () => {
     const { name } = freshDatabase();
     const result = await cli(name, 'watch', '--once', '--slack-webhook', 'hooks.slack.com secret-value');
