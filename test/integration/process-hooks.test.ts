@@ -140,6 +140,21 @@ describe('process hooks and handles after shutdown', () => {
     expect(alive).toEqual({});
   });
 
+  it('the watch command, on SIGTERM while it waits for its next poll, exits 0 and leaves no process listener, timer or handle', async () => {
+    const { child, before, after, alive } = await probeCli(
+      ['watch', '--interval', '3600'],
+      /polling \S+ \(.*\) every 3600 s/,
+      async (process) => {
+        process.kill('SIGTERM');
+      },
+    );
+    expect(child.code, child.stderr).toBe(0);
+    expect(child.stderr).toMatch(/watch: stopped; 1 poll\(s\), 0 alert\(s\) delivered, 0 failed/);
+    expect(after.listeners).toEqual(before.listeners);
+    expect(after.resources).toEqual(before.resources);
+    expect(alive).toEqual({});
+  });
+
   it('the dashboard command, on Ctrl-C (SIGINT), leaves no process listener, timer or handle once it has finished', async () => {
     const { child, before, after, alive } = await probeCli(
       ['dashboard', '--port', '0', '--refresh', '1'],

@@ -1,8 +1,10 @@
 import type { RegisterCommand } from '../command';
 import { registerDashboard } from './dashboard';
 import { registerGateway } from './gateway';
+import { registerIgnore, registerReopen, registerResolve } from './group-state';
 import { registerIndexes } from './indexes';
 import { registerReport } from './report';
+import { registerWatch } from './watch';
 
 /**
  * Every command of the CLI, in the order `--help` lists them.
@@ -13,4 +15,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDashboard,
   registerIndexes,
   registerGateway,
+  registerResolve,
+  registerIgnore,
+  registerReopen,
+  registerWatch,
 ];
