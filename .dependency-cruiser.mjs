@@ -21,6 +21,7 @@ export const LAYERS = [
   { layer: 4,     folder: 'document/',       job: 'pure document helpers: the schema, BSON-safe values, keys, ids, levels',         mayImport: ['foundation', 'options', 'resource'] },
   { layer: 5,     folder: 'storage/',        job: 'the only code that talks to MongoDB: MongoWriter, indexes, retention',           mayImport: ['foundation', 'options', 'resource', 'document'] },
   { layer: 6,     folder: 'delivery/',       job: 'getting documents stored: retries, backoff, the spool and its replay',           mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
+  { layer: 6,     folder: 'triage/',         job: 'fleet triage: issue states, regressions, release health, alerts',               mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
   { layer: 6,     folder: 'pipeline/',       job: 'one log pipeline: route, map, trail, shrink, beforeSend, storm guard',          mayImport: ['foundation', 'options', 'resource', 'document'] },
   { layer: 7,     folder: 'shared-options/', job: 'the shared options object, composed from the parts tables, resolved',           mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline'] },
   { layer: 8,     folder: 'logs/',           job: 'the log exporter, its processors, the mapping of a log record',                  mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options'] },
@@ -30,7 +31,7 @@ export const LAYERS = [
   { layer: 9,     folder: 'config/',         job: 'the configuration file and the environment: loadConfig',                         mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options', 'logs', 'metrics'] },
   { layer: 10,    folder: 'gateway/',        job: 'the OTLP/HTTP gateway (not audit/, reporter/, config/, setup/)',                 mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options', 'logs', 'metrics'] },
   { layer: 10,    folder: 'setup/',          job: 'setupTelemetry: everything wired in one call, the shutdown hooks',               mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options', 'logs', 'metrics', 'audit', 'reporter', 'config'] },
-  { layer: 10,    folder: 'report/',         job: 'the report and the dashboard, read from the stored documents',                   mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
+  { layer: 10,    folder: 'report/',         job: 'the report and the dashboard, read from the stored documents',                   mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'triage'] },
   { layer: 11,    folder: 'cli/',            job: 'the command-line program',                                                       mayImport: ALL },
   { layer: 'top', folder: 'index.ts',        job: 'the public API; it never loads cli/, report/ or gateway/',                       mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options', 'logs', 'metrics', 'audit', 'reporter', 'config', 'setup'] },
 ];
