@@ -79,9 +79,9 @@ function body(report: Report, href: (id: string) => string): string {
         `<div class="card"><div class="value">${e(value)}</div><div class="label">${e(label)}</div></div>`,
     )
     .join('')}</div>
-${releaseHealthSection(report)}
 ${errorSection(report, href)}
 ${newSection(report, href)}
+${releaseHealthSection(report)}
 <div class="grid2">
 ${auditSection(report)}
 ${sessionChartSection(report)}
@@ -115,7 +115,7 @@ function errorSection(report: Report, href: (id: string) => string): string {
     .join('');
   return `<section id="errors">
 <h2>Errors</h2>
-<p class="hint">Grouped by fingerprint (or by type and message where documents have none); occurrences per ${e(formatBucket(timeline.bucketMs))}, UTC.</p>
+<p class="hint">Grouped by app and fingerprint (or by type and message where documents have none); occurrences per ${e(formatBucket(timeline.bucketMs))}, UTC.</p>
 ${chart}
 ${
   errors.groups.length === 0
