@@ -63,7 +63,7 @@ function errorsText(report: Report, out: string[]): void {
   }
   for (const novelty of errors.newInVersion) {
     out.push(
-      `  version ${novelty.version} has ${novelty.groups.length} error group(s) that ${novelty.previousVersion} did not:`,
+      `  ${novelty.app} version ${novelty.version} has ${novelty.groups.length} error group(s) that ${novelty.previousVersion} did not:`,
     );
     for (const id of novelty.groups) {
       const group = byId.get(id);

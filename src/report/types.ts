@@ -60,6 +60,7 @@ export interface ErrorGroup {
 }
 
 export interface VersionNovelty {
+  app: string;
   version: string;
   previousVersion: string;
   /** Ids of the groups with errors in `version` and none in `previousVersion`. */

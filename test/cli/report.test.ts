@@ -81,13 +81,15 @@ describe('report over a fleet seeded through the package', () => {
     // G1 and G3 occurred 30 h ago (previous window), G2 never before.
     expect(data.errors.newGroups).toEqual([g2.id]);
     expect(data.errors.newInVersion).toEqual([
-      { version: '1.1.0', previousVersion: '1.0.0', groups: [g2.id] },
+      { app: 'unknown_service', version: '1.1.0', previousVersion: '1.0.0', groups: [g2.id] },
     ]);
     const text = (await report()).out;
     // Named with app, location and fingerprint: two groups alike in type and message differ there.
     const g2Name = `unknown_service: RangeError: ${G2_MESSAGE} at ${g2.sample!.arquivo}:${g2.sample!.linha} (listarPaginas) [fingerprint ${(g2.key as { fingerprint: string }).fingerprint}]`;
     expect(text).toContain(`1 error group(s) first seen in this window:\n    ${g2Name}  (2)`);
-    expect(text).toContain(`version 1.1.0 has 1 error group(s) that 1.0.0 did not:\n    ${g2Name}\n`);
+    expect(text).toContain(
+      `unknown_service version 1.1.0 has 1 error group(s) that 1.0.0 did not:\n    ${g2Name}\n`,
+    );
   });
 
   it('a wider window has the previous-window occurrences too, and then every group is new', async () => {

@@ -157,7 +157,7 @@ function newSection(report: Report, href: (id: string) => string): string {
   }
   for (const novelty of errors.newInVersion) {
     items.push(
-      `<p>Version <strong>${e(novelty.version)}</strong> has ${novelty.groups.length} error group(s) that ${e(novelty.previousVersion)} did not:</p><ul>${novelty.groups
+      `<p>${e(novelty.app)} version <strong>${e(novelty.version)}</strong> has ${novelty.groups.length} error group(s) that ${e(novelty.previousVersion)} did not:</p><ul>${novelty.groups
         .slice(0, 20)
         .map((id) => `<li>${name(id)}</li>`)
         .join('')}</ul>`,
