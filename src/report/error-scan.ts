@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { inWindow, type QueryContext } from './context';
+import { groupName } from './format';
 import { readLatestOccurrences } from './latest-occurrence';
 import { compareVersions } from './stats';
 import { UNKNOWN_APP } from '../triage/release-health';
@@ -189,7 +190,8 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
       starts: Array.from({ length: bucketCount }, (_, i) => new Date(firstBucket + i * bucketMs)),
       series: sorted.slice(0, CHART_GROUPS).map(([mapKey, group], index) => ({
         group: ids.get(mapKey)!,
-        label: labelOf(groups[index]!),
+        // Named whole (app, location, fingerprint): two legend entries never read alike.
+        label: groupName(labelOf(groups[index]!), groups[index]!),
         counts: group.buckets,
       })),
       truncated: read >= MAX_ERROR_DOCUMENTS,

@@ -100,7 +100,7 @@ async function seriesOnTop(page: Page, labels: string[]): Promise<Record<string,
       const legend = [...chart.parentElement!.querySelectorAll('.legend li')];
       const result: Record<string, boolean> = {};
       for (const label of wanted) {
-        const index = legend.find((li) => li.textContent === label)?.getAttribute('data-series');
+        const index = legend.find((li) => li.textContent?.startsWith(label))?.getAttribute('data-series');
         const mark = chart.querySelector(`.mark[data-series="${index}"]`);
         if (index === undefined || index === null || !mark) {
           result[label] = false;
@@ -216,7 +216,7 @@ describe('the report page in a real browser (Debian chromium, headless, network 
     const page = await chromium.context.newPage();
     await blockNetwork(page, (url) => url.protocol === 'file:');
     await page.goto(pathToFileURL(file).href);
-    const labels = [`RangeError: ${EQUAL_A}`, `RangeError: ${EQUAL_B}`];
+    const labels = [`editor: RangeError: ${EQUAL_A} at `, `editor: RangeError: ${EQUAL_B} at `];
     expect(await seriesOnTop(page, labels)).toEqual({ [labels[0]!]: true, [labels[1]!]: true });
     // Each legend entry's sample has its series' colour and dash.
     const styles = await page.$$eval('#errors svg.chart polyline.series', (lines) =>

@@ -168,7 +168,17 @@ describe('report over a fleet seeded through the package', () => {
   it('charts data: occurrences per time bucket of the top groups add up to their occurrences', async () => {
     const data = await jsonReport();
     const series = data.errors.timeline.series;
-    expect(series.map((s) => s.label.split(':')[0])).toEqual(['TypeError', 'RangeError', 'SyntaxError']);
+    expect(series.map((s) => s.label.split(': ').slice(0, 2).join(': '))).toEqual([
+      'unknown_service: TypeError',
+      'unknown_service: RangeError',
+      'unknown_service: SyntaxError',
+    ]);
+    // Each series is named whole: its location and fingerprint, as in the group's row.
+    for (const [index, s] of series.entries()) {
+      const group = data.errors.groups[index]!;
+      expect(s.label).toContain(` at ${group.sample!.arquivo}:${group.sample!.linha} `);
+      expect(s.label).toMatch(/ \[fingerprint [0-9a-f]+\]$/);
+    }
     for (const [index, s] of series.entries()) {
       expect(s.counts.reduce((a, b) => a + b, 0)).toBe(data.errors.groups[index]!.occurrences);
     }
