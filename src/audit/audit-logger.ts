@@ -15,6 +15,7 @@ import type { AuditSwitches } from '../shared-options/switches';
 import { toSafeAttributes } from '../document/attribute-values';
 import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId } from './event';
 import { auditEvents } from './shortcuts';
+import type { SessionEnd } from '../resource/session';
 import { type ActionGroups, type AuditGroup, auditGroupOf, resolveActionGroups } from './switches';
 
 const diagLog = componentLogger('audit');
@@ -240,9 +241,12 @@ export class AuditLogger {
     return this.log(auditEvents.sessaoIniciada());
   }
 
-  /** `sessao.encerrada` on entity `sistema` with this machine's id: `{ duracao_segundos }`. */
-  sessaoEncerrada(duracaoSegundos: number): boolean {
-    return this.log(auditEvents.sessaoEncerrada(duracaoSegundos));
+  /**
+   * `sessao.encerrada` on entity `sistema` with this machine's id: `{ duracao_segundos }`, and
+   * `encerramento: 'crash'` when an uncaught error ended the session.
+   */
+  sessaoEncerrada(duracaoSegundos: number, encerramento?: SessionEnd): boolean {
+    return this.log(auditEvents.sessaoEncerrada(duracaoSegundos, encerramento));
   }
 
   /** `backup.criado` on entity `backup`, with the application's details (file, size...). */

@@ -1,3 +1,4 @@
+import type { SessionEnd } from '../resource/session';
 import { getMachineId } from '../resource/machine-id';
 import { AcaoAuditoria } from './catalogue';
 import { type AuditDetails, type AuditEvent, type EntityId, firstCodePoints } from './event';
@@ -47,12 +48,12 @@ export const auditEvents = {
   sessaoIniciada(): AuditEvent {
     return { acao: AcaoAuditoria.SESSAO_INICIADA, entidade: 'sistema', entidadeId: getMachineId() };
   },
-  sessaoEncerrada(duracaoSegundos: number): AuditEvent {
+  sessaoEncerrada(duracaoSegundos: number, encerramento?: SessionEnd): AuditEvent {
     return {
       acao: AcaoAuditoria.SESSAO_ENCERRADA,
       entidade: 'sistema',
       entidadeId: getMachineId(),
-      detalhes: { duracao_segundos: duracaoSegundos },
+      detalhes: { duracao_segundos: duracaoSegundos, ...(encerramento === 'crash' ? { encerramento } : {}) },
     };
   },
   backupCriado(backupId: EntityId, detalhes?: AuditDetails): AuditEvent {

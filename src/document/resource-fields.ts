@@ -1,6 +1,11 @@
 import type { Resource } from '@opentelemetry/resources';
 import { getAppVersion } from '../resource/app-version';
-import { ATTR_APP_INSTALLATION_ID, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '../resource/attributes';
+import {
+  ATTR_APP_INSTALLATION_ID,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  ATTR_SESSION_ID,
+} from '../resource/attributes';
 import { getEnvironmentInfo, type EnvironmentInfo } from '../resource/environment';
 import { getMachineId } from '../resource/machine-id';
 
@@ -10,6 +15,8 @@ export interface ResourceFields {
   app_nome: string;
   app_version: string;
   ambiente: Readonly<EnvironmentInfo>;
+  /** The resource's `session.id`, when the application gives its session one for the whole process. */
+  sessao_id?: string;
 }
 
 /** OpenTelemetry's name for a service that gave none. */
@@ -31,10 +38,16 @@ export function resourceFields(resource: Resource): ResourceFields {
       app_nome: stringAttribute(attributes[ATTR_SERVICE_NAME]) ?? UNKNOWN_SERVICE,
       app_version: stringAttribute(attributes[ATTR_SERVICE_VERSION]) ?? getAppVersion(),
       ambiente: getEnvironmentInfo(),
+      ...optional('sessao_id', stringAttribute(attributes[ATTR_SESSION_ID])),
     });
     cache.set(resource, fields);
   }
   return fields;
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function stringAttribute(value: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import type { EnvironmentInfo } from '../resource/environment';
+import type { SessionEnd } from '../resource/session';
 
 /**
  * The documents the package stores, one type per collection, with the plan's Portuguese keys.
@@ -25,6 +26,8 @@ export interface ErrorDocument {
   /** The application: the resource's `service.name`. Absent from documents written before it was added. */
   app_nome: string;
   app_version: string;
+  /** The usage session the error happened in: joins errors to `metrics` session documents. */
+  sessao_id?: string;
   logger_name: string;
   erro: {
     tipo: string | null;
@@ -75,6 +78,8 @@ export interface AuditDocument {
   /** The application: the resource's `service.name`. Absent from documents written before it was added. */
   app_nome: string;
   app_version: string;
+  /** The usage session the action happened in. */
+  sessao_id?: string;
   trace_id?: string;
   span_id?: string;
 }
@@ -132,7 +137,16 @@ export interface SessionDocument {
   app_nome: string;
   app_version: string;
   tipo: 'SESSAO';
-  sessao: { inicio: Date; fim: Date; duracao_segundos: number; ativa: boolean };
+  /** The session's id, the same as `_id`: what `errors` and `audit` documents join on. */
+  sessao_id: string;
+  sessao: {
+    inicio: Date;
+    fim: Date;
+    duracao_segundos: number;
+    ativa: boolean;
+    /** How the session ended, once `ativa` is false: closed by the application, or by a crash. */
+    encerramento?: SessionEnd;
+  };
   contadores: MetricFields<number | null>;
   timings: MetricFields<TimingStats>;
   contadores_por_atributo?: MetricFields<AttributedValue[]>;

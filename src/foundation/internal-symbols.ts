@@ -33,3 +33,15 @@ export const EMIT_CAPTURE: unique symbol = Symbol.for('opentelemetry-exporter-mo
  * exports goes to the spool anyway (its batch processor then spills without waiting).
  */
 export const KNOWN_DOWN: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.knownDown') as never;
+
+/**
+ * `(handler: () => unknown) => () => void`, a method of the error reporter: `handler` runs when
+ * an uncaught error is about to end the process, before the flush, within the same deadline
+ * (`setupTelemetry()` closes the session there). Returns the function that removes it.
+ */
+export const ON_CRASH: unique symbol = Symbol.for('opentelemetry-exporter-mongodb.onCrash') as never;
+
+/** `() => Promise<boolean>`, a method of the metrics collector: ends the session as crashed. */
+export const END_SESSION_CRASHED: unique symbol = Symbol.for(
+  'opentelemetry-exporter-mongodb.endSessionCrashed',
+) as never;

@@ -1,4 +1,5 @@
-import { UNKNOWN_SERVICE } from '../document/resource-fields';
+import { optional, UNKNOWN_SERVICE } from '../document/resource-fields';
+import { ATTR_SESSION_ID } from '../resource/attributes';
 import { createHash } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
 import type { ResourceFields } from '../document/resource-fields';
@@ -55,6 +56,7 @@ export function remoteResourceFields(attributes: Attributes): ResourceFields {
     app_nome: appOf(attributes) || UNKNOWN_SERVICE,
     app_version: text(attributes[ATTR_SERVICE_VERSION]) ?? UNKNOWN_APP_VERSION,
     ambiente: Object.freeze(environmentOf(attributes)) as EnvironmentInfo,
+    ...optional('sessao_id', text(attributes[ATTR_SESSION_ID])),
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../pipeline/attributes';
 import { captureCallSite } from './call-site';
 import { routeOf } from '../pipeline/route';
+import { stampSession } from '../pipeline/session-id';
 import { attachTrail, TrailRing } from '../pipeline/trail';
 import type { ResolvedOptions } from '../shared-options/shared-options';
 
@@ -37,15 +38,24 @@ export type EmitCaptureSettings = Pick<
 export class EmitCapture implements LogRecordProcessor {
   private readonly settings: EmitCaptureSettings;
   private readonly ring: TrailRing | undefined;
+  private readonly localSession: () => string | undefined;
 
-  constructor(settings: EmitCaptureSettings) {
+  constructor(settings: EmitCaptureSettings, localSession: () => string | undefined = () => undefined) {
     this.settings = settings;
+    this.localSession = localSession;
     this.ring = settings.trailSize > 0 ? new TrailRing(settings.trailSize) : undefined;
   }
 
   onEmit(record: ReadWriteLogRecord, _context?: Context): void {
     try {
-      if (routeOf(record, this.settings.remoteSeverity) !== 'errors') {
+      const route = routeOf(record, this.settings.remoteSeverity);
+      if (route !== 'filtered') {
+        // The session is read now: by export time it may have ended (the last audit event of a
+        // session is emitted just before it ends).
+        const session = this.localSession();
+        if (session !== undefined) stampSession(record, session);
+      }
+      if (route !== 'errors') {
         this.ring?.push(record);
         return;
       }

@@ -16,6 +16,7 @@ import { type ExporterStats, StatsCounter } from '../foundation/stats';
 import type { IdentifiedDocument } from '../storage/mongo-writer';
 import { type CrashRecord, type CrashSink, registerCrashSink, unregisterCrashSink } from './crash-sinks';
 import { EmitCapture } from './emit-capture';
+import { currentSessionRegistry } from '../resource/session';
 import { LogPipeline } from '../pipeline/log-pipeline';
 import type { StormGuardSinks } from '../pipeline/storm-guard';
 import { runExport } from '../foundation/export-result';
@@ -56,9 +57,12 @@ export class MongoLogRecordExporter implements LogRecordExporter, CrashSink {
 
   constructor(options: MongoExporterOptions = {}) {
     this.options = resolveOptions(options);
-    this[EMIT_CAPTURE] = new EmitCapture(this.options);
+    // Records are joined to the session they were emitted in: the registry this exporter follows.
+    const sessions = currentSessionRegistry();
+    const localSession = () => sessions.peek()?.id;
+    this[EMIT_CAPTURE] = new EmitCapture(this.options, localSession);
     this.destination = acquireDestination(this.options, ['errors', 'audit'], this.stats);
-    this.pipeline = new LogPipeline(this.options, { log, stormSinks: this.stormSinks() });
+    this.pipeline = new LogPipeline(this.options, { log, stormSinks: this.stormSinks(), localSession });
     registerCrashSink(this);
   }
 

@@ -1,3 +1,4 @@
+import { END_SESSION_CRASHED } from '../foundation/internal-symbols';
 import { type Counter, type Histogram, type Meter, type MeterProvider, metrics } from '@opentelemetry/api';
 import { componentLogger } from '../foundation/diag';
 import { type OptionTable, keysOf, resolveTable } from '../options/descriptor';
@@ -7,7 +8,7 @@ import {
   resolvePartSwitches,
   SHARED_OPTION_KEYS,
 } from '../shared-options/shared-options';
-import { currentSessionRegistry, type SessionRegistry } from './session';
+import { currentSessionRegistry, type SessionRegistry } from '../resource/session';
 
 const log = componentLogger('metrics-collector');
 
@@ -151,6 +152,17 @@ export class MetricsCollector {
       return await this.sessions.end(() => this.flush());
     } catch (error) {
       log.error('ending the metrics session failed', error);
+      return false;
+    }
+  }
+
+  /** Ends the session as crashed: its final document says `encerramento: 'crash'`. */
+  async [END_SESSION_CRASHED](): Promise<boolean> {
+    if (!this.enabled) return false;
+    try {
+      return await this.sessions.end(() => this.flush(), 'crash');
+    } catch (error) {
+      log.error('ending the metrics session after a crash failed', error);
       return false;
     }
   }

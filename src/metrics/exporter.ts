@@ -19,7 +19,7 @@ import {
   type MetricsSession,
   type SessionListener,
   type SessionRegistry,
-} from './session';
+} from '../resource/session';
 import { sessionTemporality } from './temporality';
 import { toSessionDocument } from './transform';
 import { runExport } from '../foundation/export-result';

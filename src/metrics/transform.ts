@@ -1,3 +1,4 @@
+import type { SessionEnd } from '../resource/session';
 import { DEFAULT_SANITIZE_LIMITS, type SanitizeReport, toBsonSafeObject } from '../document/bson-safe';
 import { fieldPath, locate } from '../document/field-path';
 import { encodeKey } from '../document/keys';
@@ -11,6 +12,8 @@ export interface SessionInfo {
   startedAt: Date;
   /** Set once the session has ended; the document is then final (`ativa: false`). */
   endedAt: Date | undefined;
+  /** How it ended (`encerramento`); `normal` when not said. */
+  endReason?: SessionEnd;
 }
 
 /** Everything the document is made of; the mapping itself reads no clock and does no I/O. */
@@ -40,12 +43,14 @@ export function toSessionDocument(input: SessionMappingInput): SessionDocument {
     maquina_id: fields.maquina_id,
     app_nome: fields.app_nome,
     app_version: fields.app_version,
+    sessao_id: session.id,
     tipo: 'SESSAO',
     sessao: {
       inicio: session.startedAt,
       fim: end,
       duracao_segundos: Math.max(0, Math.floor((end.getTime() - session.startedAt.getTime()) / 1000)),
       ativa: session.endedAt === undefined,
+      ...(session.endedAt === undefined ? {} : { encerramento: session.endReason ?? 'normal' }),
     },
     contadores: {},
     timings: {},

@@ -1,3 +1,4 @@
+import { ATTR_SESSION_ID } from '../resource/attributes';
 /**
  * Log-record attribute keys. The `exception.*` and `code.*` keys are OpenTelemetry
  * semantic conventions; the older `code.*` spellings are still read.
@@ -43,6 +44,7 @@ export const CODE_FUNCTION_KEYS = [ATTR_CODE_FUNCTION_NAME, LEGACY_CODE_FUNCTION
 
 /** Attributes that become `erro.*` or `nao_tratada` and so are not repeated in `contexto`. */
 export const ERROR_FIELD_KEYS: ReadonlySet<string> = new Set([
+  ATTR_SESSION_ID,
   ATTR_EXCEPTION_TYPE,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
@@ -58,6 +60,7 @@ export const ERROR_FIELD_KEYS: ReadonlySet<string> = new Set([
 
 /** Attributes that become audit fields and so are not repeated in `detalhes`. */
 export const AUDIT_FIELD_KEYS: ReadonlySet<string> = new Set([
+  ATTR_SESSION_ID,
   ATTR_AUDIT_ENTITY,
   ATTR_AUDIT_ENTITY_ID,
   ATTR_AUDIT_DETAILS,

@@ -28,6 +28,8 @@ export interface LogPipelineOutlets {
   log: DiagLogger;
   /** Where the storm guard's summaries go; not used when the guard is off. */
   stormSinks: StormGuardSinks;
+  /** The process's running session, for in-process records; the gateway has none. */
+  localSession?: () => string | undefined;
 }
 
 /** Received records that share a resource, each with its own `_id` (the gateway's groups). */
@@ -62,10 +64,12 @@ export class LogPipeline {
   private readonly stormGuard: StormGuard | undefined;
   private readonly stacks = newStackFactsMemo();
   private readonly nextId = createIdSource();
+  private readonly localSession: (() => string | undefined) | undefined;
 
   constructor(settings: LogPipelineSettings, outlets: LogPipelineOutlets) {
     this.settings = settings;
     this.log = outlets.log;
+    this.localSession = outlets.localSession;
     this.stormGuard = settings.stormGuard && new StormGuard(settings.stormGuard, outlets.stormSinks);
   }
 
@@ -150,7 +154,7 @@ export class LogPipeline {
 
   private context(id: string, fields: ResourceFields, report: SanitizeReport): MappingContext {
     const { sanitizeLimits: limits, appRoots } = this.settings;
-    return { id, fields, report, limits, appRoots, stacks: this.stacks };
+    return { id, fields, report, limits, appRoots, stacks: this.stacks, localSession: this.localSession };
   }
 }
 

@@ -31,6 +31,7 @@ import { parseJsStack } from './js-stack';
 import { levelOf } from '../document/level';
 import { isPythonTraceback, PYTHON_TRACEBACK_HEADER, parsePythonTraceback } from './python-traceback';
 import { type StackFrame, topFrame } from './stack-frame';
+import { sessionIdOf } from './session-id';
 import { StackMemo } from './stack-memo';
 import type { AuditDocument, ErrorDocument } from '../document/schema';
 
@@ -48,6 +49,8 @@ export interface MappingContext {
    * is read anew.
    */
   stacks?: StackFactsMemo;
+  /** The process's running session, for records emitted in this process (not the gateway's). */
+  localSession?: () => string | undefined;
 }
 
 export function toErrorDocument(record: ReadableLogRecord, context: MappingContext): ErrorDocument {
@@ -97,6 +100,8 @@ export function toErrorDocument(record: ReadableLogRecord, context: MappingConte
     contexto: toBsonSafeFields(attributes, ERROR_FIELD_KEYS, context.report, context.limits, 'contexto'),
     ambiente: context.fields.ambiente,
   };
+  const session = sessionIdOf(record, context.fields.sessao_id, context.localSession);
+  if (session !== undefined) document.sessao_id = session;
   if (attributes[ATTR_EXCEPTION_UNHANDLED] === true) document.nao_tratada = true;
   addSpanContext(document, record);
   return document;
@@ -126,6 +131,8 @@ export function toAuditDocument(record: ReadableLogRecord, context: MappingConte
     app_nome: context.fields.app_nome,
     app_version: context.fields.app_version,
   };
+  const session = sessionIdOf(record, context.fields.sessao_id, context.localSession);
+  if (session !== undefined) document.sessao_id = session;
   addSpanContext(document, record);
   return document;
 }

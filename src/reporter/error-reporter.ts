@@ -13,7 +13,7 @@ import { toSafeAttributes } from '../document/attribute-values';
 import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
 import { createIdSource } from '../document/id';
-import { HOLD_CRASH_RECORD } from '../foundation/internal-symbols';
+import { HOLD_CRASH_RECORD, ON_CRASH } from '../foundation/internal-symbols';
 import { type OptionTable, keysOf, resolveTable } from '../options/descriptor';
 import { loggerProviderOption, nonEmptyString } from '../options/validators';
 import {
@@ -86,6 +86,7 @@ export class ErrorReporter {
   private readonly loggerName: string;
   private cachedLogger: { provider: LoggerProvider; logger: Logger } | undefined;
   private hooks: ProcessHooks | undefined;
+  private readonly crashHandlers = new Set<() => unknown>();
 
   constructor(options: ErrorReporterOptions = {}) {
     const { flushTimeoutMs } = resolvePartSwitches('ErrorReporter', options, ERROR_REPORTER_KEYS);
@@ -154,13 +155,40 @@ export class ErrorReporter {
     }
     const hooks = new ProcessHooks({
       report: (error, origin) => void this.emit(error, undefined, origin),
-      flush: () => this.flush(),
+      flush: () => this.flushAtCrash(),
       flushTimeoutMs: this.flushTimeoutMs,
     });
     hooks.install();
     this.hooks = hooks;
     registry.hooksOwner = this;
     return true;
+  }
+
+  /** Adds a handler run when an uncaught error ends the process (see {@link ON_CRASH}). */
+  [ON_CRASH](handler: () => unknown): () => void {
+    this.crashHandlers.add(handler);
+    return () => this.crashHandlers.delete(handler);
+  }
+
+  /**
+   * The crash exit's flush: the crash handlers first (what they emit synchronously, such as the
+   * session's last audit event, is then part of the flush), and the flush beside what they await.
+   */
+  private async flushAtCrash(): Promise<boolean> {
+    const closing: Promise<unknown>[] = [];
+    for (const handler of this.crashHandlers) {
+      try {
+        closing.push(
+          Promise.resolve(handler()).catch((error: unknown) => {
+            log.error(`a crash handler failed: ${describeError(error)}`);
+          }),
+        );
+      } catch (error) {
+        log.error(`a crash handler failed: ${describeError(error)}`);
+      }
+    }
+    const [flushed] = await Promise.all([this.flush(), ...closing]);
+    return flushed;
   }
 
   /** Removes exactly the listeners `installGlobalHandlers()` added. */

@@ -6,6 +6,8 @@
 export const ATTR_APP_INSTALLATION_ID = 'app.installation.id';
 export const ATTR_SERVICE_NAME = 'service.name';
 export const ATTR_SERVICE_VERSION = 'service.version';
+/** The semantic-conventions id of a usage session (`session.id`): the documents' `sessao_id`. */
+export const ATTR_SESSION_ID = 'session.id';
 export const ATTR_OS_TYPE = 'os.type';
 export const ATTR_OS_VERSION = 'os.version';
 export const ATTR_HOST_ARCH = 'host.arch';

@@ -26,7 +26,7 @@ import { machineResourceDetector } from '../resource/detector';
 import { registerApiLogsGlobal } from './api-logs-global';
 import { installShutdownHooks, withTimeout } from './shutdown-hooks';
 import type { SetupTelemetryOptions, Telemetry, TelemetryPipeline } from './types';
-import { ABORT } from '../foundation/internal-symbols';
+import { ABORT, END_SESSION_CRASHED, ON_CRASH } from '../foundation/internal-symbols';
 import { sumStats, zeroStats } from '../foundation/stats';
 import { DEFAULTS } from '../shared-options/shared-options';
 
@@ -114,11 +114,18 @@ export async function setupTelemetry(options: SetupTelemetryOptions = {}): Promi
   audit.sessaoIniciada();
   lifecycle.state = 'active';
 
+  // An uncaught error ends the process: the session is closed as crashed on the way out,
+  // within the reporter's flushTimeoutMs (the final metrics document and `sessao.encerrada`).
+  const removeCrashHandler = errors[ON_CRASH](() => {
+    audit.sessaoEncerrada(Math.floor((Date.now() - sessionStart) / 1000), 'crash');
+    return metrics[END_SESSION_CRASHED]();
+  });
   let uninstallHooks = () => {};
   let shutdownPromise: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     shutdownPromise ??= (async () => {
       uninstallHooks();
+      removeCrashHandler();
       audit.sessaoEncerrada(Math.floor((Date.now() - sessionStart) / 1000));
       const finished = await withTimeout(
         (async () => {

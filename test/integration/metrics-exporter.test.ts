@@ -6,7 +6,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector, MongoMetricExporter } from '../../src/index';
-import { SessionRegistry, withSessionRegistry } from '../../src/metrics/session';
+import { SessionRegistry, withSessionRegistry } from '../../src/resource/session';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../fixtures/metrics-reader';
 import { eventually, useTestDatabase } from '../support/database';
 import { captureDiag } from '../support/diag';

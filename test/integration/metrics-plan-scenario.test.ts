@@ -34,6 +34,7 @@ describe("the plan's test script, translated", () => {
         'contadores',
         'maquina_id',
         'sessao',
+        'sessao_id',
         'timestamp',
         'timings',
         'tipo',

@@ -62,6 +62,50 @@ describe('setupTelemetry() in a real application process', () => {
     expect(sessions[0]).toMatchObject({ tipo: 'SESSAO', sessao: { ativa: false } });
   });
 
+  it('joins every errors and audit document to its session: sessao_id is the session document _id, with app_nome', async () => {
+    const db = `${database.name}_join`;
+    const run = await runApp('natural-end', { TEST_TARGET_URI: database.uri, TEST_DATABASE: db });
+    expect(run.code, run.stderr).toBe(3);
+    const collection = (name: string) => database.client.db(db).collection(name);
+    const sessions = await collection('metrics').find().toArray();
+    expect(sessions).toHaveLength(1);
+    const session = sessions[0]!;
+    expect(session).toMatchObject({
+      sessao_id: session._id,
+      sessao: { ativa: false, encerramento: 'normal' },
+    });
+    for (const name of ['errors', 'audit']) {
+      const documents = await collection(name).find().toArray();
+      expect(documents.length, name).toBeGreaterThan(0);
+      for (const document of documents) {
+        expect(document, name).toMatchObject({ sessao_id: session._id, app_nome: session.app_nome });
+      }
+    }
+    expect(typeof session.app_nome).toBe('string');
+    await database.client.db(db).dropDatabase();
+  });
+
+  it("closes the session as crashed when an uncaught error ends the process: encerramento 'crash' and sessao.encerrada", async () => {
+    const db = `${database.name}_crash`;
+    const run = await runApp('crash', { TEST_TARGET_URI: database.uri, TEST_DATABASE: db });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('falha fatal do cenário crash');
+    const collection = (name: string) => database.client.db(db).collection(name);
+    const sessions = await collection('metrics').find().toArray();
+    expect(sessions).toHaveLength(1);
+    const session = sessions[0]!;
+    expect(session).toMatchObject({
+      sessao: { ativa: false, encerramento: 'crash' },
+      contadores: { questoes_criadas: 2 },
+    });
+    const crash = await collection('errors').findOne({ 'erro.mensagem': 'falha fatal do cenário crash' });
+    expect(crash).toMatchObject({ nao_tratada: true, sessao_id: session._id });
+    const ended = await collection('audit').find({ acao: 'sessao.encerrada' }).toArray();
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({ sessao_id: session._id, detalhes: { encerramento: 'crash' } });
+    await database.client.db(db).dropDatabase();
+  });
+
   it('flushes on SIGTERM and still ends by the signal, as without the package', async () => {
     const run = await runApp(
       'sigterm',

@@ -9,7 +9,7 @@ import {
   MongoLogRecordExporter,
   MongoMetricExporter,
 } from '../../../src/index';
-import { SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
+import { SessionRegistry, withSessionRegistry } from '../../../src/resource/session';
 
 const HOUR = 3_600_000;
 

@@ -230,6 +230,42 @@ describe("gateway authorisation: a token writes only for its app's resources", (
     expect(await storedMetrics()).toBe(2);
   });
 
+  it("stores each app's own name as app_nome, and the resource session.id as sessao_id, in every document", async () => {
+    const own = await post(
+      gateway,
+      '/v1/logs',
+      logsProtobuf([{ attributes: { 'error.fingerprint': `name-${++sequence}` } }], APP, {
+        'session.id': 's-desktop',
+      }),
+      { token: TOKEN },
+    );
+    const other = await post(
+      gateway,
+      '/v1/logs',
+      logsProtobuf([{ attributes: { 'error.fingerprint': `name-${++sequence}` } }], OTHER_APP),
+      { token: OTHER_TOKEN },
+    );
+    expect([own.status, other.status]).toEqual([200, 200]);
+    const metrics = await post(gateway, '/v1/metrics', mixedMetrics([APP, OTHER_APP]), {
+      token: ANY_TOKEN,
+      type: 'application/json',
+    });
+    expect(metrics.status).toBe(200);
+    const errors = await db.db
+      .collection('errors')
+      .find({}, { projection: { _id: 0, app_nome: 1, sessao_id: 1 } })
+      .toArray();
+    expect(errors).toEqual(
+      expect.arrayContaining([{ app_nome: APP, sessao_id: 's-desktop' }, { app_nome: OTHER_APP }]),
+    );
+    expect(errors).toHaveLength(2);
+    const sessions = await db.db
+      .collection('metrics')
+      .find({}, { projection: { _id: 0, app_nome: 1 } })
+      .toArray();
+    expect(sessions.map((session) => session.app_nome).sort()).toEqual([APP, OTHER_APP].sort());
+  });
+
   it('refuses with 403 a resource whose service.name comes only through a __proto__ attribute', async () => {
     const json = logsJson([{ body: 'inherited app' }], APP);
     json.resourceLogs[0]!.resource.attributes = [

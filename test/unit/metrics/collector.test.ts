@@ -4,7 +4,7 @@ import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { SessionAccumulator } from '../../../src/metrics/accumulator';
 import { MetricsCollector } from '../../../src/metrics/collector';
-import { type MetricsSession, SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
+import { type MetricsSession, SessionRegistry, withSessionRegistry } from '../../../src/resource/session';
 import { toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../../fixtures/metrics-reader';
 import { captureDiag } from '../../support/diag';

@@ -3,7 +3,7 @@ import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metri
 import { describe, expect, it } from 'vitest';
 import { MongoMetricExporter } from '../../../src/metrics/exporter';
 import { LifecycleError } from '../../../src/foundation/errors';
-import { SessionRegistry, withSessionRegistry } from '../../../src/metrics/session';
+import { SessionRegistry, withSessionRegistry } from '../../../src/resource/session';
 import { meterPipeline } from '../../fixtures/metrics-reader';
 
 // Port 1 on loopback: nothing listens there, and these tests never reach a write.

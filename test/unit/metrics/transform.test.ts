@@ -45,6 +45,7 @@ describe('toSessionDocument', () => {
       maquina_id: '0123456789abcdef',
       app_nome: 'unknown_service',
       app_version: '9.9.9',
+      sessao_id: 'sessao-1',
       tipo: 'SESSAO',
       sessao: { inicio: STARTED, fim: NOW, duracao_segundos: 125, ativa: true },
       contadores: { teste: 5 },
@@ -206,7 +207,19 @@ describe('toSessionDocument', () => {
       fim: new Date(STARTED.getTime() + 61_999),
       duracao_segundos: 61,
       ativa: false,
+      encerramento: 'normal',
     });
     expect(Number.isInteger(document.sessao.duracao_segundos)).toBe(true);
+  });
+
+  it("says how an ended session ended: 'crash' when the crash path closed it, nothing while it runs", () => {
+    const ended = { endedAt: new Date(STARTED.getTime() + 1000), endReason: 'crash' as const };
+    expect(mapped(new SessionAccumulator(), ended).sessao.encerramento).toBe('crash');
+    expect(mapped(new SessionAccumulator()).sessao).not.toHaveProperty('encerramento');
+  });
+
+  it('carries the session id as sessao_id, the key errors and audit documents join on', () => {
+    const document = mapped(new SessionAccumulator());
+    expect(document.sessao_id).toBe(document._id);
   });
 });

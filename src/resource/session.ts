@@ -3,6 +3,9 @@ import { componentLogger } from '../foundation/diag';
 
 const log = componentLogger('metrics-session');
 
+/** How a session ended: `normal` (the application closed it) or `crash` (an uncaught error). */
+export type SessionEnd = 'normal' | 'crash';
+
 /** One usage session of the application: the unit of one `metrics` document. */
 export interface MetricsSession {
   /** Random UUID; the `_id` of the session's document. */
@@ -12,6 +15,8 @@ export interface MetricsSession {
   readonly explicit: boolean;
   /** Set when the session ends. Exports that run before it is released still belong to it. */
   endedAt: Date | undefined;
+  /** How it ended, once it has: `crash` when the crash path closed it. */
+  endReason?: SessionEnd;
 }
 
 /** What the registry asks of each exporter when a session ends. */
@@ -61,9 +66,10 @@ export class SessionRegistry {
    * recorded so far into it), releases it, then has every listener store its final state.
    * Resolves true when every listener stored it; false when none is attached or a write failed.
    */
-  async end(flush: () => Promise<void>): Promise<boolean> {
+  async end(flush: () => Promise<void>, reason: SessionEnd = 'normal'): Promise<boolean> {
     const session = this.current();
     session.endedAt ??= new Date();
+    session.endReason ??= reason;
     try {
       await flush();
     } catch (error) {

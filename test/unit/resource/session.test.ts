@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MetricsSession, SessionRegistry } from '../../../src/metrics/session';
+import { type MetricsSession, SessionRegistry } from '../../../src/resource/session';
 
 function listener(result = true) {
   const finished: MetricsSession[] = [];
