@@ -94,9 +94,10 @@ export function lineChart(xLabels: readonly string[], series: readonly LineSerie
   series.forEach((s, index) => {
     const color = PALETTE[index % PALETTE.length]!;
     const dash = DASHES[index % DASHES.length]!;
-    // Equal series are lifted a few pixels each, so the later one does not hide the earlier.
+    // Equal series are lifted a few pixels each, so the later one does not hide the earlier;
+    // not at zero, where every series shares the axis and a lifted line would read as a count.
     const lift = ranks[index]! * EQUAL_SERIES_OFFSET;
-    const yy = (v: number) => y(v) - lift;
+    const yy = (v: number) => y(v) - (v > 0 ? lift : 0);
     const note = lift > 0 ? ' (same counts as another series; drawn a few pixels above it)' : '';
     const points = s.values.map((v, i) => `${x(i).toFixed(1)},${yy(v).toFixed(1)}`).join(' ');
     parts.push(
