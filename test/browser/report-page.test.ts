@@ -201,7 +201,7 @@ describe('the report page in a real browser (Debian chromium, headless, network 
     }
   });
 
-  it('report --html: two groups with equal counts are both visible in the chart, and the legend draws each line as it is drawn', async () => {
+  it("report --html: two groups with equal counts are both visible in the chart (each on top at one of its points), and each legend sample has its line's colour and dash, all distinct", async () => {
     const file = join(dir, 'equal.html');
     const args = [
       'report',

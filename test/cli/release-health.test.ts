@@ -129,7 +129,7 @@ describe('release health over a fleet seeded through the package (2 apps, 3 vers
     expect(figures('editor', '1.0.0', 'current').crashedSessions).toBe(0);
   });
 
-  it('the text and HTML reports show each version row with its crash-free share and the abnormal bound', () => {
+  it("the text report shows corretor 2.0.0's sessions, installations and crash-free share, and the 60 min abnormal bound; the HTML report has editor 1.1.0's row with its sessions", () => {
     const text = renderText(report);
     const section = text.slice(text.indexOf('RELEASE HEALTH'));
     const corretor = planned('corretor', '2.0.0', false);
