@@ -21,6 +21,7 @@ export const LAYERS = [
   { layer: 4,     folder: 'document/',       job: 'pure document helpers: the schema, BSON-safe values, keys, ids, levels',         mayImport: ['foundation', 'options', 'resource'] },
   { layer: 5,     folder: 'storage/',        job: 'the only code that talks to MongoDB: MongoWriter, indexes, retention',           mayImport: ['foundation', 'options', 'resource', 'document'] },
   { layer: 6,     folder: 'delivery/',       job: 'getting documents stored: retries, backoff, the spool and its replay',           mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
+  { layer: 6,     folder: 'triage/',         job: 'fleet triage: issue states, regressions, release health, alerts',               mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
   { layer: 6,     folder: 'pipeline/',       job: 'one log pipeline: route, map, trail, shrink, beforeSend, storm guard',          mayImport: ['foundation', 'options', 'resource', 'document'] },
   { layer: 6,     folder: 'triage/',         job: 'error groups\' states, regressions, crash-free rates, alerts, webhooks',         mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
   { layer: 7,     folder: 'shared-options/', job: 'the shared options object, composed from the parts tables, resolved',           mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline'] },

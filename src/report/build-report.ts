@@ -5,6 +5,7 @@ import { errorSection } from './error-scan';
 import { sessionSection } from './sessions';
 import type { Report, ReportWindow } from './types';
 import type { CollectionNames } from '../document/schema';
+import { readReleaseHealth } from '../triage/release-health-reader';
 
 export interface BuildReportOptions extends HistoryFilter {
   db: Db;
@@ -30,6 +31,7 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
   const errors = await errorSection(context);
   const audit = await auditSection(context, { entity: options.entity, user: options.user });
   const sessions = await sessionSection(context);
+  const releaseHealth = await readReleaseHealth(context);
   return {
     generatedAt: new Date(),
     database: options.db.databaseName,
@@ -38,5 +40,6 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
     errors,
     audit,
     sessions,
+    releaseHealth,
   };
 }

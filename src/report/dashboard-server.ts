@@ -5,10 +5,12 @@ import { componentLogger } from '../foundation/diag';
 import { describeError } from '../foundation/redact';
 import { buildReport } from './build-report';
 import { formatTime } from './format';
+import { renderGroupPage } from './html/group-page';
 import { renderHtml } from './html/render-html';
 import type { Report } from './types';
 import { parseWindow } from './window';
 import type { CollectionNames } from '../document/schema';
+import { ABANDONED_AFTER_MS } from '../triage/release-health';
 
 const log = componentLogger('dashboard');
 
@@ -40,7 +42,8 @@ interface State {
 }
 
 /**
- * Serves the report as a live page: `GET /` (HTML, refreshing itself) and `GET /report.json`.
+ * Serves the report as a live page: `GET /` (HTML, refreshing itself), `GET /group/<id>` (one
+ * error group's page, from the same report) and `GET /report.json`.
  * The report is rebuilt in the background every `refreshSeconds`, one build at a time, with
  * bounded queries; a failed build keeps the last good report on the page under an error banner,
  * and is tried again at the next interval. Only reads the database; nothing here throws out.
@@ -104,6 +107,26 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       );
       return;
     }
+    const groupPath = /^\/group\/([0-9a-f]{12})$/.exec(path);
+    if (groupPath) {
+      const group = state.report?.errors.groups.find((g) => g.id === groupPath[1]);
+      if (!group) {
+        // Not a silent blank page: the group may have left the window, or the database is down.
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(
+          state.report
+            ? `no error group ${groupPath[1]} among the ${state.report.errors.groups.length} listed in this window; the dashboard is at /\n`
+            : 'the database has not answered yet, so no error group is known; the dashboard is at /\n',
+        );
+        return;
+      }
+      send(
+        response,
+        'text/html; charset=utf-8',
+        renderGroupPage(state.report!, group, pageOptions(state, options)),
+      );
+      return;
+    }
     if (path !== '/' && path !== '/index.html') {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('not found: the dashboard is at /\n');
@@ -136,13 +159,23 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   };
 }
 
-function page(state: State, options: DashboardOptions): string {
+function pageOptions(state: State, options: DashboardOptions): { refreshSeconds: number; banner?: string } {
   const banner = state.failure
     ? `The database does not answer since ${formatTime(state.failure.since)}: ${state.failure.message}. ` +
       `${state.report ? `Showing the report of ${formatTime(state.report.generatedAt)}; ` : ''}retrying every ${options.refreshSeconds} s.`
     : undefined;
-  const report = state.report ?? placeholder(options);
-  return renderHtml(report, { refreshSeconds: options.refreshSeconds, banner });
+  return { refreshSeconds: options.refreshSeconds, ...(banner ? { banner } : {}) };
+}
+
+function page(state: State, options: DashboardOptions): string {
+  // Never read a report: the database was down from the start. The page says that, not
+  // "nothing to report", which would claim that nothing was stored.
+  const unreachable = !state.report && state.failure ? state.failure : undefined;
+  return renderHtml(state.report ?? placeholder(options), {
+    ...pageOptions(state, options),
+    groupHref: (id) => `/group/${id}`,
+    ...(unreachable ? { unreachable } : {}),
+  });
 }
 
 /** What the page shows before any report could be read. */
@@ -171,6 +204,7 @@ function placeholder(options: DashboardOptions): Report {
       timings: [],
       truncated: false,
     },
+    releaseHealth: { abandonedAfterMs: ABANDONED_AFTER_MS, apps: [], truncated: false },
   };
 }
 

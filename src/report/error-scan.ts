@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Document } from 'mongodb';
 import { inWindow, type QueryContext } from './context';
+import { groupName } from './format';
+import { readLatestOccurrences } from './latest-occurrence';
 import { compareVersions } from './stats';
+import { UNKNOWN_APP } from '../triage/release-health';
 import type { ErrorGroup, ErrorSample, ErrorSection, GroupKey, VersionNovelty } from './types';
 
 /** Groups listed with their details. */
@@ -14,8 +17,11 @@ export const MAX_ERROR_DOCUMENTS = 2_000_000;
 const HOUR = 3_600_000;
 const BUCKETS = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 7 * 24 * HOUR];
 const MAX_BUCKETS = 60;
+/** Machine ids kept per group for its page; the count is always exact. */
+export const LISTED_MACHINES = 50;
 
 interface Accumulated {
+  app: string;
   key: GroupKey;
   tipo: string | null;
   occurrences: number;
@@ -25,6 +31,8 @@ interface Accumulated {
   firstSeen: number;
   lastSeen: number;
   newest: number;
+  /** `_id` of the newest document, whose stack and trail the group's page shows. */
+  newestId: unknown;
   sample: ErrorSample | undefined;
   buckets: number[];
 }
@@ -48,9 +56,10 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
   context.progress('error documents');
   const cursor = context.db.collection(context.collections.errors).find(inWindow(previousFrom, to), {
     projection: {
-      _id: 0,
+      _id: 1,
       timestamp: 1,
       maquina_id: 1,
+      app_nome: 1,
       app_version: 1,
       ocorrencias: 1,
       primeira: 1,
@@ -76,7 +85,13 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
     const fingerprint = typeof erro.fingerprint === 'string' ? erro.fingerprint : undefined;
     const tipo = textOrNull(erro.tipo);
     const mensagem = textOrNull(erro.mensagem);
-    const mapKey = fingerprint !== undefined ? `f\u0000${fingerprint}` : `t\u0000${tipo}\u0000${mensagem}`;
+    // A group is one bug of one app: two apps sharing a fingerprint are two groups. Documents
+    // written before `app_nome` existed are one app of their own, UNKNOWN_APP.
+    const app = typeof doc.app_nome === 'string' && doc.app_nome !== '' ? doc.app_nome : UNKNOWN_APP;
+    const mapKey =
+      fingerprint !== undefined
+        ? `${app}\u0000f\u0000${fingerprint}`
+        : `${app}\u0000t\u0000${tipo}\u0000${mensagem}`;
     const version = typeof doc.app_version === 'string' ? doc.app_version : 'unknown';
     if (time < fromMs) {
       const versions = previous.get(mapKey) ?? new Set<string>();
@@ -87,6 +102,7 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
     let group = current.get(mapKey);
     if (!group) {
       group = {
+        app,
         key: fingerprint !== undefined ? { fingerprint } : { tipo, mensagem },
         tipo,
         occurrences: 0,
@@ -96,6 +112,7 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
         firstSeen: Infinity,
         lastSeen: -Infinity,
         newest: -Infinity,
+        newestId: undefined,
         sample: undefined,
         buckets: new Array<number>(bucketCount).fill(0),
       };
@@ -116,6 +133,7 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
     group.lastSeen = Math.max(group.lastSeen, time, doc.ultima instanceof Date ? doc.ultima.getTime() : time);
     if (time >= group.newest) {
       group.newest = time;
+      group.newestId = doc._id;
       group.sample = {
         mensagem,
         arquivo: textOrNull(erro.arquivo),
@@ -130,19 +148,30 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
   const sorted = [...current.entries()].sort(
     ([, a], [, b]) => b.occurrences - a.occurrences || b.lastSeen - a.lastSeen,
   );
-  const ids = new Map(sorted.map(([mapKey, group]) => [mapKey, groupId(group.key)]));
+  const ids = new Map(sorted.map(([mapKey, group]) => [mapKey, groupId(group.app, group.key)]));
   const groups: ErrorGroup[] = sorted.slice(0, TOP_GROUPS).map(([mapKey, group]) => ({
+    app: group.app,
     key: group.key,
     id: ids.get(mapKey)!,
     tipo: group.tipo,
     occurrences: group.occurrences,
     documents: group.documents,
     machines: group.machines.size,
+    machineIds: [...group.machines].sort().slice(0, LISTED_MACHINES),
+    counts: group.buckets,
     versions: [...group.versions].sort(compareVersions),
     firstSeen: new Date(group.firstSeen),
     lastSeen: new Date(group.lastSeen),
     sample: group.sample,
   }));
+  const latest = await readLatestOccurrences(
+    context,
+    new Map(sorted.slice(0, TOP_GROUPS).map(([mapKey, group]) => [ids.get(mapKey)!, group.newestId])),
+  );
+  for (const group of groups) {
+    const occurrence = latest.get(group.id);
+    if (occurrence) group.latest = occurrence;
+  }
   let occurrences = 0;
   let documents = 0;
   for (const [, group] of sorted) {
@@ -161,7 +190,8 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
       starts: Array.from({ length: bucketCount }, (_, i) => new Date(firstBucket + i * bucketMs)),
       series: sorted.slice(0, CHART_GROUPS).map(([mapKey, group], index) => ({
         group: ids.get(mapKey)!,
-        label: labelOf(groups[index]!),
+        // Named whole (app, location, fingerprint): two legend entries never read alike.
+        label: groupName(labelOf(groups[index]!), groups[index]!),
         counts: group.buckets,
       })),
       truncated: read >= MAX_ERROR_DOCUMENTS,
@@ -170,29 +200,35 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
 }
 
 /**
- * For each version with errors in this window: the groups it has that the version before it
- * (in version order, among versions with errors in either window) had in neither window.
+ * For each app and each of its versions with errors in this window: the groups it has that the
+ * app's version before it (in version order, among the app's versions with errors in either
+ * window) had in neither window. Versions of two apps are never compared.
  */
 function versionNovelty(
   current: readonly [string, Accumulated][],
   previous: Map<string, Set<string>>,
   ids: Map<string, string>,
 ): VersionNovelty[] {
-  const seen = new Map<string, Set<string>>();
-  for (const [mapKey, group] of current)
-    seen.set(mapKey, new Set([...group.versions, ...(previous.get(mapKey) ?? [])]));
-  const allVersions = new Set<string>();
-  for (const versions of [...seen.values(), ...previous.values()])
-    for (const v of versions) allVersions.add(v);
-  const ordered = [...allVersions].sort(compareVersions);
+  const appOf = (mapKey: string) => mapKey.slice(0, mapKey.indexOf('\u0000'));
   const result: VersionNovelty[] = [];
-  for (let i = 1; i < ordered.length; i++) {
-    const version = ordered[i]!;
-    const previousVersion = ordered[i - 1]!;
-    const groups = current
-      .filter(([mapKey, group]) => group.versions.has(version) && !seen.get(mapKey)!.has(previousVersion))
-      .map(([mapKey]) => ids.get(mapKey)!);
-    if (groups.length > 0) result.push({ version, previousVersion, groups });
+  for (const app of [...new Set(current.map(([, group]) => group.app))].sort()) {
+    const mine = current.filter(([, group]) => group.app === app);
+    const seen = new Map<string, Set<string>>();
+    for (const [mapKey, group] of mine)
+      seen.set(mapKey, new Set([...group.versions, ...(previous.get(mapKey) ?? [])]));
+    const allVersions = new Set<string>();
+    for (const versions of seen.values()) for (const v of versions) allVersions.add(v);
+    for (const [mapKey, versions] of previous)
+      if (appOf(mapKey) === app) for (const v of versions) allVersions.add(v);
+    const ordered = [...allVersions].sort(compareVersions);
+    for (let i = 1; i < ordered.length; i++) {
+      const version = ordered[i]!;
+      const previousVersion = ordered[i - 1]!;
+      const groups = mine
+        .filter(([mapKey, group]) => group.versions.has(version) && !seen.get(mapKey)!.has(previousVersion))
+        .map(([mapKey]) => ids.get(mapKey)!);
+      if (groups.length > 0) result.push({ app, version, previousVersion, groups });
+    }
   }
   return result;
 }
@@ -203,7 +239,7 @@ export function bucketLength(from: Date, to: Date): number {
   return BUCKETS.find((length) => span / length <= MAX_BUCKETS) ?? Math.ceil(span / MAX_BUCKETS);
 }
 
-/** How a group is named in the report: its type and the start of its message. */
+/** How a group is named in the report: its type and the start of its message (see also `groupName`). */
 export function labelOf(group: Pick<ErrorGroup, 'tipo' | 'sample' | 'key'>): string {
   const message =
     group.sample?.mensagem ?? ('mensagem' in group.key ? group.key.mensagem : null) ?? '(no message)';
@@ -212,9 +248,10 @@ export function labelOf(group: Pick<ErrorGroup, 'tipo' | 'sample' | 'key'>): str
 }
 
 /** A short id that is the same for the same key in every run (used in charts and JSON). */
-export function groupId(key: GroupKey): string {
+export function groupId(app: string, key: GroupKey): string {
   const text =
-    'fingerprint' in key ? `f:${key.fingerprint}` : `t:${key.tipo ?? ''}\u0000${key.mensagem ?? ''}`;
+    `${app}\u0000` +
+    ('fingerprint' in key ? `f:${key.fingerprint}` : `t:${key.tipo ?? ''}\u0000${key.mensagem ?? ''}`);
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 

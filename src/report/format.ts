@@ -32,3 +32,34 @@ export function formatLocation(sample: {
   const where = sample.linha === null ? sample.arquivo : `${sample.arquivo}:${sample.linha}`;
   return sample.funcao ? `${where} (${sample.funcao})` : where;
 }
+
+/**
+ * A group named wherever the report lists it: app, type and start of the message, location and
+ * fingerprint. Two groups can share a type and the first 60 characters of a message; they never
+ * share app, location and fingerprint, so a list of names never shows two alike.
+ */
+export function groupName(
+  label: string,
+  group: {
+    app: string;
+    key: { fingerprint: string } | object;
+    sample?: { arquivo: string | null; linha: number | null; funcao: string | null } | undefined;
+  },
+): string {
+  const where = group.sample ? formatLocation(group.sample) : '';
+  const fingerprint = 'fingerprint' in group.key ? ` [fingerprint ${String(group.key.fingerprint)}]` : '';
+  return `${group.app}: ${label}${where ? ` at ${where}` : ''}${fingerprint}`;
+}
+
+/** `99.5%`, or `-` when there is nothing to divide by. */
+export function formatPercent(value: number | null): string {
+  return value === null ? '-' : `${value.toFixed(1)}%`;
+}
+
+/** The change of a percentage since the previous window: `+1.5`, `-0.3`, `=`, or `new`. */
+export function formatTrend(current: number | null, previous: number | null): string {
+  if (current === null) return '-';
+  if (previous === null) return 'new';
+  const delta = Math.round((current - previous) * 10) / 10;
+  return delta === 0 ? '=' : `${delta > 0 ? '+' : ''}${delta.toFixed(1)}`;
+}

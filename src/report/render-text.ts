@@ -1,5 +1,6 @@
 import { labelOf } from './error-scan';
-import { formatCount, formatDuration, formatLocation, formatTime, formatVersions } from './format';
+import { formatCount, formatDuration, formatLocation, formatTime, formatVersions, groupName } from './format';
+import { releaseHealthText } from './release-health-text';
 import type { ErrorGroup, Report } from './types';
 
 /** The report as plain text for a terminal (80 columns where it can). */
@@ -20,6 +21,7 @@ export function renderText(report: Report): string {
   errorsText(report, out);
   auditText(report, out);
   sessionsText(report, out);
+  releaseHealthText(report, out);
   return `${out.join('\n')}\n`;
 }
 
@@ -39,7 +41,7 @@ function errorsText(report: Report, out: string[]): void {
         `  ${String(index + 1).padStart(2)}  ${formatCount(group.occurrences).padStart(11)}  ${String(group.machines).padStart(8)}  ` +
           `${formatVersions(group.versions).padEnd(16)}  ${formatTime(group.firstSeen).slice(5, 16)}       ${formatTime(group.lastSeen).slice(5, 16)}`,
       );
-      out.push(`      ${labelOf(group)}`);
+      out.push(`      ${group.app}: ${labelOf(group)}${group.state ? `  [${group.state}]` : ''}`);
       const where = group.sample ? formatLocation(group.sample) : '';
       if (where) out.push(`      at ${where}`);
       if ('fingerprint' in group.key) out.push(`      fingerprint ${group.key.fingerprint}`);
@@ -54,17 +56,18 @@ function errorsText(report: Report, out: string[]): void {
   if (errors.newGroups.length === 0) out.push('  no error group is new');
   else {
     out.push(`  ${errors.newGroups.length} error group(s) first seen in this window:`);
-    for (const group of newGroups) out.push(`    ${labelOf(group)}  (${formatCount(group.occurrences)})`);
+    for (const group of newGroups)
+      out.push(`    ${groupName(labelOf(group), group)}  (${formatCount(group.occurrences)})`);
     if (newGroups.length < errors.newGroups.length)
       out.push(`    … and ${errors.newGroups.length - newGroups.length} smaller ones`);
   }
   for (const novelty of errors.newInVersion) {
     out.push(
-      `  version ${novelty.version} has ${novelty.groups.length} error group(s) that ${novelty.previousVersion} did not:`,
+      `  ${novelty.app} version ${novelty.version} has ${novelty.groups.length} error group(s) that ${novelty.previousVersion} did not:`,
     );
     for (const id of novelty.groups) {
       const group = byId.get(id);
-      out.push(`    ${group ? labelOf(group) : `group ${id}`}`);
+      out.push(`    ${group ? groupName(labelOf(group), group) : `group ${id}`}`);
     }
   }
 }

@@ -1,3 +1,5 @@
+import type { ReleaseHealth } from '../triage/release-health';
+
 /** The time span a report covers, and the one before it (same length) for "new" groups. */
 export interface ReportWindow {
   from: Date;
@@ -18,7 +20,19 @@ export interface ErrorSample {
   funcao: string | null;
 }
 
+/** The newest occurrence of a group, read for its page. */
+export interface LatestOccurrence {
+  timestamp: Date;
+  machine: string | null;
+  version: string | null;
+  stacktrace: string | null;
+  /** `trilha`: what the process did just before, oldest first (absent on older documents). */
+  trail: Record<string, unknown>[];
+}
+
 export interface ErrorGroup {
+  /** `app_nome`, or UNKNOWN_APP for documents written before it existed. */
+  app: string;
   key: GroupKey;
   /** Short stable id of the group, for charts and links. */
   id: string;
@@ -27,13 +41,26 @@ export interface ErrorGroup {
   occurrences: number;
   documents: number;
   machines: number;
+  /** The first LISTED_MACHINES machine ids, sorted. */
+  machineIds: string[];
   versions: string[];
   firstSeen: Date;
   lastSeen: Date;
   sample: ErrorSample | undefined;
+  /** Occurrences per bucket of the section's timeline. */
+  counts: number[];
+  /** Filled for the listed groups by `build-report.ts`. */
+  latest?: LatestOccurrence;
+  /**
+   * PLACEHOLDER (triage states, issue 21 section 1): the group's state (open, resolved,
+   * ignored, regressed) from the triage states reader, filled by whoever wires that reader in.
+   * Nothing sets it yet; the pages show it only when present.
+   */
+  state?: string;
 }
 
 export interface VersionNovelty {
+  app: string;
   version: string;
   previousVersion: string;
   /** Ids of the groups with errors in `version` and none in `previousVersion`. */
@@ -110,4 +137,5 @@ export interface Report {
   errors: ErrorSection;
   audit: AuditSection;
   sessions: SessionSection;
+  releaseHealth: ReleaseHealth;
 }

@@ -70,6 +70,22 @@ describeWithPrivateServer('dashboard server', () => {
     expect((await fetch(new URL('admin', dashboard.url))).status).toBe(404);
   });
 
+  it("serves each listed group's page at /group/<id>, linked from its row; an unknown id is a 404 that says why", async () => {
+    const json = (await (await fetch(new URL('report.json', dashboard.url))).json()) as { report: Report };
+    const top = json.report.errors.groups[0]!;
+    const index = await (await fetch(dashboard.url)).text();
+    expect(index).toContain(`<a class="group-link" href="/group/${top.id}">`);
+    const response = await fetch(new URL(`group/${top.id}`, dashboard.url));
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain(`<section class="group" id="group-${top.id}">`);
+    expect(page).toMatch(/<pre class="stack">TypeError: /);
+    expect(page).toContain("script-src 'unsafe-inline'; connect-src 'self'");
+    const missing = await fetch(new URL('group/000000000000', dashboard.url));
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toMatch(/^no error group 000000000000 among the \d+ listed in this window/);
+  });
+
   it('only ever sends read commands to the database', async () => {
     await eventually(async () => commands.size > 0, 'some commands were sent');
     expect([...commands].filter((name) => !READ_COMMANDS.has(name))).toEqual([]);

@@ -59,6 +59,30 @@ describe('report --html', () => {
     );
   });
 
+  it("has a section per listed group, linked from the group's row, with its latest stack trace and the resolve and ignore commands", () => {
+    const rows = [
+      ...html.matchAll(/<tr id="row-([0-9a-f]{12})">.*?<a class="group-link" href="#group-([0-9a-f]{12})">/g),
+    ];
+    expect(rows.length).toBe(4);
+    for (const [, row, target] of rows) expect(target).toBe(row);
+    const sections = [...html.matchAll(/<section class="group" id="group-([0-9a-f]{12})">/g)].map(
+      (m) => m[1],
+    );
+    expect(sections).toEqual(rows.map((m) => m[1]));
+    const g1 = html.slice(
+      html.indexOf('<section class="group"'),
+      html.indexOf('</section>', html.indexOf('<section class="group"')),
+    );
+    expect(g1).toMatch(
+      /<pre class="stack">TypeError: Cannot read properties of undefined \(reading &#39;titulo&#39;\)\n\s+at abrirQuestao /,
+    );
+    expect(g1).toMatch(
+      /<pre class="commands"><code>opentelemetry-exporter-mongodb resolve [0-9a-f]+ --app unknown_service\nopentelemetry-exporter-mongodb ignore [0-9a-f]+ --app unknown_service<\/code><\/pre>/,
+    );
+    // A group without a fingerprint (the hand-written hostile document) cannot be resolved by one.
+    expect(html).toContain('This group has no fingerprint');
+  });
+
   it('prints sensibly: print rules hide nothing of the report and keep sections whole', () => {
     expect(html).toMatch(/@media print \{[^@]*section \{ page-break-inside: avoid; \}/);
   });

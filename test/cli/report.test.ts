@@ -81,14 +81,14 @@ describe('report over a fleet seeded through the package', () => {
     // G1 and G3 occurred 30 h ago (previous window), G2 never before.
     expect(data.errors.newGroups).toEqual([g2.id]);
     expect(data.errors.newInVersion).toEqual([
-      { version: '1.1.0', previousVersion: '1.0.0', groups: [g2.id] },
+      { app: 'unknown_service', version: '1.1.0', previousVersion: '1.0.0', groups: [g2.id] },
     ]);
     const text = (await report()).out;
+    // Named with app, location and fingerprint: two groups alike in type and message differ there.
+    const g2Name = `unknown_service: RangeError: ${G2_MESSAGE} at ${g2.sample!.arquivo}:${g2.sample!.linha} (listarPaginas) [fingerprint ${(g2.key as { fingerprint: string }).fingerprint}]`;
+    expect(text).toContain(`1 error group(s) first seen in this window:\n    ${g2Name}  (2)`);
     expect(text).toContain(
-      '1 error group(s) first seen in this window:\n    RangeError: pagina 12 fora do intervalo 1-10  (2)',
-    );
-    expect(text).toContain(
-      'version 1.1.0 has 1 error group(s) that 1.0.0 did not:\n    RangeError: ' + G2_MESSAGE,
+      `unknown_service version 1.1.0 has 1 error group(s) that 1.0.0 did not:\n    ${g2Name}\n`,
     );
   });
 
@@ -168,7 +168,17 @@ describe('report over a fleet seeded through the package', () => {
   it('charts data: occurrences per time bucket of the top groups add up to their occurrences', async () => {
     const data = await jsonReport();
     const series = data.errors.timeline.series;
-    expect(series.map((s) => s.label.split(':')[0])).toEqual(['TypeError', 'RangeError', 'SyntaxError']);
+    expect(series.map((s) => s.label.split(': ').slice(0, 2).join(': '))).toEqual([
+      'unknown_service: TypeError',
+      'unknown_service: RangeError',
+      'unknown_service: SyntaxError',
+    ]);
+    // Each series is named whole: its location and fingerprint, as in the group's row.
+    for (const [index, s] of series.entries()) {
+      const group = data.errors.groups[index]!;
+      expect(s.label).toContain(` at ${group.sample!.arquivo}:${group.sample!.linha} `);
+      expect(s.label).toMatch(/ \[fingerprint [0-9a-f]+\]$/);
+    }
     for (const [index, s] of series.entries()) {
       expect(s.counts.reduce((a, b) => a + b, 0)).toBe(data.errors.groups[index]!.occurrences);
     }

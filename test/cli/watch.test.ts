@@ -4,7 +4,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program';
 import { MetricsCollector, MongoMetricExporter } from '../../src/index';
-import { SessionRegistry, withSessionRegistry } from '../../src/metrics/session';
+import { SessionRegistry, withSessionRegistry } from '../../src/resource/session';
 import { testServerUri } from '../support/database';
 import { closedPort } from '../support/network';
 import { captureOutput } from './support/output';

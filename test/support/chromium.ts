@@ -54,8 +54,9 @@ export async function blockNetwork(page: Page, allowed: (url: URL) => boolean): 
 /** Size and number of drawn marks of every chart on the page. */
 export function chartsOf(
   page: Page,
+  selector = 'svg.chart',
 ): Promise<{ title: string; width: number; height: number; marks: number }[]> {
-  return page.$$eval('svg.chart', (charts) =>
+  return page.$$eval(selector, (charts) =>
     charts.map((chart) => {
       const box = chart.getBoundingClientRect();
       const marks = chart.querySelectorAll('polyline.series, rect.bar');

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildReport } from '../../report/build-report';
@@ -6,7 +7,7 @@ import { renderHtml } from '../../report/html/render-html';
 import { renderText } from '../../report/render-text';
 import { parseWindow } from '../../report/window';
 import type { CliOutput, RegisterCommand } from '../command';
-import { CliError } from '../cli-error';
+import { CliError, describeCliError } from '../cli-error';
 import { addConnectionOptions, type ConnectionFlags, withConnection } from '../connection';
 import { progressLine } from '../progress';
 
@@ -55,6 +56,11 @@ export const registerReport: RegisterCommand = (program: Command, output: CliOut
           progress: progress.step,
         }).catch((error: unknown) => {
           if (error instanceof RangeError) throw new CliError(error.message);
+          // Reached at the start, then gone: say so, rather than print a report of what was read.
+          if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError)
+            throw new CliError(
+              `MongoDB at ${connection.where} stopped answering while the report was read; nothing is known about this window: ${describeCliError(error, connection.secrets)}`,
+            );
           throw error;
         });
         progress.done();

@@ -28,6 +28,17 @@ td .where, td .fingerprint { color: var(--muted); font-size: 12px; word-break: b
 .banner { background: #fdecea; color: var(--bad); border: 1px solid #f4c7c3; border-radius: 8px; padding: 10px 14px; margin: 16px 0 0; }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 @media (max-width: 900px) { .grid2 { grid-template-columns: 1fr; } }
+.legend svg.key { vertical-align: -1px; margin-right: 6px; }
+.app { color: var(--muted); font-size: 12px; }
+a.group-link { color: inherit; }
+.trend { color: var(--muted); font-size: 12px; }
+section h3 { margin: 16px 0 6px; font-size: 15px; }
+section h4 { margin: 12px 0 4px; font-size: 13px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
+dl.facts dt { color: var(--muted); }
+dl.facts dd { margin: 0; word-break: break-all; }
+pre.stack, pre.commands { background: #f6f7f9; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; font-size: 12px; white-space: pre-wrap; }
+.message { white-space: pre-wrap; word-break: break-word; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 12px; }
 @media print {
   body { background: #fff; font-size: 11pt; }

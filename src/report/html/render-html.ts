@@ -1,15 +1,34 @@
 import { labelOf } from '../error-scan';
-import { formatCount, formatDuration, formatLocation, formatTime, formatVersions } from '../format';
+import {
+  formatCount,
+  formatDuration,
+  formatLocation,
+  formatTime,
+  formatVersions,
+  groupName,
+} from '../format';
 import type { ErrorGroup, Report } from '../types';
 import { escapeHtml as e } from './escape';
-import { PAGE_STYLE } from './page-style';
-import { barChart, columnChart, lineChart, PALETTE } from './svg-charts';
+import { groupSection } from './group-page';
+import { htmlPage } from './page-shell';
+import { releaseHealthSection } from './release-health-html';
+import { barChart, columnChart, lineChart, seriesKey } from './svg-charts';
 
 export interface HtmlOptions {
   /** Live page (dashboard): reloads itself every so many seconds. */
   refreshSeconds?: number;
   /** Shown above the report, such as "database unreachable: retrying". */
   banner?: string;
+  /**
+   * Where a group's row links to. Default: its section further down this same page (the static
+   * report holds every listed group's page); the dashboard serves each at `/group/<id>`.
+   */
+  groupHref?: (id: string) => string;
+  /**
+   * The database could not be read and no report was ever read: the page says so instead of
+   * the report, which would claim that nothing was stored.
+   */
+  unreachable?: { message: string; since: Date };
 }
 
 /**
@@ -18,40 +37,33 @@ export interface HtmlOptions {
  */
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const live = options.refreshSeconds !== undefined;
-  const csp = live
-    ? "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'"
-    : "default-src 'none'; style-src 'unsafe-inline'";
   const { window } = report;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`Fleet report: ${report.database}`)}</title>
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-<header>
-<h1>What the fleet did: ${e(report.database)}</h1>
-<p>Last ${e(window.label)}: ${e(formatTime(window.from))} to ${e(formatTime(window.to))}. Generated ${e(formatTime(report.generatedAt))}${live ? `, refreshed every ${options.refreshSeconds} s` : ''}.</p>
-</header>
-<main id="report">
-${options.banner ? `<div class="banner" role="alert" id="banner">${e(options.banner)}</div>` : ''}
-${report.empty ? emptyPage() : body(report)}
-</main>
-<footer>opentelemetry-exporter-mongodb report. Numbers count documents in MongoDB; storm-guard summaries count as the occurrences they stand for.</footer>
-${live ? refreshScript(options.refreshSeconds!) : ''}
-</body>
-</html>
-`;
+  const inPage = options.groupHref === undefined;
+  const href = options.groupHref ?? ((id: string) => `#group-${id}`);
+  const main = options.unreachable
+    ? unreachablePage(options.unreachable)
+    : report.empty
+      ? emptyPage()
+      : `${body(report, href)}${inPage ? report.errors.groups.map((g) => groupSection(g, report)).join('\n') : ''}`;
+  return htmlPage({
+    title: `Fleet report: ${report.database}`,
+    heading: `What the fleet did: ${report.database}`,
+    subtitle: `Last ${window.label}: ${formatTime(window.from)} to ${formatTime(window.to)}. Generated ${formatTime(report.generatedAt)}${live ? `, refreshed every ${options.refreshSeconds} s` : ''}.`,
+    main,
+    refreshSeconds: options.refreshSeconds,
+    banner: options.banner,
+  });
+}
+
+function unreachablePage(failure: { message: string; since: Date }): string {
+  return `<section id="unreachable"><h2>Database unreachable</h2><p class="empty">The database has not answered since ${e(formatTime(failure.since))}: ${e(failure.message)}. Nothing is known about this window until it answers: no errors, audit events or sessions could be read, which does not mean there are none.</p></section>`;
 }
 
 function emptyPage(): string {
   return `<section><h2>Nothing to report</h2><p class="empty">No errors, audit events or sessions were stored in this window. If the application should have written some, check that it writes to this database, or look at a longer window (<code>--since 7d</code>).</p></section>`;
 }
 
-function body(report: Report): string {
+function body(report: Report, href: (id: string) => string): string {
   const { errors, audit, sessions } = report;
   const cards = [
     [formatCount(errors.occurrences), 'error occurrences'],
@@ -67,8 +79,9 @@ function body(report: Report): string {
         `<div class="card"><div class="value">${e(value)}</div><div class="label">${e(label)}</div></div>`,
     )
     .join('')}</div>
-${errorSection(report)}
-${newSection(report)}
+${errorSection(report, href)}
+${newSection(report, href)}
+${releaseHealthSection(report)}
 <div class="grid2">
 ${auditSection(report)}
 ${sessionChartSection(report)}
@@ -77,7 +90,7 @@ ${historySection(report)}
 ${sessionTables(report)}`;
 }
 
-function errorSection(report: Report): string {
+function errorSection(report: Report, href: (id: string) => string): string {
   const { errors } = report;
   const { timeline } = errors;
   const spanDays = timeline.bucketMs >= 86_400_000;
@@ -94,15 +107,15 @@ function errorSection(report: Report): string {
           timeline.series.map((s) => ({ label: s.label, values: s.counts })),
           'Error occurrences over time, largest groups',
         )}<ul class="legend">${timeline.series
-          .map(
-            (s, i) => `<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${e(s.label)}</li>`,
-          )
+          .map((s, i) => `<li data-series="${i}">${seriesKey(i)}${e(s.label)}</li>`)
           .join('')}</ul>`;
   const newIds = new Set(errors.newGroups);
-  const rows = errors.groups.map((group, index) => groupRow(group, index, newIds.has(group.id))).join('');
+  const rows = errors.groups
+    .map((group, index) => groupRow(group, index, newIds.has(group.id), href(group.id)))
+    .join('');
   return `<section id="errors">
 <h2>Errors</h2>
-<p class="hint">Grouped by fingerprint (or by type and message where documents have none); occurrences per ${e(formatBucket(timeline.bucketMs))}, UTC.</p>
+<p class="hint">Grouped by app and fingerprint (or by type and message where documents have none); occurrences per ${e(formatBucket(timeline.bucketMs))}, UTC.</p>
 ${chart}
 ${
   errors.groups.length === 0
@@ -113,22 +126,25 @@ ${errors.truncated ? `<p class="hint">Only the ${errors.groups.length} largest g
 </section>`;
 }
 
-function groupRow(group: ErrorGroup, index: number, isNew: boolean): string {
+function groupRow(group: ErrorGroup, index: number, isNew: boolean, link: string): string {
   const message = group.sample?.mensagem ?? ('mensagem' in group.key ? group.key.mensagem : null) ?? '';
   const where = group.sample ? formatLocation(group.sample) : '';
   const fingerprint =
     'fingerprint' in group.key
       ? `<div class="fingerprint">fingerprint ${e(group.key.fingerprint)}</div>`
       : '';
-  return `<tr><td class="num">${index + 1}</td><td><span class="tipo">${e(group.tipo ?? '(no type)')}</span>${isNew ? '<span class="badge">new</span>' : ''}<div>${e(message.length > 300 ? `${message.slice(0, 299)}…` : message)}</div>${where ? `<div class="where">at ${e(where)}</div>` : ''}${fingerprint}</td><td class="num">${formatCount(group.occurrences)}</td><td class="num">${formatCount(group.machines)}</td><td>${e(formatVersions(group.versions))}</td><td>${e(formatTime(new Date(group.firstSeen)))}</td><td>${e(formatTime(new Date(group.lastSeen)))}</td></tr>`;
+  const state = group.state ? `<span class="badge state">${e(group.state)}</span>` : '';
+  return `<tr id="row-${e(group.id)}"><td class="num">${index + 1}</td><td><div class="app">${e(group.app)}</div><a class="group-link" href="${e(link)}"><span class="tipo">${e(group.tipo ?? '(no type)')}</span></a>${state}${isNew ? '<span class="badge">new</span>' : ''}<div>${e(message.length > 300 ? `${message.slice(0, 299)}…` : message)}</div>${where ? `<div class="where">at ${e(where)}</div>` : ''}${fingerprint}</td><td class="num">${formatCount(group.occurrences)}</td><td class="num">${formatCount(group.machines)}</td><td>${e(formatVersions(group.versions))}</td><td>${e(formatTime(new Date(group.firstSeen)))}</td><td>${e(formatTime(new Date(group.lastSeen)))}</td></tr>`;
 }
 
-function newSection(report: Report): string {
+function newSection(report: Report, href: (id: string) => string): string {
   const { errors } = report;
   const byId = new Map(errors.groups.map((group) => [group.id, group]));
   const name = (id: string) => {
     const group = byId.get(id);
-    return group ? e(labelOf(group)) : `group ${e(id)}`;
+    return group
+      ? `<a href="${e(href(id))}">${e(groupName(labelOf(group), group))}</a>`
+      : `group ${e(id)} (not among the ${errors.groups.length} listed)`;
   };
   const items: string[] = [];
   if (errors.newGroups.length > 0) {
@@ -141,7 +157,7 @@ function newSection(report: Report): string {
   }
   for (const novelty of errors.newInVersion) {
     items.push(
-      `<p>Version <strong>${e(novelty.version)}</strong> has ${novelty.groups.length} error group(s) that ${e(novelty.previousVersion)} did not:</p><ul>${novelty.groups
+      `<p>${e(novelty.app)} version <strong>${e(novelty.version)}</strong> has ${novelty.groups.length} error group(s) that ${e(novelty.previousVersion)} did not:</p><ul>${novelty.groups
         .slice(0, 20)
         .map((id) => `<li>${name(id)}</li>`)
         .join('')}</ul>`,
@@ -223,35 +239,4 @@ function formatBucket(ms: number): string {
   if (hours < 24) return hours === 1 ? 'hour' : `${hours} hours`;
   const days = hours / 24;
   return days === 1 ? 'day' : `${days} days`;
-}
-
-/** Live page: fetch the page again, swap the report in place; on failure show a banner and keep retrying. */
-function refreshScript(seconds: number): string {
-  return `<script>
-(() => {
-  const every = ${seconds * 1000};
-  async function refresh() {
-    try {
-      const response = await fetch(location.pathname, { cache: 'no-store' });
-      if (!response.ok) throw new Error('HTTP ' + response.status);
-      const page = new DOMParser().parseFromString(await response.text(), 'text/html');
-      document.getElementById('report').replaceWith(page.getElementById('report'));
-      document.querySelector('header').replaceWith(page.querySelector('header'));
-    } catch (error) {
-      let banner = document.getElementById('banner');
-      if (!banner) {
-        banner = document.createElement('div');
-        banner.id = 'banner';
-        banner.className = 'banner';
-        banner.setAttribute('role', 'alert');
-        document.getElementById('report').prepend(banner);
-      }
-      banner.textContent = 'The dashboard server does not answer (' + error.message + '); retrying every ${seconds} s.';
-    } finally {
-      setTimeout(refresh, every);
-    }
-  }
-  setTimeout(refresh, every);
-})();
-</script>`;
 }

@@ -16,6 +16,59 @@ export interface LineSeries {
 
 const FONT = 'font-family="system-ui, sans-serif" font-size="11" fill="#444"';
 
+/** Each series' dash pattern and marker, so that a series is told apart without its colour. */
+const DASHES = ['', '7 3', '2 3', '9 3 2 3', '4 4', '12 4'];
+const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'cross', 'bar'] as const;
+/**
+ * Pixels between two series with the same counts in every bucket. Without it the later one hides
+ * the earlier exactly (five legend entries, three visible lines); a few pixels is enough to see
+ * both, and too little to be read as a different count (a grid step is at least 50 px).
+ */
+export const EQUAL_SERIES_OFFSET = 4;
+
+/** The legend's sample of series `index`: the same colour, dash and marker as its line. */
+export function seriesKey(index: number): string {
+  const color = PALETTE[index % PALETTE.length]!;
+  const dash = DASHES[index % DASHES.length]!;
+  return (
+    `<svg class="key" width="28" height="12" viewBox="0 0 28 12" aria-hidden="true">` +
+    `<line x1="1" x2="27" y1="6" y2="6" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>` +
+    `${marker(index, 14, 6, color, '')}</svg>`
+  );
+}
+
+function marker(index: number, cx: number, cy: number, color: string, inner: string): string {
+  const x = cx.toFixed(1);
+  const y = cy.toFixed(1);
+  const r = 3;
+  const attrs = `class="mark" data-series="${index}" fill="${color}"`;
+  switch (MARKERS[index % MARKERS.length]) {
+    case 'circle':
+      return `<circle ${attrs} cx="${x}" cy="${y}" r="${r}">${inner}</circle>`;
+    case 'square':
+      return `<rect ${attrs} x="${(cx - r).toFixed(1)}" y="${(cy - r).toFixed(1)}" width="${2 * r}" height="${2 * r}">${inner}</rect>`;
+    case 'triangle':
+      return `<polygon ${attrs} points="${x},${(cy - r - 1).toFixed(1)} ${(cx + r + 1).toFixed(1)},${(cy + r).toFixed(1)} ${(cx - r - 1).toFixed(1)},${(cy + r).toFixed(1)}">${inner}</polygon>`;
+    case 'diamond':
+      return `<polygon ${attrs} points="${x},${(cy - r - 1).toFixed(1)} ${(cx + r + 1).toFixed(1)},${y} ${x},${(cy + r + 1).toFixed(1)} ${(cx - r - 1).toFixed(1)},${y}">${inner}</polygon>`;
+    case 'cross':
+      return `<path ${attrs} stroke="${color}" stroke-width="2" d="M${cx - r},${cy - r}L${cx + r},${cy + r}M${cx - r},${cy + r}L${cx + r},${cy - r}">${inner}</path>`;
+    default:
+      return `<rect ${attrs} x="${(cx - 1.5).toFixed(1)}" y="${(cy - r - 1).toFixed(1)}" width="3" height="${2 * r + 2}">${inner}</rect>`;
+  }
+}
+
+/** For each series, how many earlier series have exactly its counts (0 for the first of them). */
+export function equalSeriesRanks(series: readonly LineSeries[]): number[] {
+  const seen = new Map<string, number>();
+  return series.map((s) => {
+    const key = s.values.join(',');
+    const rank = seen.get(key) ?? 0;
+    seen.set(key, rank + 1);
+    return rank;
+  });
+}
+
 /** Lines over time buckets; x labels are taken from `xLabels` (a few are shown). */
 export function lineChart(xLabels: readonly string[], series: readonly LineSeries[], title: string): string {
   const width = 760;
@@ -37,16 +90,29 @@ export function lineChart(xLabels: readonly string[], series: readonly LineSerie
       `<text x="${x(i).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" ${FONT}>${escapeHtml(xLabels[i] ?? '')}</text>`,
     );
   }
+  const ranks = equalSeriesRanks(series);
   series.forEach((s, index) => {
     const color = PALETTE[index % PALETTE.length]!;
-    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    const dash = DASHES[index % DASHES.length]!;
+    // Equal series are lifted a few pixels each, so the later one does not hide the earlier;
+    // not at zero, where every series shares the axis and a lifted line would read as a count.
+    const lift = ranks[index]! * EQUAL_SERIES_OFFSET;
+    const yy = (v: number) => y(v) - (v > 0 ? lift : 0);
+    const note = lift > 0 ? ' (same counts as another series; drawn a few pixels above it)' : '';
+    const points = s.values.map((v, i) => `${x(i).toFixed(1)},${yy(v).toFixed(1)}`).join(' ');
     parts.push(
-      `<polyline class="series" points="${points}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"><title>${escapeHtml(s.label)}</title></polyline>`,
+      `<polyline class="series" data-series="${index}" points="${points}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}><title>${escapeHtml(s.label + note)}</title></polyline>`,
     );
     s.values.forEach((v, i) => {
       if (v > 0) {
         parts.push(
-          `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${color}"><title>${escapeHtml(`${s.label}: ${v} at ${xLabels[i]}`)}</title></circle>`,
+          marker(
+            index,
+            x(i),
+            yy(v),
+            color,
+            `<title>${escapeHtml(`${s.label}: ${v} at ${xLabels[i]}${note}`)}</title>`,
+          ),
         );
       }
     });
