@@ -110,11 +110,11 @@ function contentId(resourceHash: string, record: ReadableLogRecord, traceId: str
   return seconds.toString(16).padStart(8, '0') + hash.digest('hex').slice(0, 16);
 }
 
-/** Feeds a value to the hash: JSON, with bytes as hex (JSON would list them index by index). */
+/**
+ * Feeds a value to the hash as JSON. Bytes (an OTLP `bytesValue`) come out index by index
+ * (`{"0":1,"1":2}`): longer than hex, but as stable, and a replacer function would cost every
+ * record about 1 µs more for the rare record that has bytes.
+ */
 function hashOf(hash: ReturnType<typeof createHash>, value: unknown): ReturnType<typeof createHash> {
-  return hash.update(
-    JSON.stringify(value, (_key, item: unknown) =>
-      item instanceof Uint8Array ? `bytes:${Buffer.from(item).toString('hex')}` : item,
-    ) ?? 'null',
-  );
+  return hash.update(JSON.stringify(value) ?? 'null');
 }
