@@ -44,31 +44,26 @@ export function optionalFunction<F>(expectation: string) {
   };
 }
 
-/** A `loggerProvider` option: undefined, or something with `getLogger()`. */
-export function loggerProviderOption(name: string, value: unknown): LoggerProvider | undefined {
-  if (value === undefined) return undefined;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as LoggerProvider).getLogger === 'function'
-  ) {
-    return value as LoggerProvider;
-  }
-  throw new InvalidOptionError(name, '[not a LoggerProvider]', 'an OpenTelemetry LoggerProvider');
+/** An OpenTelemetry provider option: undefined, or an object with the provider's `method`. */
+function providerOption<P>(kind: string, method: string) {
+  return (name: string, value: unknown): P | undefined => {
+    if (value === undefined) return undefined;
+    if (
+      value !== null &&
+      typeof value === 'object' &&
+      typeof (value as Record<string, unknown>)[method] === 'function'
+    ) {
+      return value as P;
+    }
+    throw new InvalidOptionError(name, `[not a ${kind}]`, `an OpenTelemetry ${kind}`);
+  };
 }
 
+/** A `loggerProvider` option: undefined, or something with `getLogger()`. */
+export const loggerProviderOption = providerOption<LoggerProvider>('LoggerProvider', 'getLogger');
+
 /** A `meterProvider` option: undefined, or something with `getMeter()`. */
-export function meterProviderOption(name: string, value: unknown): MeterProvider | undefined {
-  if (value === undefined) return undefined;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as MeterProvider).getMeter === 'function'
-  ) {
-    return value as MeterProvider;
-  }
-  throw new InvalidOptionError(name, '[not a MeterProvider]', 'an OpenTelemetry MeterProvider');
-}
+export const meterProviderOption = providerOption<MeterProvider>('MeterProvider', 'getMeter');
 
 /**
  * A text from the environment or a file: trimmed, and undefined when empty, so that
