@@ -39,7 +39,7 @@ const args = parseArgs<{ seconds?: string; profile: boolean; profileChild: boole
 const seconds = Number(args.seconds ?? (args.quick ? 0.5 : 1.5));
 
 const internals = await loadInternals();
-const { transform, metricsTransform, bsonSafe, resourceFields, id } = internals;
+const { transform, metricsTransform, sanitizeReport, resourceFields, id } = internals;
 const { mapLogRecord } = internals.mapRecord;
 
 /** Real SDK records: a LoggerProvider whose processor keeps what is emitted. */
@@ -118,18 +118,18 @@ type Mapper = (i: number) => unknown;
 
 function mappers(): Record<string, Mapper> {
   const nextId = id.createIdSource();
-  const limits = bsonSafe.DEFAULT_SANITIZE_LIMITS;
+  const limits = sanitizeReport.DEFAULT_SANITIZE_LIMITS;
   const fields = resourceFields.resourceFields(BENCH_RESOURCE);
-  let report = new bsonSafe.SanitizeReport();
+  let report = new sanitizeReport.SanitizeReport();
   // One memo of stack facts, as a LogPipeline keeps one for all its batches.
   const stacks = transform.newStackFactsMemo();
   const context = (i: number) => {
-    if (i % BATCH === 0) report = new bsonSafe.SanitizeReport();
+    if (i % BATCH === 0) report = new sanitizeReport.SanitizeReport();
     return { id: nextId(), fields, report, limits, stacks };
   };
   // What MongoLogRecordExporter.map() adds around the pure transform, per record.
   const exporterContext = (record: ReadableLogRecord, i: number) => {
-    if (i % BATCH === 0) report = new bsonSafe.SanitizeReport();
+    if (i % BATCH === 0) report = new sanitizeReport.SanitizeReport();
     return { id: nextId(), fields: resourceFields.resourceFields(record.resource), report, limits, stacks };
   };
   const at = <T>(list: readonly T[], i: number) => list[i % DISTINCT_RECORDS]!;

@@ -223,7 +223,7 @@ export async function prebuiltErrorDocuments(
   n: number,
   record: (i: number) => LogRecord,
 ): Promise<{ _id: string }[]> {
-  const { transform, bsonSafe, id, resourceFields } = await loadInternals();
+  const { transform, sanitizeReport, id, resourceFields } = await loadInternals();
   const records: ReadableLogRecord[] = [];
   const provider = new LoggerProvider({
     resource: BENCH_RESOURCE,
@@ -238,9 +238,14 @@ export async function prebuiltErrorDocuments(
   const logger = provider.getLogger('mathbank.questoes');
   for (let i = 0; i < n; i++) logger.emit(record(i));
   const nextId = id.createIdSource();
-  const report = new bsonSafe.SanitizeReport();
+  const report = new sanitizeReport.SanitizeReport();
   const fields = resourceFields.resourceFields(BENCH_RESOURCE);
   return records.map((r) =>
-    transform.toErrorDocument(r, { id: nextId(), fields, report, limits: bsonSafe.DEFAULT_SANITIZE_LIMITS }),
+    transform.toErrorDocument(r, {
+      id: nextId(),
+      fields,
+      report,
+      limits: sanitizeReport.DEFAULT_SANITIZE_LIMITS,
+    }),
   );
 }

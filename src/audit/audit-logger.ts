@@ -1,5 +1,4 @@
 import { type Attributes, type Logger, type LoggerProvider, logs, SeverityNumber } from '@opentelemetry/api';
-import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../foundation/diag';
 import {
   ATTR_AUDIT_DETAILS,
@@ -17,6 +16,7 @@ import { type AuditDetails, type AuditEvent, type EntityId, idText, type UserId 
 import { auditEvents } from './shortcuts';
 import type { SessionEnd } from '../resource/session';
 import { type ActionGroups, type AuditGroup, auditGroupOf, resolveActionGroups } from './switches';
+import { SanitizeReport } from '../document/sanitize-report';
 
 const diagLog = componentLogger('audit');
 

@@ -1,10 +1,7 @@
 import type { AnyValue } from '@opentelemetry/api';
-import {
-  DEFAULT_SANITIZE_LIMITS,
-  type SanitizeLimits,
-  type SanitizeReport,
-  toBsonSafeObject,
-} from './bson-safe';
+import { toBsonSafeObject } from './bson-safe';
+import type { SanitizeLimits, SanitizeReport } from './sanitize-report';
+import { DEFAULT_SANITIZE_LIMITS } from './sanitize-report';
 
 const ATTRIBUTE_LIMITS: Readonly<SanitizeLimits> = Object.freeze({
   ...DEFAULT_SANITIZE_LIMITS,

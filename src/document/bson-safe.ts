@@ -1,55 +1,8 @@
 import { redactConnectionString } from '../foundation/redact';
-import { fieldPath, placeByName } from './field-path';
-import { DEFAULT_SECRET_KEYS, encodeKey, secretKeyMatcher } from './keys';
-
-export const REDACTED_VALUE = '[REDACTED]';
-
-/** Limits applied while making a value storable. */
-export interface SanitizeLimits {
-  /** Deeper values become `"[MaxDepth]"`. */
-  maxDepth: number;
-  /** Longer strings are cut and marked `…[truncated N chars]`. */
-  maxStringLength: number;
-  /** Keys whose values become `"[REDACTED]"`. */
-  isSecretKey: (key: string) => boolean;
-  /**
-   * Produce OpenTelemetry attribute values rather than BSON: dates become ISO 8601 strings
-   * and BSON values (ObjectId, Long...) strings, which the SDK would otherwise reject.
-   */
-  attributeValues?: boolean;
-}
-
-export const DEFAULT_SANITIZE_LIMITS: Readonly<SanitizeLimits> = Object.freeze({
-  maxDepth: 20,
-  maxStringLength: 64 * 1024,
-  isSecretKey: secretKeyMatcher(DEFAULT_SECRET_KEYS),
-});
-
-const MAX_CHANGES_KEPT = 20;
-
-/**
- * What the sanitizer changed, as `path: reason` lines (at most 20 kept, `count` is exact),
- * so the caller can say it once through `diag`.
- */
-export class SanitizeReport {
-  readonly changes: string[] = [];
-  count = 0;
-  /**
-   * An upper bound of the BSON bytes of the values seen (3 bytes per UTF-16 unit, 16 per
-   * other value): lets the caller skip measuring documents that cannot be near 16 MB.
-   */
-  bytesSeen = 0;
-
-  note(path: string, reason: string): void {
-    this.count++;
-    if (this.changes.length < MAX_CHANGES_KEPT) this.changes.push(`${path || '<value>'}: ${reason}`);
-  }
-
-  toString(): string {
-    const more = this.count - this.changes.length;
-    return this.changes.join('; ') + (more > 0 ? `; and ${more} more` : '');
-  }
-}
+import { placeByName } from './field-path';
+import type { SanitizeLimits, SanitizeReport } from './sanitize-report';
+import { DEFAULT_SANITIZE_LIMITS, REDACTED_VALUE } from './sanitize-report';
+import { keyFacts } from './key-facts';
 
 /**
  * A copy of `value` that MongoDB can store as it is: dotted names nested, other keys encoded
@@ -305,54 +258,6 @@ function sanitizeFields(
     }
   }
   return result;
-}
-
-interface KeyFacts {
-  key: string;
-  secret: boolean;
-  /** A dotted name's path, where it is stored as nested fields (see `fieldPath`). */
-  segments: readonly string[] | undefined;
-}
-
-// Records repeat the same attribute keys: their encoding and secret check are computed once
-// per matcher. Bounded, so that keys made of data (ids as keys) cannot grow it for ever.
-const KEY_CACHE_LIMIT = 2048;
-const keyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
-const attributeKeyCaches = new WeakMap<SanitizeLimits['isSecretKey'], Map<string, KeyFacts>>();
-
-// The cache of the last matcher of each kind, found without a WeakMap lookup per key (it keeps
-// that one matcher alive: there is one per exporter configuration).
-let lastCache: { matcher: SanitizeLimits['isSecretKey']; cache: Map<string, KeyFacts> } | undefined;
-let lastAttributeCache: typeof lastCache;
-
-function keyCache(limits: SanitizeLimits): Map<string, KeyFacts> {
-  const last = limits.attributeValues ? lastAttributeCache : lastCache;
-  if (last?.matcher === limits.isSecretKey) return last.cache;
-  const caches = limits.attributeValues ? attributeKeyCaches : keyCaches;
-  let cache = caches.get(limits.isSecretKey);
-  if (!cache) caches.set(limits.isSecretKey, (cache = new Map()));
-  const found = { matcher: limits.isSecretKey, cache };
-  if (limits.attributeValues) lastAttributeCache = found;
-  else lastCache = found;
-  return cache;
-}
-
-function keyFacts(rawKey: string, limits: SanitizeLimits): KeyFacts {
-  const cache = keyCache(limits);
-  let facts = cache.get(rawKey);
-  if (!facts) {
-    facts = limits.attributeValues
-      ? // Attribute values keep their names: the MongoDB exporter encodes them when it stores them.
-        { key: rawKey.toWellFormed(), secret: limits.isSecretKey(rawKey), segments: undefined }
-      : {
-          key: encodeKey(rawKey.toWellFormed()),
-          secret: limits.isSecretKey(rawKey),
-          segments: fieldPath(rawKey.toWellFormed()),
-        };
-    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-    cache.set(rawKey, facts);
-  }
-  return facts;
 }
 
 /** Sets `target[key]` as an own property, even for `__proto__` (which assignment takes as the prototype). */

@@ -1,7 +1,8 @@
 import { InvalidOptionError } from '../foundation/errors';
 import { type OptionTable, resolveTable } from '../options/descriptor';
-import { DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './bson-safe';
 import { DEFAULT_SECRET_KEYS, type SecretKeyPattern, secretKeyMatcher } from './keys';
+import type { SanitizeLimits } from './sanitize-report';
+import { DEFAULT_SANITIZE_LIMITS } from './sanitize-report';
 
 /** How values are made safe to store. Every key is optional. */
 export interface SanitizeOptions {

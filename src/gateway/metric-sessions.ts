@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { SanitizeReport } from '../document/bson-safe';
 import { componentLogger } from '../foundation/diag';
 import { SessionAccumulator } from '../metrics/accumulator';
 import { toSessionDocument } from '../metrics/transform';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import type { GatewayStorage } from './storage';
 import { ATTR_SERVICE_INSTANCE_ID, ATTR_SESSION_ID, type ReceivedResourceMetrics } from './otlp-metrics';
+import { SanitizeReport } from '../document/sanitize-report';
 
 const log = componentLogger('gateway');
 /** Sessions not heard from for this long are forgotten (their document stays as last written). */

@@ -6,7 +6,6 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { SanitizeReport } from '../document/bson-safe';
 import { resourceFields } from '../document/resource-fields';
 import { componentLogger } from '../foundation/diag';
 import { type ExporterStats, StatsCounter } from '../foundation/stats';
@@ -27,6 +26,7 @@ import { InFlight } from '../foundation/in-flight';
 import type { SessionDocument } from '../document/schema';
 import type { MongoExporterOptions } from '../shared-options/shared-options';
 import { resolveOptions } from '../shared-options/shared-options';
+import { SanitizeReport } from '../document/sanitize-report';
 
 const log = componentLogger('metric-exporter');
 const SUCCESS: ExportResult = Object.freeze({ code: ExportResultCode.SUCCESS });

@@ -1,10 +1,12 @@
 import type { SessionEnd } from '../resource/session';
-import { DEFAULT_SANITIZE_LIMITS, type SanitizeReport, toBsonSafeObject } from '../document/bson-safe';
+import { toBsonSafeObject } from '../document/bson-safe';
 import { fieldPath, locate } from '../document/field-path';
 import { encodeKey } from '../document/keys';
 import type { ResourceFields } from '../document/resource-fields';
 import { attributesKey, type HistogramTotals, type Series } from './accumulator';
 import type { HistogramStats, MetricFields, SessionDocument, TimingStats } from '../document/schema';
+import type { SanitizeReport } from '../document/sanitize-report';
+import { DEFAULT_SANITIZE_LIMITS } from '../document/sanitize-report';
 
 /** The session part of the mapping's input. */
 export interface SessionInfo {

@@ -1,6 +1,5 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { type SanitizeLimits, SanitizeReport } from '../document/bson-safe';
 import { applyBeforeSend, type BeforeSend } from '../document/before-send';
 import { createIdSource } from '../document/id';
 import { type ResourceFields, resourceFields } from '../document/resource-fields';
@@ -9,6 +8,8 @@ import { mapLogRecord } from './map-record';
 import { type LogRoute, routeOf } from './route';
 import { StormGuard, type StormGuardSettings, type StormGuardSinks } from './storm-guard';
 import { type MappingContext, newStackFactsMemo } from './transform';
+import type { SanitizeLimits } from '../document/sanitize-report';
+import { SanitizeReport } from '../document/sanitize-report';
 
 /** What the pipeline reads of the resolved options (`ResolvedOptions` has all of it). */
 export interface LogPipelineSettings {

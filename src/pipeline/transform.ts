@@ -1,13 +1,6 @@
 import type { AnyValue, Attributes, HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import {
-  type SanitizeLimits,
-  type SanitizeReport,
-  toBsonSafe,
-  toBsonSafeFields,
-  toBsonSafeObject,
-  toBsonSafeText,
-} from '../document/bson-safe';
+import { toBsonSafe, toBsonSafeFields, toBsonSafeObject, toBsonSafeText } from '../document/bson-safe';
 import type { ResourceFields } from '../document/resource-fields';
 import {
   ATTR_AUDIT_DETAILS,
@@ -34,6 +27,8 @@ import { type StackFrame, topFrame } from './stack-frame';
 import { sessionIdOf } from './session-id';
 import { StackMemo } from './stack-memo';
 import type { AuditDocument, ErrorDocument } from '../document/schema';
+import type { SanitizeLimits } from '../document/sanitize-report';
+import type { SanitizeReport } from '../document/sanitize-report';
 
 /** What a mapping needs besides the record: the precomputed resource part and the sanitizer's state. */
 export interface MappingContext {

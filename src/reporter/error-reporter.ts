@@ -10,7 +10,6 @@ import {
   ATTR_LOG_RECORD_UID,
 } from '../pipeline/attributes';
 import { toSafeAttributes } from '../document/attribute-values';
-import { SanitizeReport } from '../document/bson-safe';
 import { crashSinks } from '../logs/crash-sinks';
 import { createIdSource } from '../document/id';
 import { HOLD_CRASH_RECORD, ON_CRASH } from '../foundation/internal-symbols';
@@ -25,6 +24,7 @@ import { describeError } from '../foundation/redact';
 import { ProcessHooks, type UncaughtOrigin } from './global-handlers';
 import { normalizeThrown } from './normalize';
 import { reporterRegistry } from './registry';
+import { SanitizeReport } from '../document/sanitize-report';
 
 const log = componentLogger('error-reporter');
 

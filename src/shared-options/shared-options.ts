@@ -1,5 +1,4 @@
 import { SANITIZE_OPTIONS, type SanitizeOptions, resolveSanitizeLimits } from '../document/options';
-import type { SanitizeLimits } from '../document/bson-safe';
 import { SPOOL_OPTIONS, type SpoolOptions, type SpoolSettings, resolveSpool } from '../delivery/options';
 import { checkGivenValues, defaultsOf, keysOf } from '../options/descriptor';
 import { checkKeys, checkOptionsObject } from '../options/key-table';
@@ -18,6 +17,7 @@ import {
   resolveDestination,
 } from '../storage/options';
 import { SWITCH_OPTIONS, type SwitchOptions, type SwitchSettings, resolveSwitches } from './switches';
+import type { SanitizeLimits } from '../document/sanitize-report';
 
 /**
  * Options shared by every part of the package: the exporters, the error reporter,

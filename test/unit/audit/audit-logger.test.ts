@@ -3,7 +3,6 @@ import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs'
 import { describe, expect, it } from 'vitest';
 import { AuditLogger, type AuditLoggerOptions } from '../../../src/audit/audit-logger';
 import { AcaoAuditoria } from '../../../src/audit/catalogue';
-import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { InvalidOptionError } from '../../../src/foundation/errors';
 import { AUDIT_LOGGER_NAME } from '../../../src/pipeline/route';
@@ -12,6 +11,7 @@ import { getMachineId } from '../../../src/resource/machine-id';
 import { captureDiag } from '../../support/diag';
 import { TEST_RESOURCE } from '../../support/records';
 import type { MongoExporterOptions } from '../../../src/shared-options/shared-options';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/sanitize-report';
 
 const diagOutput = captureDiag(DiagLogLevel.WARN);
 

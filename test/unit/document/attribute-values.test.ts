@@ -2,7 +2,7 @@ import { LoggerProvider, type ReadableLogRecord } from '@opentelemetry/sdk-logs'
 import { ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { toSafeAttributes } from '../../../src/document/attribute-values';
-import { SanitizeReport } from '../../../src/document/bson-safe';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 /** What the real SDK keeps of `audit.details` after LogRecordImpl.setAttribute. */
 function throughSdk(details: unknown): unknown {

@@ -1,14 +1,13 @@
 import { calculateObjectSize, Long, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_SANITIZE_LIMITS,
-  SanitizeReport,
   toBsonSafe,
   toBsonSafeFields,
   toBsonSafeObject,
   toBsonSafeText,
   truncate,
 } from '../../../src/document/bson-safe';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/sanitize-report';
 
 function safe(value: unknown) {
   const report = new SanitizeReport();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport, toBsonSafeObject } from '../../../src/document/bson-safe';
+import { toBsonSafeObject } from '../../../src/document/bson-safe';
 import { placeByName } from '../../../src/document/field-path';
 import { decodeKey } from '../../../src/document/keys';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 function stored(value: Record<string, unknown>) {
   const report = new SanitizeReport();

@@ -3,9 +3,10 @@
 import { BSON, calculateObjectSize } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport, toBsonSafeObject } from '../../../src/document/bson-safe';
+import { toBsonSafeObject } from '../../../src/document/bson-safe';
 import { decodeKey, encodeKey } from '../../../src/document/keys';
 import { MAX_DOCUMENT_BYTES, shrinkToFit } from '../../../src/document/shrink';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 const SEED = 20_261_203;
 const RUNS = 500;

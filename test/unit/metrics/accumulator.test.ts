@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { SessionAccumulator } from '../../../src/metrics/accumulator';
 import { toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../../fixtures/metrics-reader';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 function documentOf(accumulator: SessionAccumulator) {
   return toSessionDocument({

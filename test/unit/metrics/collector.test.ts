@@ -1,6 +1,5 @@
 import { metrics } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { SessionAccumulator } from '../../../src/metrics/accumulator';
 import { MetricsCollector } from '../../../src/metrics/collector';
@@ -8,6 +7,7 @@ import { type MetricsSession, SessionRegistry, withSessionRegistry } from '../..
 import { toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../../fixtures/metrics-reader';
 import { captureDiag } from '../../support/diag';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 const diagOutput = captureDiag();
 

@@ -1,10 +1,10 @@
 import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { attributesKey, type Series, SessionAccumulator } from '../../../src/metrics/accumulator';
 import { toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE } from '../../fixtures/metrics-reader';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 // Pure tests of the session mapping and the accumulator on hand-made series and points: the
 // cases the SDK rarely produces (no min/max, non-finite sums, empty points, unknown types).

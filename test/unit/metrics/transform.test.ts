@@ -1,10 +1,10 @@
 import { ValueType } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { SessionAccumulator } from '../../../src/metrics/accumulator';
 import { type SessionInfo, toSessionDocument } from '../../../src/metrics/transform';
 import { METRICS_TEST_RESOURCE, meterPipeline } from '../../fixtures/metrics-reader';
+import { SanitizeReport } from '../../../src/document/sanitize-report';
 
 const STARTED = new Date('2026-11-25T10:00:00.000Z');
 const NOW = new Date('2026-11-25T10:02:05.900Z');

@@ -1,7 +1,6 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { calculateObjectSize } from 'bson';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import type { ErrorDocument, StormSummaryDocument } from '../../../src/document/schema';
 import { MAX_DOCUMENT_BYTES } from '../../../src/document/shrink';
@@ -10,6 +9,7 @@ import { attachTrail } from '../../../src/pipeline/trail';
 import { toErrorDocument } from '../../../src/pipeline/transform';
 import { captureRecords, TEST_RESOURCE } from '../../support/records';
 import { auditRecord, errorRecords } from './log-records';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/sanitize-report';
 
 const SETTINGS: LogPipelineSettings = {
   remoteSeverity: 17, // ERROR

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { fingerprint } from '../../../src/pipeline/fingerprint';
 import { parseJsStack } from '../../../src/pipeline/js-stack';
@@ -8,6 +7,7 @@ import { topFrame } from '../../../src/pipeline/stack-frame';
 import { StackMemo } from '../../../src/pipeline/stack-memo';
 import { type MappingContext, newStackFactsMemo, toErrorDocument } from '../../../src/pipeline/transform';
 import { captureRecords } from '../../support/records';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/sanitize-report';
 
 describe('StackMemo', () => {
   it('returns what was kept for the same text from the same offset, and undefined for another', () => {

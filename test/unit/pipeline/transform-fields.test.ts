@@ -1,11 +1,11 @@
 import type { Attributes as AnyValueMap } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { customFingerprint } from '../../../src/pipeline/fingerprint';
 import { AUDIT_LOGGER_NAME } from '../../../src/pipeline/route';
 import { type MappingContext, toAuditDocument, toErrorDocument } from '../../../src/pipeline/transform';
 import { captureRecords } from '../../support/records';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/sanitize-report';
 
 // Field by field: which attribute feeds which field, what a missing or odd value becomes,
 // and the path under which a change is reported.

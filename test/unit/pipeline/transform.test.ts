@@ -1,12 +1,12 @@
 import { SeverityNumber, TraceFlags, context, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/bson-safe';
 import { resourceFields } from '../../../src/document/resource-fields';
 import { customFingerprint, fingerprint } from '../../../src/pipeline/fingerprint';
 import { parseJsStack } from '../../../src/pipeline/js-stack';
 import { type MappingContext, toErrorDocument } from '../../../src/pipeline/transform';
 import { getEnvironmentInfo } from '../../../src/resource/environment';
 import { captureRecords } from '../../support/records';
+import { DEFAULT_SANITIZE_LIMITS, SanitizeReport } from '../../../src/document/sanitize-report';
 
 function mappingContext(record: Parameters<typeof toErrorDocument>[0]): MappingContext {
   return {
