@@ -140,10 +140,12 @@ function groupRow(group: ErrorGroup, index: number, isNew: boolean, link: string
     'fingerprint' in group.key
       ? `<div class="fingerprint">fingerprint ${e(group.key.fingerprint)}</div>`
       : '';
+  // Triage's `new` (first seen ever in the window) implies the report's "new" (none in the
+  // previous window): one badge says it.
   const state = group.state
     ? `<span class="badge state state-${e(group.state)}" data-state="${e(group.state)}">${e(formatState(group))}</span>`
     : '';
-  return `<tr id="row-${e(group.id)}"><td class="num">${index + 1}</td><td><div class="app">${e(group.app)}</div><a class="group-link" href="${e(link)}"><span class="tipo">${e(group.tipo ?? '(no type)')}</span></a>${state}${isNew ? '<span class="badge">new</span>' : ''}<div>${e(message.length > 300 ? `${message.slice(0, 299)}…` : message)}</div>${where ? `<div class="where">at ${e(where)}</div>` : ''}${fingerprint}</td><td class="num">${formatCount(group.occurrences)}</td><td class="num">${formatCount(group.machines)}</td><td>${e(formatVersions(group.versions))}</td><td>${e(formatSeen(group.firstSeen))}</td><td>${e(formatSeen(group.lastSeen))}</td></tr>`;
+  return `<tr id="row-${e(group.id)}"><td class="num">${index + 1}</td><td><div class="app">${e(group.app)}</div><a class="group-link" href="${e(link)}"><span class="tipo">${e(group.tipo ?? '(no type)')}</span></a>${state}${isNew && group.state !== 'new' ? '<span class="badge">new</span>' : ''}<div>${e(message.length > 300 ? `${message.slice(0, 299)}…` : message)}</div>${where ? `<div class="where">at ${e(where)}</div>` : ''}${fingerprint}</td><td class="num">${formatCount(group.occurrences)}</td><td class="num">${formatCount(group.machines)}</td><td>${e(formatVersions(group.versions))}</td><td>${e(formatSeen(group.firstSeen))}</td><td>${e(formatSeen(group.lastSeen))}</td></tr>`;
 }
 
 function newSection(report: Report, href: (id: string) => string): string {
