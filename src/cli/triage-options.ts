@@ -40,13 +40,12 @@ export function addStateFilterOption(command: Command): Command {
     '--state <state>',
     `list only the error groups in this state: ${GROUP_STATES.join(', ')} (repeatable, or comma-separated)`,
     collectStates,
-    [] as GroupState[],
   );
 }
 
 /** `--state`'s parser: `regressed`, `new,escalating`; accumulates over repeated flags. */
-export function collectStates(value: string, previous: GroupState[]): GroupState[] {
-  const states = [...previous];
+export function collectStates(value: string, previous: GroupState[] | undefined): GroupState[] {
+  const states = [...(previous ?? [])];
   for (const word of value.split(',').map((part) => part.trim())) {
     if (!isGroupState(word))
       throw new InvalidArgumentError(

@@ -16,7 +16,7 @@ interface DashboardFlags extends ConnectionFlags {
   refresh: number;
   maxTimeMs: number;
   groupsCollection: string;
-  state: GroupState[];
+  state?: GroupState[];
 }
 
 /** `dashboard`: the report as a live page on loopback, until Ctrl-C. */

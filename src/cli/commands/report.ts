@@ -21,7 +21,7 @@ interface ReportFlags extends ConnectionFlags {
   html?: string;
   maxTimeMs: number;
   groupsCollection: string;
-  state: GroupState[];
+  state?: GroupState[];
 }
 
 /** `report`: errors, audit and sessions of a time window, as text or JSON. */
