@@ -23,7 +23,6 @@ export const LAYERS = [
   { layer: 6,     folder: 'delivery/',       job: 'getting documents stored: retries, backoff, the spool and its replay',           mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
   { layer: 6,     folder: 'triage/',         job: 'fleet triage: issue states, regressions, release health, alerts',               mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
   { layer: 6,     folder: 'pipeline/',       job: 'one log pipeline: route, map, trail, shrink, beforeSend, storm guard',          mayImport: ['foundation', 'options', 'resource', 'document'] },
-  { layer: 6,     folder: 'triage/',         job: 'error groups\' states, regressions, crash-free rates, alerts, webhooks',         mayImport: ['foundation', 'options', 'resource', 'document', 'storage'] },
   { layer: 7,     folder: 'shared-options/', job: 'the shared options object, composed from the parts tables, resolved',           mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline'] },
   { layer: 8,     folder: 'logs/',           job: 'the in-process log exporter, its processor, emit-time capture, file and console', mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options'] },
   { layer: 8,     folder: 'metrics/',        job: 'the metric exporter, the collector, the session document mapping',              mayImport: ['foundation', 'options', 'resource', 'document', 'storage', 'delivery', 'pipeline', 'shared-options'] },

@@ -5,6 +5,9 @@ import { errorSection } from './error-scan';
 import { sessionSection } from './sessions';
 import type { Report, ReportWindow } from './types';
 import type { CollectionNames } from '../document/schema';
+import { DEFAULT_TRIAGE_COLLECTIONS } from '../triage/collections';
+import type { GroupState } from '../triage/group-state';
+import { readGroupStates } from '../triage/read-group-states';
 import { readReleaseHealth } from '../triage/release-health-reader';
 
 export interface BuildReportOptions extends HistoryFilter {
@@ -16,6 +19,17 @@ export interface BuildReportOptions extends HistoryFilter {
    * @default 30000
    */
   maxTimeMS?: number;
+  /**
+   * The collection of the groups' decisions (`resolve`, `ignore`), read for their states.
+   * @default 'error_groups'
+   */
+  groupsCollection?: string;
+  /**
+   * List only the error groups in these states (`--state`); the resolved and ignored ones
+   * without occurrences in the window are listed too when asked for. Default: every group with
+   * occurrences in the window.
+   */
+  states?: readonly GroupState[];
   progress?: (step: string) => void;
 }
 
@@ -28,7 +42,19 @@ export async function buildReport(options: BuildReportOptions): Promise<Report> 
     maxTimeMS: options.maxTimeMS ?? 30_000,
     progress: options.progress ?? (() => undefined),
   };
-  const errors = await errorSection(context);
+  context.progress('error group states');
+  const states = await readGroupStates(
+    options.db,
+    {
+      errors: options.collections.errors,
+      groups: options.groupsCollection ?? DEFAULT_TRIAGE_COLLECTIONS.groups,
+    },
+    { since: options.window.from, until: options.window.to },
+  );
+  const errors = await errorSection(context, {
+    entries: states,
+    ...(options.states ? { only: options.states } : {}),
+  });
   const audit = await auditSection(context, { entity: options.entity, user: options.user });
   const sessions = await sessionSection(context);
   const releaseHealth = await readReleaseHealth(context);

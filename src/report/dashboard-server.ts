@@ -10,6 +10,7 @@ import { renderHtml } from './html/render-html';
 import type { Report } from './types';
 import { parseWindow } from './window';
 import type { CollectionNames } from '../document/schema';
+import type { GroupState } from '../triage/group-state';
 import { ABANDONED_AFTER_MS } from '../triage/release-health';
 
 const log = componentLogger('dashboard');
@@ -27,6 +28,10 @@ export interface DashboardOptions {
   maxTimeMS: number;
   /** Strings never to show (the connection string's password). */
   secrets: readonly string[];
+  /** The groups' decisions (`--groups-collection`); default `error_groups`. */
+  groupsCollection?: string;
+  /** `--state`: list only the error groups in these states (see `BuildReportOptions.states`). */
+  states?: readonly GroupState[];
 }
 
 export interface Dashboard {
@@ -62,6 +67,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
           collections: options.collections,
           window: parseWindow(options.since),
           maxTimeMS: options.maxTimeMS,
+          ...(options.groupsCollection === undefined ? {} : { groupsCollection: options.groupsCollection }),
+          ...(options.states === undefined ? {} : { states: options.states }),
         });
         if (state.failure) log.info('the database answers again');
         state.failure = undefined;

@@ -4,6 +4,9 @@ import { inWindow, type QueryContext } from './context';
 import { groupName } from './format';
 import { readLatestOccurrences } from './latest-occurrence';
 import { compareVersions } from './stats';
+import { groupFilter } from '../triage/group-key';
+import type { GroupState } from '../triage/group-state';
+import type { GroupStateEntry } from '../triage/read-group-states';
 import { UNKNOWN_APP } from '../triage/release-health';
 import type { ErrorGroup, ErrorSample, ErrorSection, GroupKey, VersionNovelty } from './types';
 
@@ -35,6 +38,28 @@ interface Accumulated {
   newestId: unknown;
   sample: ErrorSample | undefined;
   buckets: number[];
+  /** Its triage state, when it has a fingerprint and the states were read. */
+  state?: GroupStateEntry;
+  /** A group listed by `--state` with no occurrence in the window (resolved or ignored). */
+  quiet?: boolean;
+}
+
+/** The triage states of the window's groups, and the `--state` filter. */
+export interface ReportGroupStates {
+  /** `readGroupStates` of the report's window. */
+  entries: readonly GroupStateEntry[];
+  /** List only the groups in these states; undefined or empty: every group. */
+  only?: readonly GroupState[];
+}
+
+/** The report's map key of a group with a fingerprint; triage's app `''` is UNKNOWN_APP here. */
+function fingerprintKey(app: string, fingerprint: string): string {
+  return `${app}\u0000f\u0000${fingerprint}`;
+}
+
+/** The report's app of a triage app: documents without `app_nome` are `''` there, UNKNOWN_APP here. */
+export function reportApp(triageApp: string): string {
+  return triageApp === '' ? UNKNOWN_APP : triageApp;
 }
 
 /**
@@ -44,7 +69,7 @@ interface Accumulated {
  * pushdown (and lacks `$min`, `$max`, `$addToSet`, date operators), so every pipeline would be a
  * full scan of its own; MongoDB streams a covered range at disk speed.
  */
-export async function errorSection(context: QueryContext): Promise<ErrorSection> {
+export async function errorSection(context: QueryContext, states?: ReportGroupStates): Promise<ErrorSection> {
   const { from, to, previousFrom } = context.window;
   const bucketMs = bucketLength(from, to);
   const firstBucket = Math.floor(from.getTime() / bucketMs) * bucketMs;
@@ -90,7 +115,7 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
     const app = typeof doc.app_nome === 'string' && doc.app_nome !== '' ? doc.app_nome : UNKNOWN_APP;
     const mapKey =
       fingerprint !== undefined
-        ? `${app}\u0000f\u0000${fingerprint}`
+        ? fingerprintKey(app, fingerprint)
         : `${app}\u0000t\u0000${tipo}\u0000${mensagem}`;
     const version = typeof doc.app_version === 'string' ? doc.app_version : 'unknown';
     if (time < fromMs) {
@@ -145,8 +170,18 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
     if (bucket >= 0 && bucket < bucketCount) group.buckets[bucket]! += occurrences;
   }
 
+  // The window's totals count every group, whatever `--state` lists.
+  let occurrences = 0;
+  let documents = 0;
+  for (const group of current.values()) {
+    occurrences += group.occurrences;
+    documents += group.documents;
+  }
+  const only = states?.only !== undefined && states.only.length > 0 ? new Set(states.only) : undefined;
+  if (states) joinStates(current, states.entries, only, bucketCount);
+
   const sorted = [...current.entries()].sort(
-    ([, a], [, b]) => b.occurrences - a.occurrences || b.lastSeen - a.lastSeen,
+    ([, a], [, b]) => b.occurrences - a.occurrences || (b.lastSeen || 0) - (a.lastSeen || 0),
   );
   const ids = new Map(sorted.map(([mapKey, group]) => [mapKey, groupId(group.app, group.key)]));
   const groups: ErrorGroup[] = sorted.slice(0, TOP_GROUPS).map(([mapKey, group]) => ({
@@ -160,35 +195,44 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
     machineIds: [...group.machines].sort().slice(0, LISTED_MACHINES),
     counts: group.buckets,
     versions: [...group.versions].sort(compareVersions),
-    firstSeen: new Date(group.firstSeen),
-    lastSeen: new Date(group.lastSeen),
+    firstSeen: Number.isFinite(group.firstSeen) ? new Date(group.firstSeen) : null,
+    lastSeen: Number.isFinite(group.lastSeen) ? new Date(group.lastSeen) : null,
     sample: group.sample,
+    ...stateFields(group.state),
   }));
+  await readQuietGroups(
+    context,
+    sorted.slice(0, TOP_GROUPS).flatMap(([mapKey, group]) => {
+      const listed = groups.find((g) => g.id === ids.get(mapKey));
+      return group.quiet && listed ? [{ group, listed }] : [];
+    }),
+  );
   const latest = await readLatestOccurrences(
     context,
-    new Map(sorted.slice(0, TOP_GROUPS).map(([mapKey, group]) => [ids.get(mapKey)!, group.newestId])),
+    new Map(
+      sorted
+        .slice(0, TOP_GROUPS)
+        .filter(([, group]) => group.newestId !== undefined)
+        .map(([mapKey, group]) => [ids.get(mapKey)!, group.newestId]),
+    ),
   );
   for (const group of groups) {
     const occurrence = latest.get(group.id);
     if (occurrence) group.latest = occurrence;
   }
-  let occurrences = 0;
-  let documents = 0;
-  for (const [, group] of sorted) {
-    occurrences += group.occurrences;
-    documents += group.documents;
-  }
+  const active = sorted.filter(([, group]) => !group.quiet);
   return {
     occurrences,
     documents,
     groups,
     truncated: read >= MAX_ERROR_DOCUMENTS || sorted.length > groups.length,
-    newGroups: sorted.filter(([mapKey]) => !previous.has(mapKey)).map(([mapKey]) => ids.get(mapKey)!),
-    newInVersion: versionNovelty(sorted, previous, ids),
+    newGroups: active.filter(([mapKey]) => !previous.has(mapKey)).map(([mapKey]) => ids.get(mapKey)!),
+    newInVersion: versionNovelty(active, previous, ids),
     timeline: {
       bucketMs,
       starts: Array.from({ length: bucketCount }, (_, i) => new Date(firstBucket + i * bucketMs)),
-      series: sorted.slice(0, CHART_GROUPS).map(([mapKey, group], index) => ({
+      // Quiet groups sort last and have nothing to draw: the series stay a prefix of `groups`.
+      series: active.slice(0, CHART_GROUPS).map(([mapKey, group], index) => ({
         group: ids.get(mapKey)!,
         // Named whole (app, location, fingerprint): two legend entries never read alike.
         label: groupName(labelOf(groups[index]!), groups[index]!),
@@ -196,7 +240,104 @@ export async function errorSection(context: QueryContext): Promise<ErrorSection>
       })),
       truncated: read >= MAX_ERROR_DOCUMENTS,
     },
+    ...(only ? { stateFilter: { states: [...only], matching: sorted.length } } : {}),
   };
+}
+
+/**
+ * Gives each group with a fingerprint its triage state; with `only`, keeps just the groups in
+ * those states and adds the resolved or ignored ones that have no occurrence in the window
+ * (`readGroupStates` returns them; without `--state` they are not listed).
+ */
+function joinStates(
+  current: Map<string, Accumulated>,
+  entries: readonly GroupStateEntry[],
+  only: ReadonlySet<GroupState> | undefined,
+  bucketCount: number,
+): void {
+  const byKey = new Map(
+    entries.map((entry) => [fingerprintKey(reportApp(entry.app), entry.fingerprint), entry]),
+  );
+  for (const [mapKey, group] of current) {
+    const entry = byKey.get(mapKey);
+    if (entry) group.state = entry;
+    if (only && !(entry && only.has(entry.state))) current.delete(mapKey);
+  }
+  if (!only) return;
+  for (const [mapKey, entry] of byKey) {
+    if (current.has(mapKey) || !only.has(entry.state)) continue;
+    current.set(mapKey, {
+      app: reportApp(entry.app),
+      key: { fingerprint: entry.fingerprint },
+      tipo: null,
+      occurrences: 0,
+      documents: 0,
+      machines: new Set(),
+      versions: new Set(),
+      firstSeen: entry.firstSeen?.getTime() ?? NaN,
+      // NaN (no document left) sorts last, and is listed as null.
+      lastSeen: entry.lastSeen?.getTime() ?? NaN,
+      newest: -Infinity,
+      newestId: undefined,
+      sample: undefined,
+      buckets: new Array<number>(bucketCount).fill(0),
+      state: entry,
+      quiet: true,
+    });
+  }
+}
+
+function stateFields(entry: GroupStateEntry | undefined): Partial<ErrorGroup> {
+  if (!entry) return {};
+  return {
+    state: entry.state,
+    ...(entry.resolvedIn === undefined ? {} : { resolvedIn: entry.resolvedIn }),
+    ...(entry.regressedIn === undefined ? {} : { regressedIn: entry.regressedIn }),
+    ...(entry.regressedAt ? { regressedAt: entry.regressedAt } : {}),
+  };
+}
+
+/**
+ * The type, message and location of the listed groups without occurrences in the window, from
+ * their newest document before the window's end (one index seek each on
+ * `{ erro.fingerprint, timestamp }`); its `_id` then gives the group's page its stack trace.
+ */
+async function readQuietGroups(
+  context: QueryContext,
+  quiet: readonly { group: Accumulated; listed: ErrorGroup }[],
+): Promise<void> {
+  if (quiet.length > 0) context.progress('newest document of the quiet resolved or ignored groups');
+  for (const { group, listed } of quiet) {
+    const entry = group.state!;
+    const doc = await context.db.collection(context.collections.errors).findOne(
+      {
+        ...groupFilter({ app: entry.app, fingerprint: entry.fingerprint }),
+        timestamp: { $lt: context.window.to },
+      },
+      {
+        sort: { timestamp: -1 },
+        projection: {
+          _id: 1,
+          'erro.tipo': 1,
+          'erro.mensagem': 1,
+          'erro.arquivo': 1,
+          'erro.linha': 1,
+          'erro.funcao': 1,
+        },
+        maxTimeMS: context.maxTimeMS,
+      },
+    );
+    if (!doc) continue;
+    const erro = (doc.erro ?? {}) as Document;
+    group.newestId = doc._id;
+    listed.tipo = textOrNull(erro.tipo);
+    listed.sample = {
+      mensagem: textOrNull(erro.mensagem),
+      arquivo: textOrNull(erro.arquivo),
+      linha: typeof erro.linha === 'number' ? erro.linha : null,
+      funcao: textOrNull(erro.funcao),
+    };
+  }
 }
 
 /**

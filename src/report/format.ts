@@ -9,6 +9,23 @@ export function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** A first or last seen time; `-` for a decided group whose documents are all gone. */
+export function formatSeen(date: Date | null): string {
+  return date === null ? '-' : formatTime(date);
+}
+
+/**
+ * A group's triage state with its versions: `regressed in 1.2.0 (resolved in 1.1.0)`,
+ * `resolved in 1.1.0`, `ongoing`; `''` for a group without one (no fingerprint).
+ */
+export function formatState(group: { state?: string; resolvedIn?: string; regressedIn?: string }): string {
+  if (group.state === undefined) return '';
+  if (group.state === 'regressed')
+    return `regressed in ${group.regressedIn ?? '?'}${group.resolvedIn === undefined ? '' : ` (resolved in ${group.resolvedIn})`}`;
+  if (group.state === 'resolved' && group.resolvedIn !== undefined) return `resolved in ${group.resolvedIn}`;
+  return group.state;
+}
+
 /** `45 s`, `5 min 3 s`, `2 h 10 min` */
 export function formatDuration(seconds: number): string {
   const s = Math.round(seconds);

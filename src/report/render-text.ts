@@ -1,5 +1,13 @@
 import { labelOf } from './error-scan';
-import { formatCount, formatDuration, formatLocation, formatTime, formatVersions, groupName } from './format';
+import {
+  formatCount,
+  formatDuration,
+  formatLocation,
+  formatState,
+  formatTime,
+  formatVersions,
+  groupName,
+} from './format';
 import { releaseHealthText } from './release-health-text';
 import type { ErrorGroup, Report } from './types';
 
@@ -33,15 +41,24 @@ function errorsText(report: Report, out: string[]): void {
     `ERRORS: ${formatCount(errors.occurrences)} occurrences (${formatCount(errors.documents)} documents)`,
   );
   if (errors.groups.length === 0) {
-    out.push('  none');
+    out.push(
+      errors.stateFilter
+        ? `  no error group in state ${errors.stateFilter.states.join(', ')} (--state)`
+        : '  none',
+    );
   } else {
+    if (errors.stateFilter)
+      out.push(
+        `  listed: the ${formatCount(errors.stateFilter.matching)} group(s) in state ${errors.stateFilter.states.join(', ')} (--state); the totals above count every group`,
+      );
     out.push('   #  occurrences  machines  versions          first seen        last seen');
     errors.groups.forEach((group, index) => {
       out.push(
         `  ${String(index + 1).padStart(2)}  ${formatCount(group.occurrences).padStart(11)}  ${String(group.machines).padStart(8)}  ` +
-          `${formatVersions(group.versions).padEnd(16)}  ${formatTime(group.firstSeen).slice(5, 16)}       ${formatTime(group.lastSeen).slice(5, 16)}`,
+          `${formatVersions(group.versions).padEnd(16)}  ${seenColumn(group.firstSeen)}       ${seenColumn(group.lastSeen)}`,
       );
-      out.push(`      ${group.app}: ${labelOf(group)}${group.state ? `  [${group.state}]` : ''}`);
+      const state = formatState(group);
+      out.push(`      ${group.app}: ${labelOf(group)}${state ? `  [${state}]` : ''}`);
       const where = group.sample ? formatLocation(group.sample) : '';
       if (where) out.push(`      at ${where}`);
       if ('fingerprint' in group.key) out.push(`      fingerprint ${group.key.fingerprint}`);
@@ -70,6 +87,11 @@ function errorsText(report: Report, out: string[]): void {
       out.push(`    ${group ? groupName(labelOf(group), group) : `group ${id}`}`);
     }
   }
+}
+
+/** `11-29 19:55`, or `-` padded to the same width. */
+function seenColumn(date: Date | null): string {
+  return date === null ? '-'.padEnd(11) : formatTime(date).slice(5, 16);
 }
 
 function auditText(report: Report, out: string[]): void {

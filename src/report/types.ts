@@ -1,3 +1,4 @@
+import type { GroupState } from '../triage/group-state';
 import type { ReleaseHealth } from '../triage/release-health';
 
 /** The time span a report covers, and the one before it (same length) for "new" groups. */
@@ -44,19 +45,27 @@ export interface ErrorGroup {
   /** The first LISTED_MACHINES machine ids, sorted. */
   machineIds: string[];
   versions: string[];
-  firstSeen: Date;
-  lastSeen: Date;
+  /**
+   * First and last occurrence in the window; for a resolved or ignored group listed by `--state`
+   * without occurrences in the window, its first and last ever (null when none is left).
+   */
+  firstSeen: Date | null;
+  lastSeen: Date | null;
   sample: ErrorSample | undefined;
   /** Occurrences per bucket of the section's timeline. */
   counts: number[];
   /** Filled for the listed groups by `build-report.ts`. */
   latest?: LatestOccurrence;
   /**
-   * PLACEHOLDER (triage states, issue 21 section 1): the group's state (open, resolved,
-   * ignored, regressed) from the triage states reader, filled by whoever wires that reader in.
-   * Nothing sets it yet; the pages show it only when present.
+   * The group's triage state over the report's window (`readGroupStates`, docs/triage.md);
+   * absent for a group without a fingerprint, which triage cannot name.
    */
-  state?: string;
+  state?: GroupState;
+  /** A resolved or regressed group: the version it was resolved in. */
+  resolvedIn?: string;
+  /** A regressed group: the version and time of the occurrence that regressed it. */
+  regressedIn?: string;
+  regressedAt?: Date;
 }
 
 export interface VersionNovelty {
@@ -86,6 +95,12 @@ export interface ErrorSection {
   newGroups: string[];
   newInVersion: VersionNovelty[];
   timeline: ErrorTimeline;
+  /**
+   * `--state`: only the groups in these states are in `groups`, `newGroups`, `newInVersion` and
+   * the chart (`matching` of them, before the TOP_GROUPS limit); `occurrences` and `documents`
+   * still count the whole window.
+   */
+  stateFilter?: { states: GroupState[]; matching: number };
 }
 
 export interface AuditEvent {

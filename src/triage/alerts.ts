@@ -1,7 +1,7 @@
-import type { CrashFreeRate } from './crash-free';
 import { appLabel, groupId } from './group-key';
 import type { GroupState } from './group-state';
 import type { GroupStateEntry } from './read-group-states';
+import { type ReleaseHealth, UNKNOWN_APP } from './release-health';
 
 /** What `watch` alerts on. */
 export type AlertKind = 'new' | 'regressed' | 'escalating' | 'crash_free_below';
@@ -44,6 +44,38 @@ export function observeGroups(entries: readonly GroupStateEntry[], at: Date): Ob
       alert: ALERTING.has(entry.state) ? groupAlert(entry, at) : undefined,
     };
   });
+}
+
+/**
+ * One app version's crash-free session rate over the watched window, from release health's
+ * figures (release-health.ts: one definition of a crashed session for the report and `watch`).
+ * `app` is `''` for documents without `app_nome`, as everywhere in triage.
+ */
+export interface CrashFreeRate {
+  app: string;
+  version: string;
+  sessions: number;
+  crashed: number;
+  /** 0-100, unrounded: the threshold is compared with the exact rate. */
+  crashFreePercent: number;
+}
+
+/** The crash-free rate of every app version with sessions in release health's current window. */
+export function crashFreeRates(health: ReleaseHealth): CrashFreeRate[] {
+  return health.apps.flatMap((app) =>
+    app.versions
+      .filter((version) => version.current.sessions > 0)
+      .map((version) => {
+        const { sessions, crashedSessions } = version.current;
+        return {
+          app: app.app === UNKNOWN_APP ? '' : app.app,
+          version: version.version,
+          sessions,
+          crashed: crashedSessions,
+          crashFreePercent: ((sessions - crashedSessions) / sessions) * 100,
+        };
+      }),
+  );
 }
 
 /** The observation of every app version's crash-free rate: an alert when it is under `thresholdPercent`. */

@@ -14,6 +14,20 @@ import type { GroupStateDocument } from './state-document';
  */
 export type GroupState = 'new' | 'ongoing' | 'escalating' | 'resolved' | 'regressed' | 'ignored';
 
+/** Every state, in the order `--state` lists them. */
+export const GROUP_STATES: readonly GroupState[] = [
+  'new',
+  'ongoing',
+  'escalating',
+  'resolved',
+  'regressed',
+  'ignored',
+];
+
+export function isGroupState(value: string): value is GroupState {
+  return (GROUP_STATES as readonly string[]).includes(value);
+}
+
 const HOUR = 3_600_000;
 
 /**

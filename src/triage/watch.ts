@@ -1,12 +1,15 @@
 import type { Db } from 'mongodb';
 import { componentLogger } from '../foundation/diag';
 import { markAbsent, readLedger, recordSignature } from './alert-ledger';
-import { observeCrashFree, observeGroups, type Alert, type Observation } from './alerts';
-import { crashFreeRates } from './crash-free';
+import { crashFreeRates, observeCrashFree, observeGroups, type Alert, type Observation } from './alerts';
 import { readGroupStates } from './read-group-states';
+import { readReleaseHealth } from './release-health-reader';
 import type { DeliveryResult } from './webhook';
 
 const log = componentLogger('triage/watch');
+
+/** Time limit of each release-health query of a poll with `--crash-free-below`. */
+const CRASH_FREE_MAX_TIME_MS = 60_000;
 
 /** Where `watch` reads and records. */
 export interface WatchNames {
@@ -69,8 +72,14 @@ export async function pollOnce(
     now,
   );
   if (settings.crashFreeBelow !== undefined) {
-    const rates = await crashFreeRates(db, names, { since, until: now });
-    observations.push(...observeCrashFree(rates, settings.crashFreeBelow, now));
+    // Release health's figures over the watched window alone (no previous window to compare).
+    const health = await readReleaseHealth({
+      db,
+      collections: { errors: names.errors, metrics: names.metrics, audit: '' },
+      window: { from: since, to: now, previousFrom: since },
+      maxTimeMS: CRASH_FREE_MAX_TIME_MS,
+    });
+    observations.push(...observeCrashFree(crashFreeRates(health), settings.crashFreeBelow, now));
   }
   const seen = new Set(observations.map((observation) => observation.subject));
   for (const destination of destinations) {

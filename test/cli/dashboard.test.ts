@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dashboard, startDashboard } from '../../src/report/dashboard-server';
 import type { Report } from '../../src/report/types';
-import { eventually } from '../support/database';
+import { eventually, useTestDatabase } from '../support/database';
 import { ControlledServer, describeWithPrivateServer } from '../support/server';
 import { seedFleet } from './support/seed-fleet';
+import { seedGroupStates, type SeededStates } from './support/seed-states';
 
 // Commands a read-only user may run; anything else would be a write or an admin command.
 const READ_COMMANDS = new Set([
@@ -117,5 +121,75 @@ describeWithPrivateServer('dashboard server', () => {
       'the banner goes away',
       30_000,
     );
+  });
+});
+
+describe('dashboard --state, the command (dist/cli.mjs) in a process of its own', () => {
+  const database = useTestDatabase('cli_dashboard_states');
+  let seeded: SeededStates;
+  beforeAll(async () => {
+    seeded = await seedGroupStates(database.uri, database.name, database.db);
+  });
+
+  it('--state regressed: the page lists only the resolved-then-regressed group, its row and its page show regressed with both versions', async () => {
+    const cli = fileURLToPath(new URL('../../dist/cli.mjs', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'dashboard',
+        '--port',
+        '0',
+        '--state',
+        'regressed',
+        '--connection-string',
+        database.uri,
+        '--database',
+        database.name,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    try {
+      await eventually(async () => /on http:\/\/\S+\n/.test(stdout), `the dashboard started: ${stderr}`);
+      const url = /on (http:\/\/\S+)\n/.exec(stdout)![1]!;
+      const { report } = (await (await fetch(new URL('report.json', url))).json()) as { report: Report };
+      expect(
+        report.errors.groups.map((group) => ({
+          app: group.app,
+          fingerprint: 'fingerprint' in group.key ? group.key.fingerprint : undefined,
+          state: group.state,
+          resolvedIn: group.resolvedIn,
+          regressedIn: group.regressedIn,
+        })),
+      ).toEqual([
+        {
+          app: 'shop',
+          fingerprint: seeded.regressed,
+          state: 'regressed',
+          resolvedIn: '1.0.0',
+          regressedIn: '1.1.0',
+        },
+      ]);
+      const id = report.errors.groups[0]!.id;
+      const badge =
+        '<span class="badge state state-regressed" data-state="regressed">regressed in 1.1.0 (resolved in 1.0.0)</span>';
+      const index = await (await fetch(url)).text();
+      expect(index.match(/<tr id="row-/g)).toHaveLength(1);
+      expect(index).toContain(`<tr id="row-${id}">`);
+      expect(index).toContain(badge);
+      expect(index).toContain('Listed: the 1 group(s) in state regressed (<code>--state</code>)');
+      const page = await (await fetch(new URL(`group/${id}`, url))).text();
+      expect(page).toContain(badge);
+      expect(page).toContain('<dt>State</dt><dd>regressed in 1.1.0 (resolved in 1.0.0), at ');
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+    expect(child.exitCode, stderr).toBe(0);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program';
 import type { Report } from '../../src/report/types';
@@ -11,6 +14,7 @@ import {
   type SeededFleet,
   STORM_REPORTS,
 } from './support/seed-fleet';
+import { seedGroupStates, type SeededStates } from './support/seed-states';
 
 const database = useTestDatabase('cli_report');
 let fleet: SeededFleet;
@@ -64,8 +68,8 @@ describe('report over a fleet seeded through the package', () => {
     const g1 = byTipo(data, 'TypeError');
     expect(g1.versions).toEqual(['1.0.0', '1.1.0']);
     // First seen: 3 h ago (the reports); last seen: the summary's `ultima`, 90 min ago.
-    expect(new Date(g1.firstSeen).getTime()).toBe(fleet.now.getTime() - 3 * 3_600_000);
-    expect(new Date(g1.lastSeen).getTime()).toBe(fleet.now.getTime() - 90 * 60_000);
+    expect(new Date(g1.firstSeen!).getTime()).toBe(fleet.now.getTime() - 3 * 3_600_000);
+    expect(new Date(g1.lastSeen!).getTime()).toBe(fleet.now.getTime() - 90 * 60_000);
     expect(g1.sample).toMatchObject({
       mensagem: G1_MESSAGE,
       funcao: 'abrirQuestao',
@@ -223,5 +227,112 @@ describe('report on an empty database', () => {
       audit: { events: 0 },
       sessions: { sessions: 0 },
     });
+  });
+});
+
+describe('report: the triage state of each error group, and --state', () => {
+  const states = useTestDatabase('cli_report_states');
+  let seeded: SeededStates;
+  beforeAll(async () => {
+    seeded = await seedGroupStates(states.uri, states.name, states.db);
+  });
+
+  async function run(...args: string[]) {
+    const output = captureOutput();
+    const code = await runCli(
+      ['report', '--connection-string', states.uri, '--database', states.name, ...args],
+      output,
+      '0.0.0',
+    );
+    return { code, out: output.out(), err: output.err() };
+  }
+  async function json(...args: string[]): Promise<Report> {
+    const result = await run('--json', ...args);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    return JSON.parse(result.out) as Report;
+  }
+  const listed = (data: Report) =>
+    data.errors.groups.map((group) => ({
+      app: group.app,
+      fingerprint: 'fingerprint' in group.key ? group.key.fingerprint : undefined,
+      state: group.state,
+    }));
+
+  it('every group of the window has its state: a resolved group seen again in a newer version is regressed, with both versions; a group without app_nome is joined too', async () => {
+    const data = await json();
+    expect(listed(data)).toEqual(
+      expect.arrayContaining([
+        { app: 'shop', fingerprint: seeded.regressed, state: 'regressed' },
+        { app: 'shop', fingerprint: seeded.ongoing, state: 'ongoing' },
+        { app: '(unknown app)', fingerprint: seeded.legacyOngoing, state: 'ongoing' },
+      ]),
+    );
+    // The resolved group has no occurrence in the window: listed only when --state asks for it.
+    expect(listed(data)).toHaveLength(3);
+    const regressed = data.errors.groups.find((group) => group.state === 'regressed')!;
+    expect(regressed).toMatchObject({ resolvedIn: '1.0.0', regressedIn: '1.1.0' });
+    expect(data.errors.stateFilter).toBeUndefined();
+  });
+
+  it('--state regressed lists only the regressed group (the totals still count the whole window); the text shows its state and versions', async () => {
+    const data = await json('--state', 'regressed');
+    expect(listed(data)).toEqual([{ app: 'shop', fingerprint: seeded.regressed, state: 'regressed' }]);
+    expect(data.errors.stateFilter).toEqual({ states: ['regressed'], matching: 1 });
+    expect(data.errors.occurrences).toBe(4);
+    expect(data.errors.timeline.series.map((series) => series.group)).toEqual([data.errors.groups[0]!.id]);
+
+    const text = await run('--state', 'regressed');
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('  listed: the 1 group(s) in state regressed (--state)');
+    expect(text.out).toContain('[regressed in 1.1.0 (resolved in 1.0.0)]');
+    expect(text.out).toContain(`fingerprint ${seeded.regressed}`);
+    expect(text.out).not.toContain(`fingerprint ${seeded.ongoing}`);
+  });
+
+  it('--state resolved lists the resolved group that has no occurrence in the window, with its last occurrence ever', async () => {
+    const data = await json('--state', 'resolved');
+    expect(listed(data)).toEqual([{ app: 'shop', fingerprint: seeded.quietResolved, state: 'resolved' }]);
+    const quiet = data.errors.groups[0]!;
+    expect(quiet).toMatchObject({
+      occurrences: 0,
+      documents: 0,
+      resolvedIn: '1.0.0',
+    });
+    expect(quiet.sample?.mensagem).toBe('falha do grupo fixed-quiet');
+    expect(new Date(quiet.lastSeen!).getTime()).toBeLessThan(Date.now() - 2 * 24 * 3_600_000);
+    expect(quiet.latest).toBeDefined();
+  });
+
+  it('--state takes a comma-separated list and repeats; an unknown state is refused in one line with the known ones, exit code 1', async () => {
+    const data = await json('--state', 'regressed,ongoing', '--state', 'resolved');
+    expect(
+      listed(data)
+        .map((group) => group.state)
+        .sort(),
+    ).toEqual(['ongoing', 'ongoing', 'regressed', 'resolved']);
+    const bad = await run('--state', 'regressed,open');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe('');
+    expect(bad.err).toContain(
+      'unknown state "open": expected new, ongoing, escalating, resolved, regressed, ignored',
+    );
+  });
+
+  it('--html --state regressed: the row and the group section show the state badge with both versions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-states-'));
+    try {
+      const file = join(dir, 'report.html');
+      const result = await run('--state', 'regressed', '--html', file);
+      expect(result.code, result.err).toBe(0);
+      const html = readFileSync(file, 'utf8');
+      const badge =
+        '<span class="badge state state-regressed" data-state="regressed">regressed in 1.1.0 (resolved in 1.0.0)</span>';
+      expect(html.split(badge)).toHaveLength(3);
+      expect(html).toContain('<dt>State</dt><dd>regressed in 1.1.0 (resolved in 1.0.0), at ');
+      expect(html.match(/<tr id="row-/g)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -198,8 +198,10 @@ describe('watch --once', () => {
     const hook = await receiver();
     const sessions = await storeSessions(name, { app: 'shop', version: '2.0.0' }, 4);
     await storeSessions(name, { app: 'shop', version: '1.9.0' }, 2);
-    // The package does not write sessao.encerramento and sessao_id yet (they are being added):
-    // the documents stored above get them as the package will write them.
+    // The sessions above are the package's own (sessao_id, encerramento 'normal'). Two of them are
+    // made crashed by hand, one each way: a crash ending is written by the process hooks of a
+    // process that dies (test/fixtures/health-app.ts does that for release health), and an
+    // unhandled error is given the session's id. watch counts them as release health does.
     await db
       .collection('metrics')
       .updateOne({ _id: sessions[0] as never }, { $set: { 'sessao.encerramento': 'crash' } });

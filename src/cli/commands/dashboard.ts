@@ -6,6 +6,8 @@ import type { CliOutput, RegisterCommand } from '../command';
 import { CliError, describeCliError } from '../cli-error';
 import { addConnectionOptions, type ConnectionFlags, openConnection } from '../connection';
 import { positiveInteger } from './report';
+import { addGroupsCollectionOption, addStateFilterOption } from '../triage-options';
+import type { GroupState } from '../../triage/group-state';
 
 interface DashboardFlags extends ConnectionFlags {
   since: string;
@@ -13,23 +15,29 @@ interface DashboardFlags extends ConnectionFlags {
   port: number;
   refresh: number;
   maxTimeMs: number;
+  groupsCollection: string;
+  state?: GroupState[];
 }
 
 /** `dashboard`: the report as a live page on loopback, until Ctrl-C. */
 export const registerDashboard: RegisterCommand = (program: Command, output: CliOutput) => {
   addConnectionOptions(
-    program
-      .command('dashboard')
-      .description('serve the report as a live page (read-only), refreshed on an interval, until Ctrl-C')
-      .option('--since <when>', 'window of each refresh: 30m, 24h, 7d, 2w', '24h')
-      .option(
-        '--host <address>',
-        'address to listen on; 0.0.0.0 opens it to the network (no authentication)',
-        '127.0.0.1',
-      )
-      .option('--port <port>', 'port to listen on (0 picks a free one)', portNumber, 7878)
-      .option('--refresh <seconds>', 'seconds between two refreshes', positiveInteger, 30)
-      .option('--max-time-ms <ms>', 'time limit of each query on the server', positiveInteger, 10_000),
+    addStateFilterOption(
+      addGroupsCollectionOption(
+        program
+          .command('dashboard')
+          .description('serve the report as a live page (read-only), refreshed on an interval, until Ctrl-C')
+          .option('--since <when>', 'window of each refresh: 30m, 24h, 7d, 2w', '24h')
+          .option(
+            '--host <address>',
+            'address to listen on; 0.0.0.0 opens it to the network (no authentication)',
+            '127.0.0.1',
+          )
+          .option('--port <port>', 'port to listen on (0 picks a free one)', portNumber, 7878)
+          .option('--refresh <seconds>', 'seconds between two refreshes', positiveInteger, 30)
+          .option('--max-time-ms <ms>', 'time limit of each query on the server', positiveInteger, 10_000),
+      ),
+    ),
   ).action(async (flags: DashboardFlags) => {
     try {
       parseWindow(flags.since);
@@ -55,6 +63,8 @@ export const registerDashboard: RegisterCommand = (program: Command, output: Cli
         refreshSeconds: flags.refresh,
         maxTimeMS: flags.maxTimeMs,
         secrets: connection.secrets,
+        groupsCollection: flags.groupsCollection,
+        states: flags.state,
       });
     } catch (error) {
       await connection.close().catch(() => undefined);

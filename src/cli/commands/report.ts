@@ -10,6 +10,8 @@ import type { CliOutput, RegisterCommand } from '../command';
 import { CliError, describeCliError } from '../cli-error';
 import { addConnectionOptions, type ConnectionFlags, withConnection } from '../connection';
 import { progressLine } from '../progress';
+import { addGroupsCollectionOption, addStateFilterOption } from '../triage-options';
+import type { GroupState } from '../../triage/group-state';
 
 interface ReportFlags extends ConnectionFlags {
   since: string;
@@ -18,29 +20,38 @@ interface ReportFlags extends ConnectionFlags {
   json?: boolean;
   html?: string;
   maxTimeMs: number;
+  groupsCollection: string;
+  state?: GroupState[];
 }
 
 /** `report`: errors, audit and sessions of a time window, as text or JSON. */
 export const registerReport: RegisterCommand = (program: Command, output: CliOutput) => {
   addConnectionOptions(
-    program
-      .command('report')
-      .description(
-        'summarise a time window: error groups, what is new, audit events per action, sessions and timings',
-      )
-      .option(
-        '--since <when>',
-        'window: a duration back from now (30m, 24h, 7d, 2w) or a date (2026-11-01)',
-        '24h',
-      )
-      .option(
-        '--entity <entity:id>',
-        'also list the audit history of one entity, oldest first (questao:q-101)',
-      )
-      .option('--user <id>', 'also list the audit history of one user, oldest first')
-      .option('--json', 'print the report as JSON, for scripts')
-      .option('--html <file>', 'write the report with charts to one self-contained HTML file (opens offline)')
-      .option('--max-time-ms <ms>', 'time limit of each query on the server', positiveInteger, 30_000),
+    addStateFilterOption(
+      addGroupsCollectionOption(
+        program
+          .command('report')
+          .description(
+            'summarise a time window: error groups, what is new, audit events per action, sessions and timings',
+          )
+          .option(
+            '--since <when>',
+            'window: a duration back from now (30m, 24h, 7d, 2w) or a date (2026-11-01)',
+            '24h',
+          )
+          .option(
+            '--entity <entity:id>',
+            'also list the audit history of one entity, oldest first (questao:q-101)',
+          )
+          .option('--user <id>', 'also list the audit history of one user, oldest first')
+          .option('--json', 'print the report as JSON, for scripts')
+          .option(
+            '--html <file>',
+            'write the report with charts to one self-contained HTML file (opens offline)',
+          )
+          .option('--max-time-ms <ms>', 'time limit of each query on the server', positiveInteger, 30_000),
+      ),
+    ),
   ).action(async (flags: ReportFlags) => {
     const window = parseOrFail(() => parseWindow(flags.since));
     await withConnection(flags, async (connection) => {
@@ -53,6 +64,8 @@ export const registerReport: RegisterCommand = (program: Command, output: CliOut
           entity: flags.entity,
           user: flags.user,
           maxTimeMS: flags.maxTimeMs,
+          groupsCollection: flags.groupsCollection,
+          states: flags.state,
           progress: progress.step,
         }).catch((error: unknown) => {
           if (error instanceof RangeError) throw new CliError(error.message);

@@ -1,5 +1,5 @@
 import { labelOf } from '../error-scan';
-import { formatCount, formatLocation, formatTime } from '../format';
+import { formatCount, formatLocation, formatSeen, formatState, formatTime } from '../format';
 import type { ErrorGroup, Report } from '../types';
 import { UNKNOWN_APP } from '../../triage/release-health';
 import { escapeHtml as e } from './escape';
@@ -21,7 +21,7 @@ export function groupSection(group: ErrorGroup, report: Report, backHref = '#err
   const fingerprint = 'fingerprint' in group.key ? group.key.fingerprint : undefined;
   const facts: [string, string][] = [
     ['App', group.app],
-    ...(group.state ? ([['State', group.state]] as [string, string][]) : []),
+    ...(group.state ? ([['State', stateFact(group)]] as [string, string][]) : []),
     ['Location', where || '(not recorded)'],
     ['Fingerprint', fingerprint ?? '(none: grouped by type and message)'],
     ['Occurrences', `${formatCount(group.occurrences)} (${formatCount(group.documents)} documents)`],
@@ -30,8 +30,8 @@ export function groupSection(group: ErrorGroup, report: Report, backHref = '#err
       `${formatCount(group.machines)}${group.machineIds.length > 0 ? `: ${group.machineIds.join(', ')}${group.machineIds.length < group.machines ? ' …' : ''}` : ''}`,
     ],
     ['Versions', group.versions.join(', ') || '-'],
-    ['First seen', formatTime(group.firstSeen)],
-    ['Last seen', formatTime(group.lastSeen)],
+    ['First seen', formatSeen(group.firstSeen)],
+    ['Last seen', formatSeen(group.lastSeen)],
   ];
   const labels = report.errors.timeline.starts.map((start) =>
     new Date(start).toISOString().slice(5, 16).replace('T', ' '),
@@ -46,7 +46,7 @@ export function groupSection(group: ErrorGroup, report: Report, backHref = '#err
         ).replace('class="chart"', 'class="chart group-chart"');
   return `<section class="group" id="group-${e(group.id)}">
 <p class="no-print"><a href="${e(backHref)}">← all error groups</a></p>
-<h2><span class="tipo">${e(group.tipo ?? '(no type)')}</span>${group.state ? ` <span class="badge state">${e(group.state)}</span>` : ''}</h2>
+<h2><span class="tipo">${e(group.tipo ?? '(no type)')}</span>${group.state ? ` <span class="badge state state-${e(group.state)}" data-state="${e(group.state)}">${e(formatState(group))}</span>` : ''}</h2>
 <p class="message">${e(message)}</p>
 <dl class="facts">${facts.map(([term, value]) => `<dt>${e(term)}</dt><dd>${e(value)}</dd>`).join('')}</dl>
 <h3>Occurrences over time</h3>
@@ -55,6 +55,12 @@ ${latestPart(group)}
 <h3>What to do with it</h3>
 ${commands(group, fingerprint)}
 </section>`;
+}
+
+/** The state as the page says it: with its versions, and since when a regression happened. */
+function stateFact(group: ErrorGroup): string {
+  const regressed = group.regressedAt ? `, at ${formatTime(new Date(group.regressedAt))}` : '';
+  return `${formatState(group)}${group.state === 'regressed' ? regressed : ''}`;
 }
 
 /** The group's page on the dashboard: the frame of every page around {@link groupSection}. */

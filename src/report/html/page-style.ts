@@ -21,6 +21,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 td .where, td .fingerprint { color: var(--muted); font-size: 12px; word-break: break-all; }
 .tipo { font-weight: 600; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 11px; background: #fdecea; color: var(--bad); margin-left: 6px; }
+.badge.state-ongoing, .badge.state-resolved, .badge.state-ignored { background: #eceff3; color: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 16px; margin: 8px 0 0; padding: 0; list-style: none; font-size: 12px; }
 .legend span { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -2px; }
 .chart { display: block; max-width: 100%; height: auto; }

@@ -3,6 +3,8 @@ import {
   formatCount,
   formatDuration,
   formatLocation,
+  formatSeen,
+  formatState,
   formatTime,
   formatVersions,
   groupName,
@@ -67,7 +69,10 @@ function body(report: Report, href: (id: string) => string): string {
   const { errors, audit, sessions } = report;
   const cards = [
     [formatCount(errors.occurrences), 'error occurrences'],
-    [formatCount(errors.groups.length), 'error groups'],
+    [
+      formatCount(errors.groups.length),
+      errors.stateFilter ? `error groups (${errors.stateFilter.states.join(', ')})` : 'error groups',
+    ],
     [formatCount(errors.newGroups.length), 'new error groups'],
     [formatCount(audit.events), 'audit events'],
     [formatCount(sessions.sessions), 'sessions'],
@@ -122,6 +127,8 @@ ${
     ? ''
     : `<table><thead><tr><th>#</th><th>Error</th><th class="num">Occurrences</th><th class="num">Machines</th><th>Versions</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>${rows}</tbody></table>`
 }
+${errors.stateFilter ? `<p class="hint" id="state-filter">Listed: the ${formatCount(errors.stateFilter.matching)} group(s) in state ${e(errors.stateFilter.states.join(', '))} (<code>--state</code>); the totals count every group of the window.</p>` : ''}
+${errors.groups.length === 0 && errors.stateFilter ? `<p class="empty">No error group in state ${e(errors.stateFilter.states.join(', '))}.</p>` : ''}
 ${errors.truncated ? `<p class="hint">Only the ${errors.groups.length} largest groups are listed.</p>` : ''}
 </section>`;
 }
@@ -133,8 +140,12 @@ function groupRow(group: ErrorGroup, index: number, isNew: boolean, link: string
     'fingerprint' in group.key
       ? `<div class="fingerprint">fingerprint ${e(group.key.fingerprint)}</div>`
       : '';
-  const state = group.state ? `<span class="badge state">${e(group.state)}</span>` : '';
-  return `<tr id="row-${e(group.id)}"><td class="num">${index + 1}</td><td><div class="app">${e(group.app)}</div><a class="group-link" href="${e(link)}"><span class="tipo">${e(group.tipo ?? '(no type)')}</span></a>${state}${isNew ? '<span class="badge">new</span>' : ''}<div>${e(message.length > 300 ? `${message.slice(0, 299)}…` : message)}</div>${where ? `<div class="where">at ${e(where)}</div>` : ''}${fingerprint}</td><td class="num">${formatCount(group.occurrences)}</td><td class="num">${formatCount(group.machines)}</td><td>${e(formatVersions(group.versions))}</td><td>${e(formatTime(new Date(group.firstSeen)))}</td><td>${e(formatTime(new Date(group.lastSeen)))}</td></tr>`;
+  // Triage's `new` (first seen ever in the window) implies the report's "new" (none in the
+  // previous window): one badge says it.
+  const state = group.state
+    ? `<span class="badge state state-${e(group.state)}" data-state="${e(group.state)}">${e(formatState(group))}</span>`
+    : '';
+  return `<tr id="row-${e(group.id)}"><td class="num">${index + 1}</td><td><div class="app">${e(group.app)}</div><a class="group-link" href="${e(link)}"><span class="tipo">${e(group.tipo ?? '(no type)')}</span></a>${state}${isNew && group.state !== 'new' ? '<span class="badge">new</span>' : ''}<div>${e(message.length > 300 ? `${message.slice(0, 299)}…` : message)}</div>${where ? `<div class="where">at ${e(where)}</div>` : ''}${fingerprint}</td><td class="num">${formatCount(group.occurrences)}</td><td class="num">${formatCount(group.machines)}</td><td>${e(formatVersions(group.versions))}</td><td>${e(formatSeen(group.firstSeen))}</td><td>${e(formatSeen(group.lastSeen))}</td></tr>`;
 }
 
 function newSection(report: Report, href: (id: string) => string): string {
