@@ -36,11 +36,19 @@ const EQUAL_A = 'salvar falhou: questão sem enunciado';
 const EQUAL_B = 'exportar falhou: lista vazia';
 const TRAIL = ['lista 7 aberta', 'questão 3 editada'];
 
+/** An error as the editor app would throw it: its stack names the app's files, not this machine's. */
+function appError(message: string, where: string, line: number): RangeError {
+  const error = new RangeError(message);
+  error.stack =
+    `RangeError: ${message}\n    at ${where} (/opt/editor/src/${where}.ts:${line}:9)\n` +
+    '    at async main (/opt/editor/src/main.ts:12:3)';
+  return error;
+}
 function salvarQuestao(): never {
-  throw new RangeError(EQUAL_A);
+  throw appError(EQUAL_A, 'salvarQuestao', 40);
 }
 function exportarLista(): never {
-  throw new RangeError(EQUAL_B);
+  throw appError(EQUAL_B, 'exportarLista', 18);
 }
 
 /**
