@@ -10,6 +10,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/lib/node.sh
 build_and_use_server bench
 export BENCH_MONGODB_URI="$MONGODB_URI"
+# The local server's process, when the script started it: bench/gateway-load.ts reports its CPU per record.
+if [ -f .tools/mongo-server/bench/pid ] && [ -z "${BENCH_SERVER_PID:-}" ]; then
+  export BENCH_SERVER_PID="$(cat .tools/mongo-server/bench/pid)"
+fi
 
 echo "## Benchmark run $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo
@@ -18,7 +22,7 @@ echo "- node $(node --version), mongodb driver $(node -p 'require("mongodb/packa
 echo "- server: $(node bench/server-info.ts "$BENCH_MONGODB_URI")"
 echo "- command: npm run bench${*:+ -- $*}"
 
-for script in mapping emit-latency composed-cpu throughput outage-memory spill-exit; do
+for script in mapping emit-latency composed-cpu throughput outage-memory spill-exit gateway-load; do
   echo "[bench] $script" >&2
   node --expose-gc "bench/$script.ts" "$@"
 done
