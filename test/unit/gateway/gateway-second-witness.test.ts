@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoServerError } from 'mongodb';
@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spooledBytes } from '../../../src/delivery/spool';
 import { GatewayRequestError } from '../../../src/gateway/request-error';
 import { GatewayStorage, RETRY_AFTER_SECONDS } from '../../../src/gateway/storage';
-import { parseTokens, TokenAuthenticator } from '../../../src/gateway/tokens';
+import { loadTokens, parseTokens, TokenAuthenticator } from '../../../src/gateway/tokens';
 import { resolveOptions } from '../../../src/shared-options/shared-options';
 
 // Decisions of the gateway that one test alone used to protect (Stryker: a killed mutant covered by
@@ -105,5 +105,25 @@ describe('TokenAuthenticator: which configured token a bearer header is', () => 
     );
     expect(auth.authenticate(`Bearer ${SECRET}`)).toEqual({ name: 'first', app: 'app-one' });
     expect(auth.authenticate(`Bearer ${SECRET}-3`)).toEqual({ name: 'third', app: 'app-three' });
+  });
+});
+
+describe('loadTokens: the tokens a gateway accepts come from the file and the environment variable', () => {
+  const SECRET = 'a-bearer-secret-0123456789';
+
+  it('reads the file, then the variable, and accepts no token when both are absent', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gateway-tokens-'));
+    dirs.push(folder);
+    const file = join(folder, 'tokens.txt');
+    writeFileSync(file, `# the desktop app\ndesktop app-one ${SECRET}-file\n`);
+    const variable = `ci app-two ${SECRET}-env; relay * ${SECRET}-relay`;
+    expect(loadTokens(file, variable)).toEqual([
+      { name: 'desktop', app: 'app-one', token: `${SECRET}-file` },
+      { name: 'ci', app: 'app-two', token: `${SECRET}-env` },
+      { name: 'relay', app: '*', token: `${SECRET}-relay` },
+    ]);
+    expect(loadTokens(file, undefined).map((token) => token.name)).toEqual(['desktop']);
+    expect(loadTokens(undefined, variable).map((token) => token.name)).toEqual(['ci', 'relay']);
+    expect(loadTokens(undefined, undefined)).toEqual([]);
   });
 });
