@@ -9,7 +9,6 @@ export default {
     'src/storage/**/*.ts',
     'src/pipeline/transform.ts',
     'src/pipeline/route.ts',
-    'src/logs/severity.ts',
     'src/pipeline/stack-frame.ts',
     'src/metrics/accumulator.ts',
     'src/metrics/transform.ts',
