@@ -36,8 +36,6 @@ export async function storeErrors(
     processors: [
       new BatchLogRecordProcessor({
         exporter: new MongoLogRecordExporter({ connectionString: uri, database, spoolDir: false }),
-        maxExportBatchSize: 512,
-        scheduledDelayMillis: 50,
       }),
     ],
   });
