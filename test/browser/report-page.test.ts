@@ -85,6 +85,20 @@ async function seedEqualGroupsWithTrail(): Promise<void> {
   await loggerProvider.shutdown();
 }
 
+/** The dashboard over the seeded database, on a free local port, refreshing every `refreshSeconds`. */
+function dashboardOverTheFleet(refreshSeconds: number) {
+  return startDashboard({
+    db: database.client.db(database.name),
+    collections: { errors: 'errors', audit: 'audit', metrics: 'metrics' },
+    since: '7d',
+    host: '127.0.0.1',
+    port: 0,
+    refreshSeconds,
+    maxTimeMS: 10_000,
+    secrets: [],
+  });
+}
+
 beforeAll(async () => {
   mkdirSync(IMAGES, { recursive: true });
   await seedFleet(database.uri, database.db);
@@ -176,16 +190,7 @@ describe('the report page in a real browser (Debian chromium, headless, network 
   });
 
   it('dashboard: the live page draws the same charts, and after a refresh still does, from its own server only', async () => {
-    const dashboard = await startDashboard({
-      db: database.client.db(database.name),
-      collections: { errors: 'errors', audit: 'audit', metrics: 'metrics' },
-      since: '7d',
-      host: '127.0.0.1',
-      port: 0,
-      refreshSeconds: 1,
-      maxTimeMS: 10_000,
-      secrets: [],
-    });
+    const dashboard = await dashboardOverTheFleet(1);
     try {
       const origin = new URL(dashboard.url).origin;
       const page = await chromium.context.newPage();
@@ -239,16 +244,7 @@ describe('the report page in a real browser (Debian chromium, headless, network 
   });
 
   it("dashboard: a group's page, linked from its row, shows the latest stack trace, the trail and the resolve command", async () => {
-    const dashboard = await startDashboard({
-      db: database.client.db(database.name),
-      collections: { errors: 'errors', audit: 'audit', metrics: 'metrics' },
-      since: '7d',
-      host: '127.0.0.1',
-      port: 0,
-      refreshSeconds: 30,
-      maxTimeMS: 10_000,
-      secrets: [],
-    });
+    const dashboard = await dashboardOverTheFleet(30);
     try {
       const origin = new URL(dashboard.url).origin;
       const page = await chromium.context.newPage();

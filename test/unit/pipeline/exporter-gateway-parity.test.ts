@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { calculateObjectSize } from 'bson';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { resourceFields } from '../../../src/document/resource-fields';
 import type { ErrorDocument } from '../../../src/document/schema';
 import { MAX_DOCUMENT_BYTES } from '../../../src/document/shrink';
@@ -16,15 +19,16 @@ import { auditRecord, errorRecords } from './log-records';
 
 describe('the exporter and the gateway share the pipeline', () => {
   const options: MongoExporterOptions = {
+    // No server: the storm's summary that shutdown writes is refused at once and goes to a spool
+    // in a temporary folder, with the delivery's defaults.
     connectionString: 'mongodb://127.0.0.1:1/',
-    spoolDir: false,
+    spoolDir: mkdtempSync(join(tmpdir(), 'parity-spool-')),
     createIndexes: false,
-    connectionTimeoutMs: 200,
-    retryDeadlineMs: 200, // shutdown writes the storm's summary, to no server
     stormGuard: { maxPerWindow: 2, windowMs: 60_000 },
     beforeSend: (document) =>
       'erro' in document && document.erro.mensagem === 'descartar' ? null : { ...document, marcado: true },
   };
+  afterAll(() => rmSync(options.spoolDir as string, { recursive: true, force: true }));
 
   /** Records that each stage changes: filtered, audit, trail, beforeSend drop, storm, sanitized, oversized. */
   function records(): ReadableLogRecord[] {
