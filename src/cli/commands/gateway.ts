@@ -77,30 +77,46 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
       },
       { logLevel: DiagLogLevel.INFO, suppressOverrideMessage: true },
     );
+    // Listened for before the start: a SIGTERM sent as soon as the listening line appears (or
+    // during the start) drains the gateway instead of killing it.
+    const stop = firstStopSignal();
     let gateway;
     try {
       gateway = await startGateway(options);
     } catch (error) {
+      stop.dispose();
       throw new CliError(describeCliError(error, passwordOf(options.connectionString)));
     }
     output.stderr.write(
       `gateway listening on ${gateway.url} (POST /v1/logs, /v1/metrics; GET /healthz, /readyz, /stats)\n`,
     );
-    await new Promise<void>((resolve) => {
-      const stop = (signal: string) => {
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        output.stderr.write(`gateway: ${signal}, draining\n`);
-        void gateway.close().then(resolve, resolve);
-      };
-      const onTerm = () => stop('SIGTERM');
-      const onInt = () => stop('SIGINT');
-      process.on('SIGTERM', onTerm);
-      process.on('SIGINT', onInt);
-    });
+    output.stderr.write(`gateway: ${await stop.signal}, draining\n`);
+    await gateway.close();
     output.stderr.write(`gateway stopped: ${JSON.stringify(gateway.counters())}\n`);
   });
 };
+
+/** The first SIGTERM or SIGINT from now on; `dispose()` stops listening. */
+function firstStopSignal(): { signal: Promise<string>; dispose: () => void } {
+  let dispose = () => undefined as void;
+  const signal = new Promise<string>((resolve) => {
+    const onTerm = () => {
+      dispose();
+      resolve('SIGTERM');
+    };
+    const onInt = () => {
+      dispose();
+      resolve('SIGINT');
+    };
+    dispose = () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    };
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+  return { signal, dispose };
+}
 
 /** Flags, then the environment, .env and config.ini for the database settings, as the library reads them. */
 function gatewayOptions(flags: GatewayFlags): GatewayOptions {

@@ -65,6 +65,19 @@ describe('the gateway command', () => {
     expect(stderr()).not.toContain(TOKEN);
   });
 
+  it('drains and exits 0 on a SIGTERM sent the moment its listening line appears (five starts)', async () => {
+    // Before the fix, such a signal killed about every second start: its handler came after the line.
+    for (let start = 0; start < 5; start++) {
+      const { child, stderr } = await startCli();
+      const exited = new Promise<[number | null, string | null]>((resolve) =>
+        child.on('exit', (code, signal) => resolve([code, signal])),
+      );
+      child.kill('SIGTERM');
+      expect(await exited).toEqual([0, null]);
+      expect(stderr()).toContain('gateway: SIGTERM, draining');
+    }
+  });
+
   it('prints one WARN line on stderr for repeated requests with a wrong token, without the token', async () => {
     const { child, url, stderr } = await startCli();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
