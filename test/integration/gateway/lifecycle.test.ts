@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ const db = useTestDatabase('gateway_lifecycle');
 const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli.mjs');
 
 /** Starts `opentelemetry-exporter-mongodb gateway` (the built CLI) and resolves with its URL. */
-function startCli(): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+function startCli(nodeOptions?: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-cli-'));
   const tokensFile = join(dir, 'tokens');
   writeFileSync(tokensFile, `# test token\ndesktop ${APP} ${TOKEN}\n`);
@@ -19,7 +19,12 @@ function startCli(): Promise<{ child: ChildProcess; url: string; stderr: () => s
     [CLI, 'gateway', '--port', '0', '--tokens-file', tokensFile, '--spool-dir', join(dir, 'spool')],
     {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', MONGODB_URI: db.uri, MONGODB_DATABASE: db.name },
+      env: {
+        PATH: process.env.PATH ?? '',
+        MONGODB_URI: db.uri,
+        MONGODB_DATABASE: db.name,
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -98,5 +103,38 @@ describe('the gateway command', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('refused a request to /v1/logs (401): a bearer token that matches no');
     expect(stderr()).not.toContain(wrong);
+  });
+
+  describe.runIf(process.platform === 'linux')('its heap', () => {
+    /** The node flags of a running process, from /proc. */
+    const nodeFlagsOf = (pid: number) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((part) => part.startsWith('--max'));
+
+    it('runs in the process that was started (same pid, which SIGTERM stops with 0) with --max-semi-space-size=4, and stores what it is sent', async () => {
+      const { child, url } = await startCli();
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      expect(nodeFlagsOf(child.pid!)).toEqual(['--max-semi-space-size=4']);
+      const response = await fetch(`${url}/v1/logs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${TOKEN}` },
+        body: logsProtobuf([{ body: 'after the relaunch' }]),
+      });
+      expect(response.status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await db.db.collection('errors').countDocuments({ 'erro.mensagem': 'after the relaunch' })).toBe(
+        1,
+      );
+    });
+
+    it('keeps the semi-space size an operator gives in NODE_OPTIONS, and is not restarted', async () => {
+      const { child } = await startCli('--max-semi-space-size=16');
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      expect(nodeFlagsOf(child.pid!)).toEqual([]);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    });
   });
 });
