@@ -5,9 +5,15 @@ import { GatewayRequestError } from './request-error';
 /**
  * Reads a request body, decompressing `gzip` or `deflate` as it streams, and stops as soon as
  * more than `maxBytes` arrive or would be inflated: a compressed bomb never grows in memory
- * beyond the limit. Throws 413 beyond the limit, 415 for another encoding, 400 for a corrupt stream.
+ * beyond the limit. Each chunk kept is first offered to `keep` (the gateway's shared allowance of
+ * body bytes), which throws to refuse it. Throws 413 beyond the limit, 415 for another encoding,
+ * 400 for a corrupt stream.
  */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export async function readBody(
+  request: IncomingMessage,
+  maxBytes: number,
+  keep: (bytes: number) => void = () => undefined,
+): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
@@ -29,6 +35,7 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
     for await (const chunk of source as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > maxBytes) throw tooLarge(maxBytes);
+      keep(chunk.length);
       chunks.push(chunk);
     }
   } catch (error) {

@@ -13,6 +13,8 @@ export interface GatewayCounters {
     /** Log records and data points refused in a `partial_success` (unmappable, or summaries). */
     rejected: number;
   };
+  /** What the requests not yet answered hold now (bounded by `maxPendingRecords` and `maxPendingBytes`). */
+  pending: { records: number; bodyBytes: number };
   /** What the storage pipeline did with the documents: the exporters' own counters. */
   storage: ExporterStats;
 }
@@ -25,9 +27,9 @@ export class GatewayCounter {
     this.requests.set(status, (this.requests.get(status) ?? 0) + 1);
   }
 
-  snapshot(storage: ExporterStats): GatewayCounters {
+  snapshot(storage: ExporterStats, pending: GatewayCounters['pending']): GatewayCounters {
     const requests: Record<string, number> = {};
     for (const [status, count] of [...this.requests].sort((a, b) => a[0] - b[0])) requests[status] = count;
-    return { requests, records: { ...this.records }, storage };
+    return { requests, records: { ...this.records }, pending, storage };
   }
 }

@@ -59,6 +59,14 @@ export interface GatewayOptions extends MongoExporterOptions {
    */
   maxPendingRecords?: number;
   /**
+   * Body bytes (after decompression) that requests not yet answered hold, across all clients;
+   * beyond, 503 with Retry-After. With `maxPendingRecords`, it bounds what the gateway keeps in
+   * memory for its clients however many connect. A request alone may be larger (up to
+   * `maxBodyBytes`).
+   * @default 33554432 (32 MiB)
+   */
+  maxPendingBytes?: number;
+  /**
    * How long, at most, a request's log documents wait for other clients' requests so that they
    * are inserted together in one batch (up to 1,000 documents); the answer still comes once
    * they are stored or spooled. `0` writes each request on its own.
@@ -82,6 +90,7 @@ export interface ResolvedGatewayOptions {
   maxBodyBytes: number;
   rateLimitPerSecond: number;
   maxPendingRecords: number;
+  maxPendingBytes: number;
   groupWaitMs: number;
   shutdownTimeoutMs: number;
   storage: ResolvedOptions;
@@ -98,6 +107,7 @@ const GATEWAY_OPTIONS = {
   maxBodyBytes: { default: 4 * 1024 * 1024, transform: integerIn(1024) },
   rateLimitPerSecond: { default: 100, transform: integerIn(0) },
   maxPendingRecords: { default: 20_000, transform: integerIn(1) },
+  maxPendingBytes: { default: 32 * 1024 * 1024, transform: integerIn(1024) },
   groupWaitMs: { default: DEFAULT_GROUPING.maxWaitMs, transform: integerIn(0, 1000) },
   shutdownTimeoutMs: { default: 15_000, transform: integerIn(1) },
 } satisfies OptionTable<Omit<GatewayOptions, keyof MongoExporterOptions>>;
@@ -143,6 +153,7 @@ export function resolveGatewayOptions(
     maxBodyBytes: own.maxBodyBytes,
     rateLimitPerSecond: own.rateLimitPerSecond,
     maxPendingRecords: own.maxPendingRecords,
+    maxPendingBytes: own.maxPendingBytes,
     groupWaitMs: own.groupWaitMs,
     shutdownTimeoutMs: own.shutdownTimeoutMs,
     storage,

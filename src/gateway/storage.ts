@@ -2,6 +2,7 @@ import { acquireDestination, type DestinationLease } from '../delivery/destinati
 import { StatsCounter } from '../foundation/stats';
 import type { CollectionKind, IdentifiedDocument, MongoWriter } from '../storage/mongo-writer';
 import type { WriteOperation } from '../delivery/spool';
+import { Allowance } from './allowance';
 import { DEFAULT_GROUPING, InsertGrouping } from './insert-grouping';
 import { GatewayRequestError } from './request-error';
 import type { ResolvedOptions } from '../shared-options/shared-options';
@@ -17,12 +18,11 @@ export const RETRY_AFTER_SECONDS = 5;
 export class GatewayStorage {
   readonly stats = new StatsCounter();
   private readonly destination: DestinationLease;
-  private readonly maxPendingRecords: number;
-  private pendingRecords = 0;
+  private readonly records: Allowance;
   private readonly grouping: InsertGrouping | undefined;
 
   constructor(options: ResolvedOptions, maxPendingRecords: number, groupWaitMs = DEFAULT_GROUPING.maxWaitMs) {
-    this.maxPendingRecords = maxPendingRecords;
+    this.records = new Allowance(maxPendingRecords);
     this.grouping =
       groupWaitMs > 0
         ? new InsertGrouping((kind, documents) => this.deliver(kind, 'insert', documents), {
@@ -40,26 +40,22 @@ export class GatewayStorage {
     return this.destination.writer;
   }
 
+  /** Records accepted and not yet stored or spooled. */
   get pending(): number {
-    return this.pendingRecords;
+    return this.records.held;
   }
 
   /** Reserves room for `records`, or throws 503 when the gateway already holds too many. */
   reserve(records: number): () => void {
-    if (this.pendingRecords > 0 && this.pendingRecords + records > this.maxPendingRecords) {
+    const hold = this.records.hold();
+    if (!hold.take(records)) {
       throw new GatewayRequestError(
         503,
-        `the gateway holds ${this.pendingRecords} records not yet stored; retry later`,
+        `the gateway holds ${this.records.held} records not yet stored; retry later`,
         RETRY_AFTER_SECONDS,
       );
     }
-    this.pendingRecords += records;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.pendingRecords -= records;
-    };
+    return () => hold.release();
   }
 
   /**

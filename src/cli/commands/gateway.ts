@@ -14,6 +14,8 @@ interface GatewayFlags extends ConnectionFlags {
   tlsKey?: string;
   tokensFile?: string;
   maxBodyBytes?: number;
+  maxPendingRecords?: number;
+  maxPendingBytes?: number;
   rateLimit?: number;
   spoolDir?: string;
   stormGuard?: boolean;
@@ -43,6 +45,16 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
       .option(
         '--max-body-bytes <bytes>',
         `largest body, after decompression (default: ${GATEWAY_DEFAULTS.maxBodyBytes})`,
+        integer,
+      )
+      .option(
+        '--max-pending-records <n>',
+        `records accepted and not yet stored, across clients; beyond, 503 (default: ${GATEWAY_DEFAULTS.maxPendingRecords})`,
+        integer,
+      )
+      .option(
+        '--max-pending-bytes <bytes>',
+        `body bytes of requests not yet answered, across clients; beyond, 503 (default: ${GATEWAY_DEFAULTS.maxPendingBytes})`,
         integer,
       )
       .option(
@@ -138,6 +150,8 @@ function gatewayOptions(flags: GatewayFlags): GatewayOptions {
     tlsKey: flags.tlsKey,
     tokensFile: flags.tokensFile,
     maxBodyBytes: flags.maxBodyBytes,
+    maxPendingRecords: flags.maxPendingRecords,
+    maxPendingBytes: flags.maxPendingBytes,
     rateLimitPerSecond: flags.rateLimit,
     groupWaitMs: flags.groupWaitMs,
     spoolDir: flags.spoolDir ?? exporter.spoolDir,
