@@ -3,18 +3,20 @@
 // protobuf, as JSON and as gzipped protobuf; side by side with the raw driver (insertMany of the
 // same documents, 1,000 at a time) and the in-process exporter (BatchLogRecordProcessor) writing
 // the same records to the same server. Reports records/s until the last answer (then checks the
-// count), request latency p50/p99, the
-// gateway's peak RSS and its own CPU per record (user + system, from /proc).
+// count), request latency p50/p99 beside the mean wait that Little's law sets, the gateway's peak
+// RSS and its own CPU per record (user + system, from /proc); `--memory-limit-mib` adds a row with
+// the gateway in a memory cgroup, as in a container.
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/gateway-load.ts [--records N] [--clients C] [--quick]
+//      [--only alone protobuf json gzip] [--no-in-process] [--memory-limit-mib M]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
-import { OtlpTypes } from '../src/gateway/otlp-schema.ts';
 import { INDEXES } from '../src/storage/indexes.ts';
+import { type MemoryCgroup, memoryCgroup } from './memory-cgroup.ts';
+import { type Encoding, requestBody } from './otlp-requests.ts';
 import {
   BENCH_RESOURCE,
   benchUri,
@@ -34,87 +36,64 @@ import {
 } from './support.ts';
 
 const TOKEN = 'bench-token-0123456789abcdef';
-const args = parseArgs<{ clients: number; batch: number }>(
+const args = parseArgs<{
+  clients: number;
+  batch: number;
+  only?: string[];
+  inProcess: boolean;
+  memoryLimitMib?: number;
+}>(
   'OTLP gateway load: records/s, request latency and RSS, against the in-process exporter',
   { records: 100_000, quickRecords: 10_000 },
   (program) =>
     program
       .option('--clients <n>', 'concurrent clients (default 50)', Number, 50)
-      .option('--batch <n>', 'records per request (default 50)', Number, 50),
+      .option('--batch <n>', 'records per request (default 50)', Number, 50)
+      .option(
+        '--only <variants...>',
+        'gateway rows to run, of: alone, protobuf, json, gzip (default: all; raw always runs, as the ratios base)',
+      )
+      .option('--no-in-process', 'skip the in-process exporter row')
+      .option(
+        '--memory-limit-mib <n>',
+        'also run the protobuf row with the gateway in a memory cgroup of this size, as in a container (Linux)',
+        Number,
+      ),
 );
 const uri = benchUri();
-
-type Encoding = 'protobuf' | 'json' | 'protobuf+gzip';
-
-/** Request `r` of the run in `encoding`: `batch` error records, as an OTLP SDK would send them. */
-function requestBody(r: number, batch: number, encoding: Encoding): Uint8Array | string {
-  const request = requestObject(r, batch);
-  if (encoding === 'json') return JSON.stringify(request);
-  const protobuf = OtlpTypes.logsRequest.encode(OtlpTypes.logsRequest.fromObject(request)).finish();
-  return encoding === 'protobuf' ? protobuf : gzipSync(protobuf);
-}
-
-function requestObject(r: number, batch: number) {
-  const records = [];
-  for (let i = r * batch; i < (r + 1) * batch; i++) {
-    const record = errorLogRecord(i);
-    records.push({
-      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(i)),
-      severityNumber: 17,
-      severityText: 'ERROR',
-      body: { stringValue: String(record.body) },
-      attributes: Object.entries(record.attributes ?? {}).map(([key, value]) => ({
-        key,
-        value: typeof value === 'number' ? { intValue: value } : { stringValue: String(value) },
-      })),
-    });
-  }
-  const attribute = (key: string, value: unknown) => ({ key, value: { stringValue: String(value) } });
-  return {
-    resourceLogs: [
-      {
-        resource: {
-          attributes: [
-            attribute('service.name', 'mathbank-bench'),
-            ...Object.entries(BENCH_RESOURCE.attributes).map(([k, v]) => attribute(k, v)),
-          ],
-        },
-        scopeLogs: [{ scope: { name: 'bench' }, logRecords: records }],
-      },
-    ],
-  };
-}
 
 function startGateway(
   database: string,
   dir: string,
   extraArgs: string[],
+  cgroup?: MemoryCgroup,
 ): Promise<{ child: ChildProcess; url: string }> {
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, `bench mathbank-bench ${TOKEN}\n`);
-  const child = spawn(
-    process.execPath,
-    [
-      // BENCH_GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway.
-      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      'dist/cli.mjs',
-      'gateway',
-      '--port',
-      '0',
-      '--tokens-file',
-      tokens,
-      '--rate-limit',
-      '0',
-      '--no-storm-guard',
-      '--spool-dir',
-      join(dir, 'spool'),
-      ...extraArgs,
-    ],
-    {
-      env: { PATH: process.env.PATH ?? '', MONGODB_URI: uri, MONGODB_DATABASE: database },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const command = [
+    // BENCH_GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway.
+    ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    'dist/cli.mjs',
+    'gateway',
+    '--port',
+    '0',
+    '--tokens-file',
+    tokens,
+    '--rate-limit',
+    '0',
+    '--no-storm-guard',
+    '--spool-dir',
+    join(dir, 'spool'),
+    ...extraArgs,
+  ];
+  // In a cgroup, the shell joins it and execs node: the gateway keeps the child's pid.
+  const { file, args: argv } = cgroup
+    ? cgroup.wrap(process.execPath, command)
+    : { file: process.execPath, args: command };
+  const child = spawn(file, argv, {
+    env: { PATH: process.env.PATH ?? '', MONGODB_URI: uri, MONGODB_DATABASE: database },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   return new Promise((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -158,11 +137,13 @@ async function throughGateway(
   batch: number,
   encoding: Encoding,
   extraArgs: string[] = [],
+  memoryLimitMib?: number,
 ) {
-  const database = `bench_gateway_${encoding.replace('+', '_')}${extraArgs.length ? '_alone' : ''}`;
+  const database = `bench_gateway_${encoding.replace('+', '_')}${extraArgs.length ? '_alone' : ''}${memoryLimitMib ? '_cgroup' : ''}`;
   await dropDatabase(uri, database);
   const dir = temporaryDir('gateway-bench');
-  const { child, url } = await startGateway(database, dir.path, extraArgs);
+  const cgroup = memoryLimitMib ? memoryCgroup(memoryLimitMib, 'gateway-bench') : undefined;
+  const { child, url } = await startGateway(database, dir.path, extraArgs, cgroup);
   const requests = Math.ceil(records / batch);
   const bodies = Array.from({ length: requests }, (_, r) => requestBody(r, batch, encoding));
   const headers: Record<string, string> = {
@@ -207,6 +188,7 @@ async function throughGateway(
   await waitForCount(database, requests * batch);
   child.kill('SIGTERM');
   await new Promise((resolve) => child.on('exit', resolve));
+  cgroup?.remove();
   dir.remove();
   latencies.sort((a, b) => a - b);
   return {
@@ -279,18 +261,27 @@ async function inProcess(records: number) {
 note(`gateway load: ${args.records} records, ${args.clients} clients, ${args.batch} records per request`);
 const raw = await rawDriver(args.records);
 // Each request written alone (`--group-wait-ms 0`) is the gateway before request grouping.
-const variants: [string, Encoding, string[]][] = [
-  ['protobuf, each request alone', 'protobuf', ['--group-wait-ms', '0']],
-  ['protobuf', 'protobuf', []],
-  ['JSON', 'json', []],
-  ['protobuf + gzip', 'protobuf+gzip', []],
-];
+const variants = (
+  [
+    ['alone', 'protobuf, each request alone', 'protobuf', ['--group-wait-ms', '0']],
+    ['protobuf', 'protobuf', 'protobuf', []],
+    ['json', 'JSON', 'json', []],
+    ['gzip', 'protobuf + gzip', 'protobuf+gzip', []],
+  ] satisfies [string, string, Encoding, string[]][]
+).filter(([name]) => !args.only || args.only.includes(name));
+const memoryLimitRow = args.memoryLimitMib
+  ? [[`protobuf, gateway in a ${args.memoryLimitMib} MiB memory cgroup`, args.memoryLimitMib] as const]
+  : [];
 const gateways: [string, Awaited<ReturnType<typeof throughGateway>>][] = [];
-for (const [label, encoding, extra] of variants) {
+for (const [, label, encoding, extra] of variants) {
   note(`through the gateway, ${label}`);
   gateways.push([label, await throughGateway(args.records, args.clients, args.batch, encoding, extra)]);
 }
-const direct = await inProcess(args.records);
+for (const [label, limit] of memoryLimitRow) {
+  note(`through the gateway, ${label}`);
+  gateways.push([label, await throughGateway(args.records, args.clients, args.batch, 'protobuf', [], limit)]);
+}
+const direct = args.inProcess ? await inProcess(args.records) : undefined;
 printTable(
   `OTLP gateway under load (${args.records} records, ${args.clients} clients, ${args.batch} per request)`,
   [
@@ -299,6 +290,7 @@ printTable(
     'ratio to raw insertMany',
     'request p50 ms',
     'request p99 ms',
+    'mean wait floor ms',
     'gateway peak RSS',
     'gateway CPU µs/record',
     'clients CPU µs/record',
@@ -315,27 +307,36 @@ printTable(
       '',
       '',
       '',
+      '',
       fixed(raw.serverCpuPerRecordUs, 1),
       '',
     ],
-    [
-      'in-process exporter',
-      integer(direct.perSecond),
-      fixed(direct.perSecond / raw.perSecond),
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ],
+    ...(direct
+      ? [
+          [
+            'in-process exporter',
+            integer(direct.perSecond),
+            fixed(direct.perSecond / raw.perSecond),
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+            '',
+          ],
+        ]
+      : []),
     ...gateways.map(([label, run]) => [
       `OTLP/HTTP ${label} → gateway`,
       integer(run.perSecond),
       fixed(run.perSecond / raw.perSecond),
       fixed(run.p50, 1),
       fixed(run.p99, 1),
+      // Little's law: with every client keeping one request in flight, the mean request waits
+      // (clients × records per request) ÷ records/s, whatever the gateway does.
+      fixed(((args.clients * args.batch) / run.perSecond) * 1000, 1),
       mebibytes(run.peak),
       fixed(run.cpuPerRecordUs, 1),
       fixed(run.clientCpuPerRecordUs, 1),

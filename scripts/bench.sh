@@ -22,7 +22,7 @@ echo "- node $(node --version), mongodb driver $(node -p 'require("mongodb/packa
 echo "- server: $(node bench/server-info.ts "$BENCH_MONGODB_URI")"
 echo "- command: npm run bench${*:+ -- $*}"
 
-for script in mapping emit-latency composed-cpu throughput outage-memory spill-exit gateway-load; do
+for script in mapping emit-latency composed-cpu throughput outage-memory spill-exit gateway-load gateway-memory; do
   echo "[bench] $script" >&2
   node --expose-gc "bench/$script.ts" "$@"
 done
