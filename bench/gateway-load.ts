@@ -7,11 +7,12 @@
 // RSS and its own CPU per record (user + system, from /proc); `--memory-limit-mib` adds a row with
 // the gateway in a memory cgroup, as in a container.
 // Run: BENCH_MONGODB_URI=mongodb://... node --expose-gc bench/gateway-load.ts [--records N] [--clients C] [--quick]
-//      [--only alone protobuf json gzip] [--no-in-process] [--memory-limit-mib M]
+//      [--only alone v8-young protobuf json gzip] [--no-in-process] [--memory-limit-mib M]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { MongoClient } from 'mongodb';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MongoLogRecordExporter } from 'opentelemetry-exporter-mongodb';
 import { INDEXES } from '../src/storage/indexes.ts';
@@ -42,6 +43,7 @@ const args = parseArgs<{
   only?: string[];
   inProcess: boolean;
   memoryLimitMib?: number;
+  memoryBreakdown: boolean;
 }>(
   'OTLP gateway load: records/s, request latency and RSS, against the in-process exporter',
   { records: 100_000, quickRecords: 10_000 },
@@ -51,9 +53,14 @@ const args = parseArgs<{
       .option('--batch <n>', 'records per request (default 50)', Number, 50)
       .option(
         '--only <variants...>',
-        'gateway rows to run, of: alone, protobuf, json, gzip (default: all; raw always runs, as the ratios base)',
+        'gateway rows to run, of: alone, v8-young, protobuf, json, gzip (default: all; raw always runs, as the ratios base)',
       )
       .option('--no-in-process', 'skip the in-process exporter row')
+      .option(
+        '--memory-breakdown',
+        "a table of the gateway's memory at its peak RSS (bench/memory-probe.ts, loaded with --import)",
+        false,
+      )
       .option(
         '--memory-limit-mib <n>',
         'also run the protobuf row with the gateway in a memory cgroup of this size, as in a container (Linux)',
@@ -62,15 +69,33 @@ const args = parseArgs<{
 );
 const uri = benchUri();
 
+/** One gateway row: how the gateway runs and what the clients send it. */
+interface GatewayRun {
+  /** For `--only` and the database's name. */
+  name: string;
+  label: string;
+  encoding: Encoding;
+  /** Flags of the `gateway` command. */
+  gatewayArgs: string[];
+  /** Node flags, before BENCH_GATEWAY_NODE_ARGS. */
+  nodeArgs: string[];
+  /** Runs the gateway in a memory cgroup of this size. */
+  memoryLimitMib?: number;
+}
+
 function startGateway(
   database: string,
   dir: string,
-  extraArgs: string[],
+  run: GatewayRun,
   cgroup?: MemoryCgroup,
 ): Promise<{ child: ChildProcess; url: string }> {
   const tokens = join(dir, 'tokens');
   writeFileSync(tokens, `bench mathbank-bench ${TOKEN}\n`);
   const command = [
+    ...(args.memoryBreakdown
+      ? ['--import', fileURLToPath(new URL('./memory-probe.ts', import.meta.url))]
+      : []),
+    ...run.nodeArgs,
     // BENCH_GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the gateway.
     ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     'dist/cli.mjs',
@@ -84,14 +109,19 @@ function startGateway(
     '--no-storm-guard',
     '--spool-dir',
     join(dir, 'spool'),
-    ...extraArgs,
+    ...run.gatewayArgs,
   ];
   // In a cgroup, the shell joins it and execs node: the gateway keeps the child's pid.
   const { file, args: argv } = cgroup
     ? cgroup.wrap(process.execPath, command)
     : { file: process.execPath, args: command };
   const child = spawn(file, argv, {
-    env: { PATH: process.env.PATH ?? '', MONGODB_URI: uri, MONGODB_DATABASE: database },
+    env: {
+      PATH: process.env.PATH ?? '',
+      MONGODB_URI: uri,
+      MONGODB_DATABASE: database,
+      ...(args.memoryBreakdown ? { BENCH_MEMORY_PROBE_FILE: join(dir, 'memory.json') } : {}),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -127,23 +157,26 @@ function processMemory(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS'), peak: kib('VmHWM') };
 }
 
+/** What bench/memory-probe.ts wrote at the gateway's peak RSS. */
+function readMemoryBreakdown(file: string): Record<string, number> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+  } catch {
+    return undefined;
+  }
+}
+
 async function waitForCount(database: string, expected: number): Promise<void> {
   while ((await countDocuments(uri, database, 'errors')) < expected) await sleep(50);
 }
 
-async function throughGateway(
-  records: number,
-  clients: number,
-  batch: number,
-  encoding: Encoding,
-  extraArgs: string[] = [],
-  memoryLimitMib?: number,
-) {
-  const database = `bench_gateway_${encoding.replace('+', '_')}${extraArgs.length ? '_alone' : ''}${memoryLimitMib ? '_cgroup' : ''}`;
+async function throughGateway(records: number, clients: number, batch: number, run: GatewayRun) {
+  const { encoding } = run;
+  const database = `bench_gateway_${run.name.replace(/\W/g, '_')}`;
   await dropDatabase(uri, database);
   const dir = temporaryDir('gateway-bench');
-  const cgroup = memoryLimitMib ? memoryCgroup(memoryLimitMib, 'gateway-bench') : undefined;
-  const { child, url } = await startGateway(database, dir.path, extraArgs, cgroup);
+  const cgroup = run.memoryLimitMib ? memoryCgroup(run.memoryLimitMib, 'gateway-bench') : undefined;
+  const { child, url } = await startGateway(database, dir.path, run, cgroup);
   const requests = Math.ceil(records / batch);
   const bodies = Array.from({ length: requests }, (_, r) => requestBody(r, batch, encoding));
   const headers: Record<string, string> = {
@@ -189,6 +222,7 @@ async function throughGateway(
   child.kill('SIGTERM');
   await new Promise((resolve) => child.on('exit', resolve));
   cgroup?.remove();
+  const breakdown = args.memoryBreakdown ? readMemoryBreakdown(join(dir.path, 'memory.json')) : undefined;
   dir.remove();
   latencies.sort((a, b) => a - b);
   return {
@@ -201,6 +235,7 @@ async function throughGateway(
     clientCpuPerRecordUs: (clientCpu.user + clientCpu.system) / (requests * batch),
     serverCpuPerRecordUs: (serverCpu / (requests * batch)) * 1e6,
     failures,
+    breakdown,
   };
 }
 
@@ -259,35 +294,69 @@ async function inProcess(records: number) {
 }
 
 note(`gateway load: ${args.records} records, ${args.clients} clients, ${args.batch} records per request`);
-const raw = await rawDriver(args.records);
-// Each request written alone (`--group-wait-ms 0`) is the gateway before request grouping.
-const variants = (
-  [
-    ['alone', 'protobuf, each request alone', 'protobuf', ['--group-wait-ms', '0']],
-    ['protobuf', 'protobuf', 'protobuf', []],
-    ['json', 'JSON', 'json', []],
-    ['gzip', 'protobuf + gzip', 'protobuf+gzip', []],
-  ] satisfies [string, string, Encoding, string[]][]
-).filter(([name]) => !args.only || args.only.includes(name));
-const memoryLimitRow = args.memoryLimitMib
-  ? [[`protobuf, gateway in a ${args.memoryLimitMib} MiB memory cgroup`, args.memoryLimitMib] as const]
-  : [];
-const gateways: [string, Awaited<ReturnType<typeof throughGateway>>][] = [];
-for (const [, label, encoding, extra] of variants) {
-  note(`through the gateway, ${label}`);
-  gateways.push([label, await throughGateway(args.records, args.clients, args.batch, encoding, extra)]);
+const rawFirst = await rawDriver(args.records);
+// Each request written alone (`--group-wait-ms 0`) is the gateway before request grouping;
+// `--max-semi-space-size=0` (V8's own sizing, which the command keeps when a size is given) is
+// the gateway before it bounded its young generation.
+const row = (
+  name: string,
+  label: string,
+  encoding: Encoding,
+  more: Partial<GatewayRun> = {},
+): GatewayRun => ({
+  name,
+  label,
+  encoding,
+  gatewayArgs: [],
+  nodeArgs: [],
+  ...more,
+});
+const runs: GatewayRun[] = [
+  row('alone', 'protobuf, each request alone', 'protobuf', { gatewayArgs: ['--group-wait-ms', '0'] }),
+  row('v8-young', "protobuf, V8's default young generation", 'protobuf', {
+    nodeArgs: ['--max-semi-space-size=0'],
+  }),
+  row('protobuf', 'protobuf', 'protobuf'),
+  row('json', 'JSON', 'json'),
+  row('gzip', 'protobuf + gzip', 'protobuf+gzip'),
+].filter(({ name }) => !args.only || args.only.includes(name));
+if (args.memoryLimitMib) {
+  runs.push(
+    row('cgroup', `protobuf, gateway in a ${args.memoryLimitMib} MiB memory cgroup`, 'protobuf', {
+      memoryLimitMib: args.memoryLimitMib,
+    }),
+  );
 }
-for (const [label, limit] of memoryLimitRow) {
-  note(`through the gateway, ${label}`);
-  gateways.push([label, await throughGateway(args.records, args.clients, args.batch, 'protobuf', [], limit)]);
+const gateways: [string, Awaited<ReturnType<typeof throughGateway>>][] = [];
+for (const run of runs) {
+  note(`through the gateway, ${run.label}`);
+  gateways.push([run.label, await throughGateway(args.records, args.clients, args.batch, run)]);
 }
 const direct = args.inProcess ? await inProcess(args.records) : undefined;
+// The server may slow down (or speed up) over the run: raw is measured first and last, and the
+// ratios are to the mean of both, which the two raw rows show.
+note('raw driver again');
+const rawLast = await rawDriver(args.records);
+const raw = { perSecond: (rawFirst.perSecond + rawLast.perSecond) / 2 };
+const rawRow = (label: string, run: typeof rawFirst) => [
+  label,
+  integer(run.perSecond),
+  fixed(run.perSecond / raw.perSecond),
+  '',
+  '',
+  '',
+  '',
+  '',
+  '',
+  fixed(run.serverCpuPerRecordUs, 1),
+  '',
+];
 printTable(
   `OTLP gateway under load (${args.records} records, ${args.clients} clients, ${args.batch} per request)`,
   [
     'path',
     'records/s',
-    'ratio to raw insertMany',
+    'ratio to raw insertMany (mean of first and last)',
     'request p50 ms',
     'request p99 ms',
     'mean wait floor ms',
@@ -298,19 +367,7 @@ printTable(
     'retried requests',
   ],
   [
-    [
-      'raw driver insertMany (1,000 per call, 2 in flight)',
-      integer(raw.perSecond),
-      '1.00',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      fixed(raw.serverCpuPerRecordUs, 1),
-      '',
-    ],
+    rawRow('raw driver insertMany (1,000 per call, 2 in flight), first', rawFirst),
     ...(direct
       ? [
           [
@@ -343,5 +400,17 @@ printTable(
       fixed(run.serverCpuPerRecordUs, 1),
       integer(run.failures),
     ]),
+    rawRow('raw driver insertMany, again last', rawLast),
   ],
 );
+if (args.memoryBreakdown) {
+  const parts = ['rss', 'heapTotal', 'heapUsed', 'newSpace', 'oldSpace', 'arrayBuffers', 'otherExternal'];
+  printTable(
+    "The gateway's memory at its peak RSS (sampled every 100 ms by bench/memory-probe.ts)",
+    ['path', ...parts.map((part) => (part === 'rss' ? 'RSS' : part))],
+    gateways.map(([label, run]) => [
+      label,
+      ...parts.map((part) => (run.breakdown ? mebibytes(run.breakdown[part]!) : 'n/a')),
+    ]),
+  );
+}
