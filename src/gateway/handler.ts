@@ -123,8 +123,14 @@ export class GatewayHandler {
     this.storage.reserve(1)(); // refuse before reading the body when already full
     const bodyHold = this.bodies.hold();
     try {
-      const body = await this.readHeld(request, response, bodyHold);
-      await this.store(signal, encoding, decodeRequest(signal, encoding, body), client, response);
+      // The body, its decoded message and its records are let go here, before the write is
+      // awaited: while it waits, a pending request holds only its documents.
+      const write = this.prepare(signal, encoding, await this.readHeld(request, response, bodyHold), client);
+      const result = await write();
+      response.statusCode = 200;
+      response.setHeader('content-type', encoding === 'json' ? 'application/json' : 'application/x-protobuf');
+      this.counter.response(200);
+      response.end(encodeResponse(signal, encoding, result.rejected, result.message));
     } finally {
       bodyHold.release();
     }
@@ -148,48 +154,49 @@ export class GatewayHandler {
     }
   }
 
-  private async store(
+  /**
+   * Decodes, reads, authorises and reserves a request, all synchronously, and returns its write.
+   * A refusal (400, 403, 503) throws here, before anything is written.
+   */
+  private prepare(
     signal: Signal,
     encoding: OtlpEncoding,
-    message: Record<string, unknown>,
+    body: Buffer,
     client: { name: string; app: string },
-    response: ServerResponse,
-  ): Promise<void> {
+  ): () => Promise<SinkResult> {
+    const message = decodeRequest(signal, encoding, body);
     const now = hrTime();
-    let result: SinkResult;
     if (signal === 'logs') {
       const groups = readLogsRequest(message, now);
       this.authorise(client, groups);
       const count = groups.reduce((sum, group) => sum + group.records.length, 0);
       const free = this.storage.reserve(count);
+      this.counter.records.received += count;
+      let mapped;
       try {
-        this.counter.records.received += count;
-        result = await this.logs.store(groups);
-      } finally {
+        mapped = this.logs.map(groups);
+      } catch (error) {
         free();
+        throw error;
       }
-    } else {
-      const groups = readMetricsRequest(message, now);
-      this.authorise(client, groups);
-      const count = groups.reduce((sum, group) => sum + group.points + group.rejected, 0);
-      const rejected = groups.reduce((sum, group) => sum + group.rejected, 0);
-      const free = this.storage.reserve(count);
-      try {
-        this.counter.records.received += count;
-        this.counter.records.rejected += rejected;
-        await this.sessions.store(groups);
-      } finally {
-        free();
-      }
-      result = {
-        rejected,
-        message: rejected > 0 ? 'summary metrics have no place in the session document' : '',
-      };
+      return () => this.logs.write(mapped).finally(free);
     }
-    response.statusCode = 200;
-    response.setHeader('content-type', encoding === 'json' ? 'application/json' : 'application/x-protobuf');
-    this.counter.response(200);
-    response.end(encodeResponse(signal, encoding, result.rejected, result.message));
+    const groups = readMetricsRequest(message, now);
+    this.authorise(client, groups);
+    const count = groups.reduce((sum, group) => sum + group.points + group.rejected, 0);
+    const rejected = groups.reduce((sum, group) => sum + group.rejected, 0);
+    const free = this.storage.reserve(count);
+    this.counter.records.received += count;
+    this.counter.records.rejected += rejected;
+    const result: SinkResult = {
+      rejected,
+      message: rejected > 0 ? 'summary metrics have no place in the session document' : '',
+    };
+    return () =>
+      this.sessions
+        .store(groups)
+        .then(() => result)
+        .finally(free);
   }
 
   /** A WARN line for a refused request, rate-limited; it names the token's name, never the token. */

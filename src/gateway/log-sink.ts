@@ -4,6 +4,7 @@ import { LogPipeline } from '../pipeline/log-pipeline';
 import type { ResolvedOptions } from '../shared-options/shared-options';
 import type { GatewayCounter } from './counters';
 import type { ReceivedResourceLogs } from './otlp-logs';
+import type { IdentifiedDocument } from '../storage/mongo-writer';
 import type { GatewayStorage } from './storage';
 
 const log = componentLogger('gateway');
@@ -12,6 +13,13 @@ const log = componentLogger('gateway');
 export interface SinkResult {
   rejected: number;
   message: string;
+}
+
+/** One request's documents, mapped and not yet written, and what its answer will say. */
+export interface MappedRequest {
+  errors: IdentifiedDocument[];
+  audit: IdentifiedDocument[];
+  result: SinkResult;
 }
 
 /**
@@ -45,7 +53,18 @@ export class LogSink {
     });
   }
 
-  async store(groups: readonly ReceivedResourceLogs[]): Promise<SinkResult> {
+  /** Maps the records, then writes them: {@link map}, then {@link write}. */
+  store(groups: readonly ReceivedResourceLogs[]): Promise<SinkResult> {
+    return this.write(this.map(groups));
+  }
+
+  /**
+   * Maps the records into the documents to write, counting what was filtered, suppressed,
+   * sanitised or refused. Synchronous, so that a caller lets go of the received records (and
+   * of the request they came from) before it waits for the write: a pending request then holds
+   * only its documents.
+   */
+  map(groups: readonly ReceivedResourceLogs[]): MappedRequest {
     const batch = this.pipeline.mapGroups(groups);
     const rejected = batch.failures.length;
     this.counter.records.filtered += batch.filtered;
@@ -56,11 +75,20 @@ export class LogSink {
       this.storage.stats.add('sanitized', batch.report.count);
       log.debug(`made ${batch.report.count} received value(s) storable: ${batch.report.toString()}`);
     }
+    return {
+      errors: batch.errors,
+      audit: batch.audit,
+      result: { rejected, message: rejected > 0 ? failureMessage(batch.failures[0]).slice(0, 500) : '' },
+    };
+  }
+
+  /** Stores or spools what {@link map} made; settles once both collections' documents are. */
+  async write(mapped: MappedRequest): Promise<SinkResult> {
     await Promise.all([
-      this.storage.store('errors', 'insert', batch.errors),
-      this.storage.store('audit', 'insert', batch.audit),
+      this.storage.store('errors', 'insert', mapped.errors),
+      this.storage.store('audit', 'insert', mapped.audit),
     ]);
-    return { rejected, message: rejected > 0 ? failureMessage(batch.failures[0]).slice(0, 500) : '' };
+    return mapped.result;
   }
 
   /** Writes the storm guard's open summaries. */
