@@ -4,11 +4,11 @@ import { inWindow, type QueryContext } from './context';
 import { groupName } from './format';
 import { readLatestOccurrences } from './latest-occurrence';
 import { compareVersions } from './stats';
-import { groupFilter } from '../triage/group-key';
-import type { GroupState } from '../triage/group-state';
-import type { GroupStateEntry } from '../triage/read-group-states';
 import { UNKNOWN_APP } from '../triage/release-health';
-import type { ErrorGroup, ErrorSample, ErrorSection, GroupKey, VersionNovelty } from './types';
+import type { ErrorGroup, ErrorSection, GroupKey } from './types';
+import { type AccumulatedGroup, fingerprintKey, textOrNull } from './accumulated-group';
+import { joinStates, readQuietGroups, type ReportGroupStates, stateFields } from './error-states';
+import { versionNovelty } from './version-novelty';
 
 /** Groups listed with their details. */
 export const TOP_GROUPS = 25;
@@ -23,45 +23,6 @@ const MAX_BUCKETS = 60;
 /** Machine ids kept per group for its page; the count is always exact. */
 export const LISTED_MACHINES = 50;
 
-interface Accumulated {
-  app: string;
-  key: GroupKey;
-  tipo: string | null;
-  occurrences: number;
-  documents: number;
-  machines: Set<string>;
-  versions: Set<string>;
-  firstSeen: number;
-  lastSeen: number;
-  newest: number;
-  /** `_id` of the newest document, whose stack and trail the group's page shows. */
-  newestId: unknown;
-  sample: ErrorSample | undefined;
-  buckets: number[];
-  /** Its triage state, when it has a fingerprint and the states were read. */
-  state?: GroupStateEntry;
-  /** A group listed by `--state` with no occurrence in the window (resolved or ignored). */
-  quiet?: boolean;
-}
-
-/** The triage states of the window's groups, and the `--state` filter. */
-export interface ReportGroupStates {
-  /** `readGroupStates` of the report's window. */
-  entries: readonly GroupStateEntry[];
-  /** List only the groups in these states; undefined or empty: every group. */
-  only?: readonly GroupState[];
-}
-
-/** The report's map key of a group with a fingerprint; triage's app `''` is UNKNOWN_APP here. */
-function fingerprintKey(app: string, fingerprint: string): string {
-  return `${app}\u0000f\u0000${fingerprint}`;
-}
-
-/** The report's app of a triage app: documents without `app_nome` are `''` there, UNKNOWN_APP here. */
-export function reportApp(triageApp: string): string {
-  return triageApp === '' ? UNKNOWN_APP : triageApp;
-}
-
 /**
  * The error section from one pass over the error documents of this window and the previous one,
  * projected to the fields it needs and read in `timestamp` order of the index. One indexed range
@@ -74,7 +35,7 @@ export async function errorSection(context: QueryContext, states?: ReportGroupSt
   const bucketMs = bucketLength(from, to);
   const firstBucket = Math.floor(from.getTime() / bucketMs) * bucketMs;
   const bucketCount = Math.max(1, Math.ceil((to.getTime() - firstBucket) / bucketMs));
-  const current = new Map<string, Accumulated>();
+  const current = new Map<string, AccumulatedGroup>();
   const previous = new Map<string, Set<string>>();
   const fromMs = from.getTime();
 
@@ -244,136 +205,6 @@ export async function errorSection(context: QueryContext, states?: ReportGroupSt
   };
 }
 
-/**
- * Gives each group with a fingerprint its triage state; with `only`, keeps just the groups in
- * those states and adds the resolved or ignored ones that have no occurrence in the window
- * (`readGroupStates` returns them; without `--state` they are not listed).
- */
-function joinStates(
-  current: Map<string, Accumulated>,
-  entries: readonly GroupStateEntry[],
-  only: ReadonlySet<GroupState> | undefined,
-  bucketCount: number,
-): void {
-  const byKey = new Map(
-    entries.map((entry) => [fingerprintKey(reportApp(entry.app), entry.fingerprint), entry]),
-  );
-  for (const [mapKey, group] of current) {
-    const entry = byKey.get(mapKey);
-    if (entry) group.state = entry;
-    if (only && !(entry && only.has(entry.state))) current.delete(mapKey);
-  }
-  if (!only) return;
-  for (const [mapKey, entry] of byKey) {
-    if (current.has(mapKey) || !only.has(entry.state)) continue;
-    current.set(mapKey, {
-      app: reportApp(entry.app),
-      key: { fingerprint: entry.fingerprint },
-      tipo: null,
-      occurrences: 0,
-      documents: 0,
-      machines: new Set(),
-      versions: new Set(),
-      firstSeen: entry.firstSeen?.getTime() ?? NaN,
-      // NaN (no document left) sorts last, and is listed as null.
-      lastSeen: entry.lastSeen?.getTime() ?? NaN,
-      newest: -Infinity,
-      newestId: undefined,
-      sample: undefined,
-      buckets: new Array<number>(bucketCount).fill(0),
-      state: entry,
-      quiet: true,
-    });
-  }
-}
-
-function stateFields(entry: GroupStateEntry | undefined): Partial<ErrorGroup> {
-  if (!entry) return {};
-  return {
-    state: entry.state,
-    ...(entry.resolvedIn === undefined ? {} : { resolvedIn: entry.resolvedIn }),
-    ...(entry.regressedIn === undefined ? {} : { regressedIn: entry.regressedIn }),
-    ...(entry.regressedAt ? { regressedAt: entry.regressedAt } : {}),
-  };
-}
-
-/**
- * The type, message and location of the listed groups without occurrences in the window, from
- * their newest document before the window's end (one index seek each on
- * `{ erro.fingerprint, timestamp }`); its `_id` then gives the group's page its stack trace.
- */
-async function readQuietGroups(
-  context: QueryContext,
-  quiet: readonly { group: Accumulated; listed: ErrorGroup }[],
-): Promise<void> {
-  if (quiet.length > 0) context.progress('newest document of the quiet resolved or ignored groups');
-  for (const { group, listed } of quiet) {
-    const entry = group.state!;
-    const doc = await context.db.collection(context.collections.errors).findOne(
-      {
-        ...groupFilter({ app: entry.app, fingerprint: entry.fingerprint }),
-        timestamp: { $lt: context.window.to },
-      },
-      {
-        sort: { timestamp: -1 },
-        projection: {
-          _id: 1,
-          'erro.tipo': 1,
-          'erro.mensagem': 1,
-          'erro.arquivo': 1,
-          'erro.linha': 1,
-          'erro.funcao': 1,
-        },
-        maxTimeMS: context.maxTimeMS,
-      },
-    );
-    if (!doc) continue;
-    const erro = (doc.erro ?? {}) as Document;
-    group.newestId = doc._id;
-    listed.tipo = textOrNull(erro.tipo);
-    listed.sample = {
-      mensagem: textOrNull(erro.mensagem),
-      arquivo: textOrNull(erro.arquivo),
-      linha: typeof erro.linha === 'number' ? erro.linha : null,
-      funcao: textOrNull(erro.funcao),
-    };
-  }
-}
-
-/**
- * For each app and each of its versions with errors in this window: the groups it has that the
- * app's version before it (in version order, among the app's versions with errors in either
- * window) had in neither window. Versions of two apps are never compared.
- */
-function versionNovelty(
-  current: readonly [string, Accumulated][],
-  previous: Map<string, Set<string>>,
-  ids: Map<string, string>,
-): VersionNovelty[] {
-  const appOf = (mapKey: string) => mapKey.slice(0, mapKey.indexOf('\u0000'));
-  const result: VersionNovelty[] = [];
-  for (const app of [...new Set(current.map(([, group]) => group.app))].sort()) {
-    const mine = current.filter(([, group]) => group.app === app);
-    const seen = new Map<string, Set<string>>();
-    for (const [mapKey, group] of mine)
-      seen.set(mapKey, new Set([...group.versions, ...(previous.get(mapKey) ?? [])]));
-    const allVersions = new Set<string>();
-    for (const versions of seen.values()) for (const v of versions) allVersions.add(v);
-    for (const [mapKey, versions] of previous)
-      if (appOf(mapKey) === app) for (const v of versions) allVersions.add(v);
-    const ordered = [...allVersions].sort(compareVersions);
-    for (let i = 1; i < ordered.length; i++) {
-      const version = ordered[i]!;
-      const previousVersion = ordered[i - 1]!;
-      const groups = mine
-        .filter(([mapKey, group]) => group.versions.has(version) && !seen.get(mapKey)!.has(previousVersion))
-        .map(([mapKey]) => ids.get(mapKey)!);
-      if (groups.length > 0) result.push({ app, version, previousVersion, groups });
-    }
-  }
-  return result;
-}
-
 /** Bucket length for a window: the smallest that gives at most 60 buckets. */
 export function bucketLength(from: Date, to: Date): number {
   const span = to.getTime() - from.getTime();
@@ -394,8 +225,4 @@ export function groupId(app: string, key: GroupKey): string {
     `${app}\u0000` +
     ('fingerprint' in key ? `f:${key.fingerprint}` : `t:${key.tipo ?? ''}\u0000${key.mensagem ?? ''}`);
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-function textOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
 }
