@@ -338,17 +338,13 @@ const direct = args.inProcess ? await inProcess(args.records) : undefined;
 note('raw driver again');
 const rawLast = await rawDriver(args.records);
 const raw = { perSecond: (rawFirst.perSecond + rawLast.perSecond) / 2 };
-const rawRow = (label: string, run: typeof rawFirst) => [
+/** A row without requests (raw, in-process): its rate, its ratio, and the server's CPU when known. */
+const contenderRow = (label: string, perSecond: number, serverCpuPerRecordUs?: number) => [
   label,
-  integer(run.perSecond),
-  fixed(run.perSecond / raw.perSecond),
-  '',
-  '',
-  '',
-  '',
-  '',
-  '',
-  fixed(run.serverCpuPerRecordUs, 1),
+  integer(perSecond),
+  fixed(perSecond / raw.perSecond),
+  ...Array<string>(6).fill(''),
+  serverCpuPerRecordUs === undefined ? '' : fixed(serverCpuPerRecordUs, 1),
   '',
 ];
 printTable(
@@ -367,24 +363,12 @@ printTable(
     'retried requests',
   ],
   [
-    rawRow('raw driver insertMany (1,000 per call, 2 in flight), first', rawFirst),
-    ...(direct
-      ? [
-          [
-            'in-process exporter',
-            integer(direct.perSecond),
-            fixed(direct.perSecond / raw.perSecond),
-            '',
-            '',
-            '',
-            '',
-            '',
-            '',
-            '',
-            '',
-          ],
-        ]
-      : []),
+    contenderRow(
+      'raw driver insertMany (1,000 per call, 2 in flight), first',
+      rawFirst.perSecond,
+      rawFirst.serverCpuPerRecordUs,
+    ),
+    ...(direct ? [contenderRow('in-process exporter', direct.perSecond)] : []),
     ...gateways.map(([label, run]) => [
       `OTLP/HTTP ${label} → gateway`,
       integer(run.perSecond),
@@ -400,7 +384,7 @@ printTable(
       fixed(run.serverCpuPerRecordUs, 1),
       integer(run.failures),
     ]),
-    rawRow('raw driver insertMany, again last', rawLast),
+    contenderRow('raw driver insertMany, again last', rawLast.perSecond, rawLast.serverCpuPerRecordUs),
   ],
 );
 if (args.memoryBreakdown) {
