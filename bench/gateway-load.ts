@@ -1,8 +1,8 @@
 // The OTLP gateway under load: N error records sent by C concurrent OTLP/HTTP clients (R records
 // per request) to one gateway process (the built CLI), until all are in the database, as
-// protobuf, as JSON and as gzipped protobuf; side by side with the raw driver (insertMany of the
-// same documents, 1,000 at a time) and the in-process exporter (BatchLogRecordProcessor) writing
-// the same records to the same server. Reports records/s until the last answer (then checks the
+// protobuf, as JSON and as gzipped protobuf; each row paired with the raw driver measured just
+// before it (insertMany of the same documents, 1,000 at a time), and the in-process exporter
+// (BatchLogRecordProcessor) writing the same records to the same server. Reports records/s until the last answer (then checks the
 // count), request latency p50/p99 beside the mean wait that Little's law sets, the gateway's peak
 // RSS and its own CPU per record (user + system, from /proc); `--memory-limit-mib` adds a row with
 // the gateway in a memory cgroup, as in a container.
@@ -294,7 +294,13 @@ async function inProcess(records: number) {
 }
 
 note(`gateway load: ${args.records} records, ${args.clients} clients, ${args.batch} records per request`);
-const rawFirst = await rawDriver(args.records);
+// The server's speed drifts over a run (FerretDB slows as its process grows): each row is
+// compared with the raw driver measured just before it, never with one measurement for all.
+const rawBefore = async <T>(measure: () => Promise<T>) => {
+  const raw = await rawDriver(args.records);
+  return { raw, result: await measure() };
+};
+const direct = args.inProcess ? await rawBefore(() => inProcess(args.records)) : undefined;
 // Each request written alone (`--group-wait-ms 0`) is the gateway before request grouping;
 // `--max-semi-space-size=0` (V8's own sizing, which the command keeps when a size is given) is
 // the gateway before it bounded its young generation.
@@ -327,32 +333,23 @@ if (args.memoryLimitMib) {
     }),
   );
 }
-const gateways: [string, Awaited<ReturnType<typeof throughGateway>>][] = [];
+const gateways: [
+  string,
+  Awaited<ReturnType<typeof throughGateway>>,
+  Awaited<ReturnType<typeof rawDriver>>,
+][] = [];
 for (const run of runs) {
   note(`through the gateway, ${run.label}`);
-  gateways.push([run.label, await throughGateway(args.records, args.clients, args.batch, run)]);
+  const { raw, result } = await rawBefore(() => throughGateway(args.records, args.clients, args.batch, run));
+  gateways.push([run.label, result, raw]);
 }
-const direct = args.inProcess ? await inProcess(args.records) : undefined;
-// The server may slow down (or speed up) over the run: raw is measured first and last, and the
-// ratios are to the mean of both, which the two raw rows show.
-note('raw driver again');
-const rawLast = await rawDriver(args.records);
-const raw = { perSecond: (rawFirst.perSecond + rawLast.perSecond) / 2 };
-/** A row without requests (raw, in-process): its rate, its ratio, and the server's CPU when known. */
-const contenderRow = (label: string, perSecond: number, serverCpuPerRecordUs?: number) => [
-  label,
-  integer(perSecond),
-  fixed(perSecond / raw.perSecond),
-  ...Array<string>(6).fill(''),
-  serverCpuPerRecordUs === undefined ? '' : fixed(serverCpuPerRecordUs, 1),
-  '',
-];
 printTable(
   `OTLP gateway under load (${args.records} records, ${args.clients} clients, ${args.batch} per request)`,
   [
     'path',
     'records/s',
-    'ratio to raw insertMany (mean of first and last)',
+    'raw insertMany records/s just before',
+    'ratio to that raw',
     'request p50 ms',
     'request p99 ms',
     'mean wait floor ms',
@@ -360,18 +357,27 @@ printTable(
     'gateway CPU µs/record',
     'clients CPU µs/record',
     'server CPU µs/record',
+    'raw server CPU µs/record',
     'retried requests',
   ],
   [
-    contenderRow(
-      'raw driver insertMany (1,000 per call, 2 in flight), first',
-      rawFirst.perSecond,
-      rawFirst.serverCpuPerRecordUs,
-    ),
-    ...(direct ? [contenderRow('in-process exporter', direct.perSecond)] : []),
-    ...gateways.map(([label, run]) => [
+    ...(direct
+      ? [
+          [
+            'in-process exporter',
+            integer(direct.result.perSecond),
+            integer(direct.raw.perSecond),
+            fixed(direct.result.perSecond / direct.raw.perSecond),
+            ...Array<string>(7).fill(''),
+            fixed(direct.raw.serverCpuPerRecordUs, 1),
+            '',
+          ],
+        ]
+      : []),
+    ...gateways.map(([label, run, raw]) => [
       `OTLP/HTTP ${label} → gateway`,
       integer(run.perSecond),
+      integer(raw.perSecond),
       fixed(run.perSecond / raw.perSecond),
       fixed(run.p50, 1),
       fixed(run.p99, 1),
@@ -382,9 +388,9 @@ printTable(
       fixed(run.cpuPerRecordUs, 1),
       fixed(run.clientCpuPerRecordUs, 1),
       fixed(run.serverCpuPerRecordUs, 1),
+      fixed(raw.serverCpuPerRecordUs, 1),
       integer(run.failures),
     ]),
-    contenderRow('raw driver insertMany, again last', rawLast.perSecond, rawLast.serverCpuPerRecordUs),
   ],
 );
 if (args.memoryBreakdown) {
