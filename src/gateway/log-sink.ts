@@ -65,8 +65,12 @@ export class LogSink {
    * only its documents.
    */
   map(groups: readonly ReceivedResourceLogs[]): MappedRequest {
+    // Counted as the exporter counts them, so that `accepted = filtered + written + rejected +
+    // failed + spooled + suppressed` holds for the gateway too (docs/reliability.md).
+    for (const group of groups) this.storage.stats.add('accepted', group.records.length);
     const batch = this.pipeline.mapGroups(groups);
     const rejected = batch.failures.length;
+    this.storage.stats.add('failed', rejected);
     this.counter.records.filtered += batch.filtered;
     this.counter.records.rejected += rejected;
     this.storage.stats.add('suppressed', batch.suppressed);

@@ -57,6 +57,8 @@ export class MetricSessions {
         report,
       });
       if (report.count > 0) this.storage.stats.add('sanitized', report.count);
+      // As the metrics exporter counts them: session documents handed to the delivery.
+      this.storage.stats.add('accepted', 1);
       const write = state.writing.then(() => this.storage.store('metrics', 'upsert', [document]));
       state.writing = write.catch(() => undefined);
       writes.push(write);
