@@ -7,7 +7,8 @@
  */
 export const GATEWAY_SEMI_SPACE_MIB = 4;
 
-const SEMI_SPACE_FLAG = /(^|\s)--max[-_]semi[-_]space[-_]size\b/;
+// Either bound is the operator's choice of a size: ours could contradict a minimum they gave.
+const SEMI_SPACE_FLAG = /(^|\s)--(max|min)[-_]semi[-_]space[-_]size\b/;
 
 /** What the relaunch reads of the running process. */
 export interface LaunchedProcess {
@@ -25,8 +26,8 @@ export interface Relaunch {
 
 /**
  * The relaunch of `gateway` with `--max-semi-space-size`, or undefined when none is needed: another
- * command, or a size already chosen (by this relaunch, on node's command line or in
- * NODE_OPTIONS; the operator's choice wins).
+ * command, or a size already chosen (a maximum or a minimum, by this relaunch, on node's command
+ * line or in NODE_OPTIONS; the operator's choice wins).
  */
 export function youngGenerationRelaunch(running: LaunchedProcess): Relaunch | undefined {
   const [script, command] = running.argv.slice(1);

@@ -40,9 +40,16 @@ describe('youngGenerationRelaunch', () => {
     ).toBeUndefined();
   });
 
+  it('does not restart a gateway given a minimum semi-space size: a smaller maximum would contradict it', () => {
+    expect(youngGenerationRelaunch(running(['gateway'], ['--min-semi-space-size=8']))).toBeUndefined();
+    expect(
+      youngGenerationRelaunch(running(['gateway'], [], { NODE_OPTIONS: '--min_semi_space_size=8' })),
+    ).toBeUndefined();
+  });
+
   it('still restarts when node flags name only other heap sizes', () => {
     const relaunch = youngGenerationRelaunch(
-      running(['gateway'], ['--max-old-space-size=256'], { NODE_OPTIONS: '--min-semi-space-size=1' }),
+      running(['gateway'], ['--max-old-space-size=256'], { NODE_OPTIONS: '--initial-heap-size=64' }),
     );
     expect(relaunch?.args).toEqual([NODE, '--max-old-space-size=256', FLAG, CLI, 'gateway']);
   });
