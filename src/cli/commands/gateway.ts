@@ -4,6 +4,7 @@ import type { CliOutput, RegisterCommand } from '../command';
 import { CliError, describeCliError } from '../cli-error';
 import { addConnectionOptions, type ConnectionFlags } from '../connection';
 import { loadConfig } from '../../config/load-config';
+import { InvalidOptionError } from '../../foundation/errors';
 import { passwordOf } from '../../foundation/redact';
 import { GATEWAY_DEFAULTS, GATEWAY_ENV, type GatewayOptions, startGateway } from '../../gateway';
 
@@ -44,12 +45,12 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
       )
       .option(
         '--max-body-bytes <bytes>',
-        `largest body, after decompression (default: ${GATEWAY_DEFAULTS.maxBodyBytes})`,
+        `largest body, before and after decompression (default: ${GATEWAY_DEFAULTS.maxBodyBytes})`,
         integer,
       )
       .option(
         '--max-pending-records <n>',
-        `records accepted and not yet stored, across clients; beyond, 503 (default: ${GATEWAY_DEFAULTS.maxPendingRecords})`,
+        `records accepted and not yet stored or spooled, across clients; beyond, 503 (default: ${GATEWAY_DEFAULTS.maxPendingRecords})`,
         integer,
       )
       .option(
@@ -97,7 +98,7 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
       gateway = await startGateway(options);
     } catch (error) {
       stop.dispose();
-      throw new CliError(describeCliError(error, passwordOf(options.connectionString)));
+      throw new CliError(flagError(error) ?? describeCliError(error, passwordOf(options.connectionString)));
     }
     output.stderr.write(
       `gateway listening on ${gateway.url} (POST /v1/logs, /v1/metrics; GET /healthz, /readyz, /stats)\n`,
@@ -107,6 +108,24 @@ export const registerGateway: RegisterCommand = (program: Command, output: CliOu
     output.stderr.write(`gateway stopped: ${JSON.stringify(gateway.counters())}\n`);
   });
 };
+
+/** The gateway's own options that a flag gives: a bad value is named by its flag, as typed. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  host: '--host',
+  port: '--port',
+  maxBodyBytes: '--max-body-bytes',
+  maxPendingRecords: '--max-pending-records',
+  maxPendingBytes: '--max-pending-bytes',
+  rateLimitPerSecond: '--rate-limit',
+  groupWaitMs: '--group-wait-ms',
+};
+
+/** `--max-pending-bytes 10: expected an integer from 1024`, for a flag's bad value; else undefined. */
+function flagError(error: unknown): string | undefined {
+  if (!(error instanceof InvalidOptionError)) return undefined;
+  const flag = FLAG_OF[error.option];
+  return flag ? `${flag} ${String(error.value)}: expected ${error.expectation}` : undefined;
+}
 
 /** The first SIGTERM or SIGINT from now on; `dispose()` stops listening. */
 function firstStopSignal(): { signal: Promise<string>; dispose: () => void } {

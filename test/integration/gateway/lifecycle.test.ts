@@ -83,6 +83,19 @@ describe('the gateway command', () => {
     }
   });
 
+  it('refuses a bad limit naming its flag and the value as typed, and exits 1', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI, 'gateway', '--port', '0', '--max-pending-bytes', '10', '--tokens-file', '/dev/null'],
+      { env: { PATH: process.env.PATH ?? '', MONGODB_URI: db.uri }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('--max-pending-bytes 10: expected an integer from 1024');
+  });
+
   it('prints one WARN line on stderr for repeated requests with a wrong token, without the token', async () => {
     const { child, url, stderr } = await startCli();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
