@@ -12,7 +12,7 @@ import { GatewayRequestError } from './request-error';
 export async function readBody(
   request: IncomingMessage,
   maxBytes: number,
-  keep: (bytes: number) => void = () => undefined,
+  keep: (bytes: number) => void,
 ): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   const declared = Number(request.headers['content-length']);

@@ -53,11 +53,6 @@ export class LogSink {
     });
   }
 
-  /** Maps the records, then writes them: {@link map}, then {@link write}. */
-  store(groups: readonly ReceivedResourceLogs[]): Promise<SinkResult> {
-    return this.write(this.map(groups));
-  }
-
   /**
    * Maps the records into the documents to write, counting what was filtered, suppressed,
    * sanitised or refused. Synchronous, so that a caller lets go of the received records (and

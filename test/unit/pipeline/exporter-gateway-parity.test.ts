@@ -68,9 +68,9 @@ describe('the exporter and the gateway share the pipeline', () => {
     const counter = new GatewayCounter();
     const sink = new LogSink(resolveOptions(options), storage, counter);
     const fields = resourceFields(TEST_RESOURCE);
-    const result = await sink.store([
-      { app: 'app', fields, records: input.map((record, i) => ({ record, id: `id-${i}` })) },
-    ]);
+    const result = await sink.write(
+      sink.map([{ app: 'app', fields, records: input.map((record, i) => ({ record, id: `id-${i}` })) }]),
+    );
 
     expect(result).toEqual({ rejected: 0, message: '' });
     expect(withoutId(stored.get('errors') ?? [])).toEqual(withoutId(mapped.errors));
